@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Rectify",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rectify", targets: ["rectify"]),
+        .library(name: "RectifyCore", targets: ["RectifyCore"]),
+        .library(name: "RectifyServer", targets: ["RectifyServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+    ],
+    targets: [
+        // The rules of rectification: no web framework in here.
+        .target(name: "RectifyCore"),
+        // HTTP, persistence and views over the core.
+        .target(
+            name: "RectifyServer",
+            dependencies: [
+                "RectifyCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Plot", package: "Plot"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(name: "rectify", dependencies: ["RectifyServer"]),
+        .testTarget(name: "RectifyCoreTests", dependencies: ["RectifyCore"]),
+        .testTarget(
+            name: "RectifyServerTests",
+            dependencies: [
+                "RectifyServer",
+                .product(name: "XCTVapor", package: "vapor"),
+            ]
+        ),
+    ]
+)

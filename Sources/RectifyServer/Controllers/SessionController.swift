@@ -1,0 +1,67 @@
+import Fluent
+import Vapor
+import RectifyCore
+
+/// Login and logout with a session cookie.
+enum SessionController {
+    struct LoginForm: Content {
+        var login: String
+        var password: String
+    }
+
+    static func home(req: Request) -> Response {
+        req.redirect(to: req.auth.has(User.self) ? SiteURL.inspections.path : SiteURL.login.path)
+    }
+
+    static func loginPage(req: Request) async throws -> Response {
+        if req.auth.has(User.self) { return req.redirect(to: SiteURL.inspections.path) }
+        return LoginPage(login: "", error: nil).response()
+    }
+
+    static func login(req: Request) async throws -> Response {
+        let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm(login: "", password: "")
+        let login = form.login.trimmingCharacters(in: .whitespaces)
+        let candidate = try await User.query(on: req.db).filter(\.$login == login).first()
+        // Verify against a fixed hash when the login is unknown, so timing does not
+        // tell which logins exist.
+        let hash = candidate?.passwordHash ?? unknownLoginHash
+        let matches = (try? req.password.verify(form.password, created: hash)) ?? false
+        guard let user = candidate, matches, user.active else {
+            let page = LoginPage(login: login, error: "登录名或密码不正确,或账号已停用")
+            return page.response(status: .unauthorized)
+        }
+        req.auth.login(user)
+        req.session.authenticate(user)
+        req.logger.info("login: \(user.login)")
+        return req.redirect(to: SiteURL.inspections.path, redirectType: .normal)
+    }
+
+    static func logout(req: Request) -> Response {
+        req.auth.logout(User.self)
+        req.session.destroy()
+        return req.redirect(to: SiteURL.login.path, redirectType: .normal)
+    }
+}
+
+/// A real Bcrypt hash of nothing anyone can type, checked when a login is unknown.
+private let unknownLoginHash = (try? Bcrypt.hash(UUID().uuidString, cost: 12)) ?? ""
+
+/// Sends a browser that is not logged in to the login page, and a program a 401.
+struct LoginRequiredMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let user = req.auth.get(User.self), user.active else {
+            if req.wantsJSON { throw AppError.loginRequired }
+            return req.redirect(to: SiteURL.login.path)
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+extension Request {
+    /// API clients and programs get JSON; browsers get pages.
+    var wantsJSON: Bool {
+        if url.path.hasPrefix("/api/") { return true }
+        guard let accept = headers.first(name: .accept) else { return false }
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+}

@@ -1,0 +1,63 @@
+import Vapor
+import RectifyCore
+
+/// The one error middleware (STYLE.md §8): browsers get an HTML page, programs get
+/// `{"code": "...", "message": "..."}`; messages are in Chinese with a stable code;
+/// no stack traces or internal messages are shown; 5xx are logged loudly.
+struct RectifyErrorMiddleware: AsyncMiddleware {
+    struct Body: Content {
+        let code: String
+        let message: String
+        let violations: [Violation]?
+    }
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch {
+            return Self.response(for: error, on: req)
+        }
+    }
+
+    static func response(for error: any Error, on req: Request) -> Response {
+        let (status, code, message, violations) = describe(error)
+        if status.code >= 500 {
+            req.logger.error("\(req.method) \(req.url.path) failed: \(String(reflecting: error))")
+        }
+        if req.wantsJSON {
+            let body = Body(code: code, message: message, violations: violations.isEmpty ? nil : violations)
+            let response = Response(status: status)
+            try? response.content.encode(body, as: .json)
+            return response
+        }
+        let badge = req.auth.get(User.self).map(UserBadge.init)
+        return ErrorPage(status: Int(status.code), message: message, code: code, user: badge).response(status: status)
+    }
+
+    static func describe(_ error: any Error) -> (HTTPResponseStatus, String, String, [Violation]) {
+        switch error {
+        case let e as AppError:
+            return (e.status, e.code, e.message, e.violations)
+        case let e as ValidationFailure:
+            let app = AppError.validation(e)
+            return (app.status, app.code, app.message, app.violations)
+        case let e as any AbortError:
+            switch e.status {
+            case .notFound: return (.notFound, "notFound", AppError.notFound.message, [])
+            case .unauthorized: return (.unauthorized, "loginRequired", AppError.loginRequired.message, [])
+            case .forbidden: return (.forbidden, "forbidden", AppError.forbidden.message, [])
+            case .badRequest, .unprocessableEntity:
+                return (e.status, "badRequest", "请求内容无法识别,请检查后重试", [])
+            case .payloadTooLarge: return (e.status, "payloadTooLarge", "提交的内容过大", [])
+            case .methodNotAllowed: return (e.status, "methodNotAllowed", "不支持此请求方法", [])
+            default:
+                if e.status.code >= 500 { return (e.status, "serverError", "服务器内部错误,请稍后重试", []) }
+                return (e.status, "requestFailed", "请求未能完成", [])
+            }
+        case is DecodingError:
+            return (.badRequest, "badRequest", "请求内容无法识别,请检查后重试", [])
+        default:
+            return (.internalServerError, "serverError", "服务器内部错误,请稍后重试", [])
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import SQLiteNIO
+import Vapor
+import RectifyCore
+
+/// What the `rectify` executable runs. Any failure ends as one line on standard
+/// error saying what is wrong and what to do, and a non-zero exit; no stack traces.
+public enum Rectify {
+    public static func main() async -> Int32 {
+        var env: Environment
+        do {
+            env = try Environment.detect()
+            try LoggingSystem.bootstrap(from: &env)
+        } catch {
+            return fail(error)
+        }
+        let app: Application
+        do {
+            app = try await Application.make(env)
+        } catch {
+            return fail(error)
+        }
+        var code: Int32 = 0
+        do {
+            try await configure(app)
+            try await app.startup()
+            try await app.running?.onStop.get()
+        } catch {
+            code = fail(error)
+        }
+        try? await app.asyncShutdown()
+        return code
+    }
+
+    static func fail(_ error: any Error) -> Int32 {
+        FileHandle.standardError.write(Data(("rectify: " + explain(error) + "\n").utf8))
+        return 1
+    }
+
+    /// One line for people, from whatever went wrong.
+    public static func explain(_ error: any Error) -> String {
+        switch error {
+        case let e as StartupError:
+            return e.message
+        case let e as ValidationFailure:
+            return e.violations.map(\.message).joined(separator: ";")
+        case let e as CommandError:
+            switch e {
+            case .unknownInput(let input):
+                return "无法识别的参数:\(input)。运行 rectify --help 或 rectify <命令> --help 查看用法。"
+            case .unknownCommand(let name, let available):
+                return "没有命令“\(name)”:可用命令为 \(available.sorted().joined(separator: ", "))。"
+            case .invalidOptionType(let name, _), .invalidArgumentType(let name, _):
+                return "参数 --\(name) 的值格式不对:运行 rectify <命令> --help 查看用法。"
+            case .missingRequiredArgument(let name):
+                return "缺少参数 \(name):运行 rectify <命令> --help 查看用法。"
+            case .missingCommand:
+                return "缺少命令:运行 rectify --help 查看用法。"
+            }
+        case let e as IOError where e.errnoCode == EADDRINUSE:
+            return "端口已被占用:请用 --port 指定其他端口,或先停止占用该端口的程序。"
+        case let e as IOError where e.errnoCode == EADDRNOTAVAIL:
+            return "无法在该地址监听:请用 --hostname 指定本机地址,如 127.0.0.1 或 0.0.0.0。"
+        case is PSQLError:
+            return "无法连接或使用 PostgreSQL(DATABASE_URL):请确认数据库已启动、地址和账号正确。详情:\(String(describing: error).prefix(200))"
+        case let e as SQLiteError:
+            return "SQLite 数据库出错:\(e.message)。请检查数据目录(RECTIFY_DATA_DIR)是否可写。"
+        default:
+            let text = String(describing: error)
+            if text.contains("Address already in use") {
+                return "端口已被占用:请用 --port 指定其他端口,或先停止占用该端口的程序。"
+            }
+            if text.localizedCaseInsensitiveContains("connection refused") || text.contains("connect(descriptor") {
+                return "无法连接数据库(DATABASE_URL):连接被拒绝,请确认 PostgreSQL 已启动且地址、端口正确。"
+            }
+            return "出错了:\(text.prefix(300))"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Fluent
+import Foundation
+import RectifyCore
+
+/// 督察: one inspection of a region by a team. Dates are stored as YYYY-MM-DD text.
+final class Inspection: Model, @unchecked Sendable {
+    static let schema = "inspections"
+
+    @ID(custom: .id) var id: Int?
+    @Field(key: "title") var title: String
+    @Field(key: "level") var level: String
+    @OptionalField(key: "round") var round: Int?
+    @Field(key: "kind") var kind: String
+    @Field(key: "team") var team: String
+    @Parent(key: "target_region_code") var targetRegion: Region
+    @OptionalField(key: "stationed_from") var stationedFrom: String?
+    @OptionalField(key: "stationed_until") var stationedUntil: String?
+    @OptionalField(key: "feedback_date") var feedbackDate: String?
+    @OptionalField(key: "plan_approved_date") var planApprovedDate: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(_ d: InspectionDraft) {
+        self.title = d.title
+        self.level = d.level.rawValue
+        self.round = d.round
+        self.kind = d.kind.rawValue
+        self.team = d.team
+        self.$targetRegion.id = d.targetRegionCode
+        self.stationedFrom = d.stationedFrom?.iso
+        self.stationedUntil = d.stationedUntil?.iso
+        self.feedbackDate = d.feedbackDate?.iso
+        self.planApprovedDate = d.planApprovedDate?.iso
+    }
+
+    var inspectionLevel: InspectionLevel { InspectionLevel(rawValue: level) ?? .central }
+    var inspectionKind: InspectionKind { InspectionKind(rawValue: kind) ?? .routine }
+}

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import RectifyCore
+
+/// 整改任务. Named TaskRecord rather than Task because `Task` is Swift's
+/// concurrency type and shadowing it in the server would confuse every reader.
+final class TaskRecord: Model, @unchecked Sendable {
+    static let schema = "tasks"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "inspection_id") var inspection: Inspection
+    @Field(key: "number") var number: Int
+    @Field(key: "title") var title: String
+    @Field(key: "target") var target: String
+    @Field(key: "measures") var measures: String
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "deadline") var deadline: String?
+    @Field(key: "lead_official") var leadOfficial: String
+    @OptionalParent(key: "parent_task_id") var parentTask: TaskRecord?
+    @Field(key: "typical") var typical: Bool
+    @Field(key: "state") var state: String
+    /// 完成情况: the public status word last recorded for the task.
+    @OptionalField(key: "progress_status") var progressStatus: String?
+    /// 备注: free notes, e.g. where demo data had to fill a gap in the source text.
+    @Field(key: "remarks") var remarks: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    @Children(for: \.$task) var assignments: [TaskUnit]
+    @Children(for: \.$task) var milestones: [TaskMilestone]
+    @Children(for: \.$task) var tags: [TaskTag]
+
+    init() {}
+
+    init(inspectionID: Int, _ d: TaskDraft, state: TaskState, remarks: String) {
+        self.$inspection.id = inspectionID
+        self.number = d.number
+        self.title = d.title
+        self.target = d.target
+        self.measures = d.measures
+        self.kind = d.kind.rawValue
+        self.deadline = d.deadline?.iso
+        self.leadOfficial = d.leadOfficial
+        self.$parentTask.id = d.parentTaskID
+        self.typical = d.typical
+        self.state = state.rawValue
+        self.progressStatus = d.progressStatus?.rawValue
+        self.remarks = remarks
+    }
+
+    var taskKind: TaskKind { TaskKind(rawValue: kind) ?? .timeLimited }
+    var taskState: TaskState { TaskState(rawValue: state) ?? .draft }
+    var status: PublicStatus? { progressStatus.flatMap(PublicStatus.init(rawValue:)) }
+}
+
+/// A unit's assignment to a task, in one role.
+final class TaskUnit: Model, @unchecked Sendable {
+    static let schema = "task_units"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "task_id") var task: TaskRecord
+    @Parent(key: "unit_id") var unit: Unit
+    @Field(key: "role") var role: String
+
+    init() {}
+
+    init(taskID: Int, _ a: UnitAssignment) {
+        self.$task.id = taskID
+        self.$unit.id = a.unitID
+        self.role = a.role.rawValue
+    }
+}
+
+final class TaskProblem: Model, @unchecked Sendable {
+    static let schema = "task_problems"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "task_id") var task: TaskRecord
+    @Parent(key: "problem_id") var problem: Problem
+
+    init() {}
+
+    init(taskID: Int, problemID: Int) {
+        self.$task.id = taskID
+        self.$problem.id = problemID
+    }
+}
+
+/// 阶段目标 / 时间节点.
+final class TaskMilestone: Model, @unchecked Sendable {
+    static let schema = "task_milestones"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "task_id") var task: TaskRecord
+    @Field(key: "date") var date: String
+    @Field(key: "description") var description: String
+
+    init() {}
+
+    init(taskID: Int, _ m: Milestone) {
+        self.$task.id = taskID
+        self.date = m.date.iso
+        self.description = m.description
+    }
+}
+
+final class TaskTag: Model, @unchecked Sendable {
+    static let schema = "task_tags"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "task_id") var task: TaskRecord
+    @Field(key: "tag") var tag: String
+
+    init() {}
+
+    init(taskID: Int, tag: DomainTag) {
+        self.$task.id = taskID
+        self.tag = tag.rawValue
+    }
+}

@@ -1,0 +1,21 @@
+import Plot
+
+/// What a browser sees when something goes wrong: the message, never internals.
+struct ErrorPage: PageView {
+    let status: Int
+    let message: String
+    let code: String
+    let user: UserBadge?
+
+    var title: String { "出错了" }
+
+    var content: Node<HTML.BodyContext> {
+        .div(
+            .class("error-page"),
+            .h1(.text("\(status)")),
+            .p(.text(message)),
+            .p(.class("sub"), .text("错误代码:\(code)")),
+            .p(.a(.href(SiteURL.home.path), .text("返回首页")))
+        )
+    }
+}

@@ -1,0 +1,77 @@
+import Plot
+import RectifyCore
+
+/// The view model of the inspection list: plain values, no database records.
+struct InspectionListPage {
+    struct Row {
+        let id: Int
+        let title: String
+        let level: InspectionLevel
+        let round: Int?
+        let kind: InspectionKind
+        let team: String
+        let regionCode: Int
+        let regionName: String
+        let stationedFrom: LocalDate?
+        let stationedUntil: LocalDate?
+        let feedbackDate: LocalDate?
+        let tasksTotal: Int
+        /// nil key: tasks not yet assessed.
+        let countsByStatus: [PublicStatus?: Int]
+    }
+
+    let rows: [Row]
+}
+
+struct InspectionListView: PageView {
+    let page: InspectionListPage
+    let user: UserBadge?
+
+    var title: String { "督察整改" }
+
+    var content: Node<HTML.BodyContext> {
+        .div(
+            .h1("督察与整改任务"),
+            .if(page.rows.isEmpty, .p(.class("empty"), .text("您的范围内还没有督察记录。"))),
+            .if(!page.rows.isEmpty, .div(.class("scroll"), .table(
+                .class("ledger"),
+                .thead(.tr(
+                    .th("督察"), .th("督察组"), .th("被督察地区"), .th("进驻时间"), .th("反馈日期"),
+                    .th(.class("num"), .text("整改任务")),
+                    .forEach(PublicStatus.allCases) { .th(.class("num"), .text($0.label)) },
+                    .th(.class("num"), .text("未评估"))
+                )),
+                .tbody(.forEach(page.rows) { row in
+                    .tr(
+                        .td(.strong(.text(row.title)),
+                            .div(.class("sub"), .text(subtitle(row)))),
+                        .td(.text(row.team)),
+                        .td(.text(row.regionName)),
+                        .td(.text(stay(row))),
+                        .td(.text(row.feedbackDate?.chinese ?? "—")),
+                        .td(.class("num"), .text(String(row.tasksTotal))),
+                        .forEach(PublicStatus.allCases) { status in
+                            .td(.class("num"), .text(count(row.countsByStatus[status])))
+                        },
+                        .td(.class("num"), .text(count(row.countsByStatus[nil])))
+                    )
+                })
+            )))
+        )
+    }
+
+    func stay(_ row: InspectionListPage.Row) -> String {
+        switch (row.stationedFrom, row.stationedUntil) {
+        case let (from?, until?): "\(from.chinese)至\(until.chinese)"
+        case let (from?, nil): "\(from.chinese)起"
+        default: "—"
+        }
+    }
+
+    func subtitle(_ row: InspectionListPage.Row) -> String {
+        let round = row.round.flatMap(ChineseNumeral.string).map { "第\($0)轮" }
+        return [row.level.label, round, row.kind.label].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    func count(_ n: Int?) -> String { n.map(String.init) ?? "" }
+}

@@ -1,0 +1,27 @@
+import Plot
+
+struct LoginPage: PageView {
+    let login: String
+    let error: String?
+
+    var title: String { "登录" }
+    var user: UserBadge? { nil }
+
+    var content: Node<HTML.BodyContext> {
+        .div(
+            .class("login"),
+            .h1("登录"),
+            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            .form(
+                .action(SiteURL.login.path), .method(.post),
+                .label(.for("login"), "登录名"),
+                .input(.id("login"), .name("login"), .type(.text), .value(login), .autofocus(true),
+                       .attribute(named: "autocomplete", value: "username"), .required(true)),
+                .label(.for("password"), "密码"),
+                .input(.id("password"), .name("password"), .type(.password),
+                       .attribute(named: "autocomplete", value: "current-password"), .required(true)),
+                .button(.type(.submit), .text("登录"))
+            )
+        )
+    }
+}

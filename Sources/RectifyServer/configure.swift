@@ -1,0 +1,90 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// The migrations in the order they were written. Migrations are history: append,
+/// never edit one that has landed.
+let allMigrations: [any Migration] = [
+    M001_CreateRegions(),
+    M002_SeedRegions(),
+    M003_CreateUnits(),
+    M004_CreateUsers(),
+    M005_CreateInspections(),
+    M006_CreateProblems(),
+    M007_CreateTasks(),
+    M008_CreateTaskLinks(),
+]
+
+/// Configures an application from its environment (`DATABASE_URL`, `RECTIFY_DATA_DIR`).
+public func configure(_ app: Application) async throws {
+    try await configure(app, config: AppConfig.fromEnvironment())
+}
+
+/// Configures an application: database, migrations, sessions, middleware, routes
+/// and commands. Tests call this with their own `AppConfig`.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.storage[AppConfigKey.self] = config
+
+    switch config.store {
+    case .sqlite(let path):
+        do {
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw StartupError("无法创建数据目录 \(config.dataDirectory):请检查权限,或用 RECTIFY_DATA_DIR 指定其他目录。")
+        }
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        let pg: SQLPostgresConfiguration
+        do {
+            pg = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StartupError("DATABASE_URL 无法解析:应形如 postgres://用户:密码@主机:5432/数据库。")
+        }
+        app.databases.use(.postgres(configuration: pg, sqlLogLevel: .debug), as: .psql)
+    }
+
+    app.migrations.add(allMigrations)
+    app.migrations.add(SessionRecord.migration)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "rectify_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 8 * 3600), maxAge: 8 * 3600,
+                          path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
+    // hashes would otherwise dominate the run.
+    app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
+
+    app.middleware = Middlewares()
+    app.middleware.use(RectifyErrorMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(User.sessionAuthenticator())
+
+    try routes(app)
+    registerCommands(app)
+}
+
+struct AppConfigKey: StorageKey {
+    typealias Value = AppConfig
+}
+
+extension Application {
+    var rectifyConfig: AppConfig? { storage[AppConfigKey.self] }
+
+    /// Brings the schema up to date; on SQLite also turns on the WAL journal
+    /// (foreign keys are turned on per connection by the driver's default).
+    func prepareDatabase() async throws {
+        if case .postgres(let url) = rectifyConfig?.store {
+            try await PostgresProbe.check(url: url, on: eventLoopGroup.any())
+        }
+        if case .sqlite = rectifyConfig?.store, let sql = db as? any SQLDatabase {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
+        try await autoMigrate()
+    }
+}

@@ -1,0 +1,5 @@
+import Foundation
+import RectifyServer
+
+// The executable stays thin: everything it does lives in RectifyServer, where tests reach it.
+exit(await Rectify.main())

@@ -1,0 +1,81 @@
+import XCTest
+import RectifyCore
+
+final class ChineseNumeralTests: XCTestCase {
+    func testWritesNumbersAsReportsDo() {
+        let cases: [(Int, String)] = [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (37, "三十七"),
+                                      (60, "六十"), (100, "一百"), (101, "一百零一"), (110, "一百一十"),
+                                      (1005, "一千零五"), (9999, "九千九百九十九")]
+        for (n, s) in cases {
+            XCTAssertEqual(ChineseNumeral.string(n), s)
+            XCTAssertEqual(ChineseNumeral.value(s), n, s)
+        }
+        XCTAssertNil(ChineseNumeral.string(0))
+        XCTAssertNil(ChineseNumeral.value("三十七、"))
+        XCTAssertNil(ChineseNumeral.value(""))
+        XCTAssertEqual(ChineseNumeral.value("两百"), 200)
+    }
+
+    func testRoundTripsEveryNumber() {
+        for n in 1...9999 { XCTAssertEqual(ChineseNumeral.value(ChineseNumeral.string(n)!), n) }
+    }
+}
+
+final class LocalDateTests: XCTestCase {
+    func testParsesOnlyRealDays() {
+        XCTAssertEqual(LocalDate(iso: "2017-07-31")?.chinese, "2017年7月31日")
+        XCTAssertNil(LocalDate(iso: "2023-02-29"))
+        XCTAssertNotNil(LocalDate(iso: "2024-02-29"))
+        XCTAssertNil(LocalDate(iso: "2017-7-31"))
+        XCTAssertNil(LocalDate(iso: "2017-13-01"))
+        XCTAssertEqual(LocalDate.endOf(month: 12, year: 2018)?.iso, "2018-12-31")
+    }
+
+    func testOrdersAndCodes() throws {
+        XCTAssertLessThan(LocalDate(iso: "2017-04-25")!, LocalDate(iso: "2017-05-25")!)
+        let json = try JSONEncoder().encode([LocalDate(iso: "2017-04-25")!])
+        XCTAssertEqual(String(decoding: json, as: UTF8.self), #"["2017-04-25"]"#)
+        XCTAssertThrowsError(try JSONDecoder().decode([LocalDate].self, from: Data(#"["2017-02-30"]"#.utf8)))
+    }
+
+    func testTodayIsChinaStandardTime() {
+        // 2026-11-23 17:00 UTC is already the 24th in Beijing.
+        let instant = Date(timeIntervalSince1970: 1_795_453_200)
+        XCTAssertEqual(LocalDate.today(now: instant).iso, "2026-11-24")
+    }
+}
+
+final class RegionCatalogTests: XCTestCase {
+    func testShipsEveryProvinceLevelRegion() {
+        XCTAssertEqual(RegionCatalog.all.filter { $0.level == .province }.count, 34)
+    }
+
+    func testCitiesOfTheSeedsHaveTheirRealCodes() {
+        XCTAssertEqual(RegionCatalog.byCode[211400]?.name, "葫芦岛市")
+        XCTAssertEqual(RegionCatalog.byCode[211100]?.name, "盘锦市")
+        XCTAssertEqual(RegionCatalog.byCode[150300]?.name, "乌海市")
+        XCTAssertEqual(RegionCatalog.byCode[410800]?.name, "焦作市")
+        XCTAssertEqual(RegionCatalog.all.filter { $0.level == .city && RegionCatalog.parentCode(of: $0.code) == 210000 }.count, 14)
+        XCTAssertEqual(RegionCatalog.all.filter { $0.level == .city && RegionCatalog.parentCode(of: $0.code) == 140000 }.count, 11)
+    }
+
+    func testParentsFollowFromTheCode() {
+        XCTAssertNil(RegionCatalog.parentCode(of: 210000))
+        XCTAssertEqual(RegionCatalog.parentCode(of: 211400), 210000)
+        XCTAssertEqual(RegionCatalog.parentCode(of: 211481), 211400)
+        XCTAssertEqual(Set(RegionCatalog.all.map(\.code)).count, RegionCatalog.all.count, "codes are unique")
+    }
+}
+
+final class PublicStatusTests: XCTestCase {
+    /// Status lines as seed 004 writes them.
+    func testReadsTheStatusWordsOfPublishedReports() {
+        XCTAssertEqual(PublicStatus(reportedWords: "已完成整改"), .completed)
+        XCTAssertEqual(PublicStatus(reportedWords: "正在推进整改"), .inProgress)
+        XCTAssertEqual(PublicStatus(reportedWords: "基本完成整改,长期坚持"), .basicallyCompleted)
+        XCTAssertEqual(PublicStatus(reportedWords: "达到序时进度,持续整改"), .onSchedule)
+        XCTAssertEqual(PublicStatus(reportedWords: "未达到序时进度"), .behindSchedule)
+        XCTAssertEqual(PublicStatus(reportedWords: "尚未达到序时进度"), .behindSchedule)
+        XCTAssertNil(PublicStatus(reportedWords: "另行研究"))
+    }
+}

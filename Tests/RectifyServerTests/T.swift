@@ -1,0 +1,3 @@
+import XCTVapor
+@testable import RectifyServer
+final class T: XCTestCase { func testX() { } }
