@@ -46,6 +46,8 @@ let package = Package(
             name: "RectifyServerTests",
             dependencies: [
                 "RectifyServer",
+                // The executable tests run the real binary, so it must be built.
+                "rectify",
                 .product(name: "XCTVapor", package: "vapor"),
             ]
         ),

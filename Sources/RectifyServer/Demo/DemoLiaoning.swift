@@ -51,8 +51,8 @@ enum DemoLiaoning {
     /// Tasks 4–58: the seed gives only their count and statuses, so their text is a
     /// placeholder that says so. Of these 55: 11 基本完成整改 (4–14), 2 全面实施
     /// (15–16), 5 尚未达到序时进度 (17–21), 37 按照序时进度 (22–58); with tasks 1–3
-    /// that makes 13 / 38 / 2 / 5. Every third task from 4 is one of the 18 典型问题
-    /// led by a provincial leader.
+    /// that makes 13 / 38 / 2 / 5. Every third task from 4 to 55 is one of the 18
+    /// 典型问题 led by a provincial leader.
     static func placeholderTasks() -> [DemoTask] {
         let owners = DemoCatalog.liaoningDepartments.dropFirst() + DemoCatalog.liaoningCities.map { "\($0.0)人民政府" }
         let tagCycle: [DomainTag] = [.water, .air, .ecology, .soil, .marine, .solidWaste, .mining]
@@ -65,14 +65,15 @@ enum DemoLiaoning {
             }
             let longTerm = status == .basicallyCompleted || status == .fullyImplemented
             let owner = owners[owners.startIndex + (n - 4) % owners.count]
+            let typical = (n - 4) % 3 == 0 && n <= 55
             return DemoTask(
                 number: n, title: "辽宁省整改任务第\(n)项(演示占位)",
                 target: DemoNote.placeholderText, measures: DemoNote.placeholderText,
                 kind: longTerm ? .longTerm : .timeLimited,
                 deadline: longTerm ? nil : day("2018-12-31"),
-                leadOfficial: (n - 4) % 3 == 0 ? "省级党政领导挂帅(演示占位)" : "",
+                leadOfficial: typical ? "省级党政领导挂帅(演示占位)" : "",
                 responsible: [owner], supervising: [DemoCatalog.liaoningOffice], acceptance: ["辽宁省环境保护厅"],
-                tags: [tagCycle[n % tagCycle.count]], typical: (n - 4) % 3 == 0, status: status,
+                tags: [tagCycle[n % tagCycle.count]], typical: typical, status: status,
                 state: status == .basicallyCompleted ? .accepted : .inProgress,
                 milestones: longTerm ? [] : [Milestone(date: day("2018-06-30"), description: "完成阶段性整改目标(演示占位)")],
                 remarks: DemoNote.placeholderTerms)

@@ -1,0 +1,99 @@
+import Fluent
+import XCTVapor
+import RectifyCore
+@testable import RectifyServer
+
+/// The demo is built from the seed reports; its figures must come back out of the
+/// database exactly as the reports state them.
+final class DemoTests: XCTestCase {
+    func inspection(_ title: String, _ app: Application) async throws -> Inspection {
+        let found = try await Inspection.query(on: app.db).filter(\.$title == title).first()
+        return try XCTUnwrap(found, "demo inspection \(title)")
+    }
+
+    func counts(_ title: String, _ app: Application) async throws -> [PublicStatus?: Int] {
+        let i = try await inspection(title, app)
+        return try await InspectionQueries.taskCounts(inspectionIDs: [i.id!], on: app.db)[i.id!] ?? [:]
+    }
+
+    func testLiaoningReproducesTheReportedCounts() async throws {
+        try await withApp(demo: true) { app in
+            let i = try await inspection("第一轮中央环境保护督察(辽宁省)", app)
+            XCTAssertEqual(i.team, "中央第三环境保护督察组")
+            XCTAssertEqual([i.stationedFrom, i.stationedUntil, i.feedbackDate], ["2017-04-25", "2017-05-25", "2017-07-31"])
+            let c = try await counts(i.title, app)
+            // 《整改方案》58项整改任务中,已有13项基本完成整改,38项按照序时进度有序推进,2项全面实施,5项尚未达到序时进度
+            XCTAssertEqual(c.values.reduce(0, +), 58)
+            XCTAssertEqual(c[.basicallyCompleted], 13)
+            XCTAssertEqual(c[.onSchedule], 38)
+            XCTAssertEqual(c[.fullyImplemented], 2)
+            XCTAssertEqual(c[.behindSchedule], 5)
+            let typical = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == i.id!).filter(\.$typical == true).count()
+            XCTAssertEqual(typical, 18, "18项典型问题由省级党政领导干部挂帅推动")
+            let first = try await Problem.query(on: app.db).filter(\.$inspection.$id == i.id!).filter(\.$number == 1).first()
+            XCTAssertTrue(first?.text.hasPrefix("思想认识不到位。") ?? false)
+        }
+    }
+
+    func testShanxiProblemsThirtySevenToSixtyKeepTheirPublishedStatuses() async throws {
+        try await withApp(demo: true) { app in
+            let i = try await inspection("第一轮中央环境保护督察(山西省)", app)
+            XCTAssertNil(i.stationedFrom, "the report gives no dates; none are invented")
+            let numbers = try await Problem.query(on: app.db).filter(\.$inspection.$id == i.id!).sort(\.$number).all(\.$number)
+            XCTAssertEqual(numbers, Array(37...60))
+            let tasks = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == i.id!).all()
+            let status = Dictionary(uniqueKeysWithValues: tasks.map { ($0.number, $0.status) })
+            XCTAssertEqual(status[37], .inProgress)   // 整改进展情况:正在推进整改。
+            XCTAssertEqual(status[38], .completed)    // 整改进展情况:已完成整改。
+            XCTAssertEqual(status[44], .completed)
+            XCTAssertEqual(status[60], .inProgress)
+            XCTAssertEqual(tasks.filter { $0.status == .completed }.count, 11)
+            XCTAssertEqual(tasks.filter { $0.status == .inProgress }.count, 13)
+            XCTAssertTrue(tasks.allSatisfy { ($0.status == .completed) == ($0.taskState == .closed) })
+            let t40 = try XCTUnwrap(tasks.first { $0.number == 40 })
+            XCTAssertEqual(t40.deadline, "2020-12-31", "预计能按照整改方案要求在2020年完成整改")
+            XCTAssertTrue(t40.measures.contains("太原市城区段入汾河排污口"))
+        }
+    }
+
+    func testCityInspectionsCarryTheirDatesAndFigures() async throws {
+        try await withApp(demo: true) { app in
+            let jiaozuo = try await counts("河南省委生态环境保护督察(焦作市)", app)
+            XCTAssertEqual(jiaozuo.values.reduce(0, +), 46)   // 46项整改任务中完成34项,其他12正在推进
+            XCTAssertEqual(jiaozuo[.completed], 34)
+            XCTAssertEqual(jiaozuo[.inProgress], 12)
+            let panjin = try await counts("第一轮中央环境保护督察(盘锦市)", app)
+            XCTAssertEqual(panjin.values.reduce(0, +), 61)    // 应完成整改61项,实际完成53项,还有8项正在整改中
+            XCTAssertEqual(panjin[.completed], 53)
+            XCTAssertEqual(panjin[.inProgress], 8)
+            let wuhai = try await inspection("第二轮自治区生态环境保护督察(乌海市)", app)
+            XCTAssertEqual([wuhai.stationedFrom, wuhai.stationedUntil, wuhai.feedbackDate], ["2023-10-31", "2023-11-24", "2024-03-27"])
+            XCTAssertEqual(wuhai.inspectionLevel, .provincial)
+            let wuhaiTargets = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == wuhai.id!).all(\.$target)
+            XCTAssertTrue(wuhaiTargets.contains { $0.contains("84.1%") && $0.contains("31微克/立方米") })
+            let huludao = try await inspection("第二轮中央生态环境保护督察(葫芦岛市)", app)
+            XCTAssertEqual([huludao.stationedFrom, huludao.stationedUntil, huludao.feedbackDate], ["2021-04-06", "2021-05-06", "2021-07-20"])
+            XCTAssertEqual(huludao.$targetRegion.id, 211400)
+        }
+    }
+
+    func testEveryPlaceholderSaysItIsOne() async throws {
+        try await withApp(demo: true) { app in
+            let placeholders = try await TaskRecord.query(on: app.db).filter(\.$title ~~ "演示占位").all()
+            XCTAssertEqual(placeholders.count, 55 + 46 + 60)
+            XCTAssertTrue(placeholders.allSatisfy { $0.target.contains("演示数据占位") && $0.remarks.contains("演示数据") })
+        }
+    }
+
+    func testThereIsOneDemoUserPerRoleAndTheirPasswordsWork() async throws {
+        try await withApp(demo: true) { app in
+            let users = try await User.query(on: app.db).all()
+            XCTAssertEqual(Set(users.flatMap(\.roles)), Set(Role.allCases))
+            XCTAssertEqual(users.count, Role.allCases.count)
+            for spec in DemoCatalog.users {
+                let user = try XCTUnwrap(users.first { $0.login == spec.login })
+                XCTAssertTrue(try app.password.verify(spec.password, created: user.passwordHash))
+            }
+        }
+    }
+}

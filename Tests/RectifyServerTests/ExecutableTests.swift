@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// The `rectify` binary as a person runs it: real process, real exit codes, real
+/// output. Each run gets its own data directory; none touches ./data/.
+final class ExecutableTests: XCTestCase {
+    var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rectify") }
+
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = nil
+        env["RECTIFY_DATA_DIR"] = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rectify-exe-\(UUID().uuidString)").path
+        env["LOG_LEVEL"] = "error"
+        return env.merging(extra) { $1 }
+    }
+
+    func launch(_ args: [String], env: [String: String]) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
+    func runToEnd(_ args: [String], _ extra: [String: String] = [:]) throws -> Outcome {
+        let (p, out, err) = try launch(args, env: environment(extra))
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                       stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func assertOneClearLine(_ o: Outcome, contains text: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(o.status, 0, file: file, line: line)
+        let lines = o.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one line, got: \(o.stderr)", file: file, line: line)
+        XCTAssertTrue(o.stderr.hasPrefix("rectify: ") && o.stderr.contains(text), o.stderr, file: file, line: line)
+    }
+
+    func testAnUnknownOptionGetsOneLineAndAFailingExit() throws {
+        assertOneClearLine(try runToEnd(["serve", "--bogus"]), contains: "无法识别的参数:--bogus")
+        assertOneClearLine(try runToEnd(["frobnicate"]), contains: "没有命令“frobnicate”")
+    }
+
+    func testABadDatabaseURLGetsOneLineAndAFailingExit() throws {
+        assertOneClearLine(try runToEnd(["migrate"], ["DATABASE_URL": "mysql://localhost/db"]), contains: "DATABASE_URL 不是 PostgreSQL 地址")
+        let refused = try runToEnd(["migrate"], ["DATABASE_URL": "postgres://rectify:secret@127.0.0.1:1/rectify"])
+        assertOneClearLine(refused, contains: "连接被拒绝")
+        XCTAssertFalse(refused.stderr.contains("secret"), "the password is never printed")
+    }
+
+    func testServeLoadsTheDemoPrintsWhereToLogInAndRefusesABusyPort() async throws {
+        let port = String(Int.random(in: 20_000...40_000))
+        let env = environment([:])
+        let (server, out, _) = try launch(["serve", "--port", port], env: env)
+        defer { if server.isRunning { server.interrupt(); server.waitUntilExit() } }
+
+        // Wait for the banner (bounded: 60 s in a debug build).
+        var banner = ""
+        let deadline = Date().addingTimeInterval(60)
+        let reader = out.fileHandleForReading
+        while !banner.contains("按 Ctrl+C 停止"), Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(banner.contains("已加载演示数据:6 次督察"), banner)
+        XCTAssertTrue(banner.contains("http://127.0.0.1:\(port)/"), banner)
+        XCTAssertTrue(banner.contains("office    密码 office-demo"), banner)
+
+        let (health, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        XCTAssertTrue(String(decoding: health, as: UTF8.self).contains("ok"))
+
+        // A second server on the same port, with its own data directory.
+        let busy = try runToEnd(["serve", "--port", port, "--no-demo"])
+        assertOneClearLine(busy, contains: "端口已被占用")
+
+        server.interrupt()
+        server.waitUntilExit()
+        XCTAssertEqual(server.terminationStatus, 0)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+import XCTVapor
+@testable import RectifyServer
+
+/// Every server test runs the real `configure(app, config:)` against a real
+/// database of its own: a fresh SQLite file in a temporary directory, or, when
+/// `RECTIFY_TEST_DATABASE_URL` is set, a freshly emptied PostgreSQL schema.
+/// Tests never touch ./data/ and never read DATABASE_URL.
+enum TestDatabase {
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["RECTIFY_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var isPostgres: Bool { postgresURL != nil }
+
+    static func makeConfig(directory: String) throws -> AppConfig {
+        guard let url = postgresURL else {
+            return AppConfig(store: .sqlite(path: directory + "/rectify.sqlite"), dataDirectory: directory)
+        }
+        // The suite empties the schema before each test: refuse any database that is
+        // not obviously a test database, so a mistyped variable cannot wipe real data.
+        guard let name = URLComponents(string: url)?.path.split(separator: "/").last, name.contains("test") else {
+            throw StartupError("RECTIFY_TEST_DATABASE_URL must name a database whose name contains 'test': \(url)")
+        }
+        return AppConfig(store: .postgres(url: url), dataDirectory: directory)
+    }
+}
+
+/// Given a configured, migrated, empty application, run `body`, then shut it down.
+func withApp(demo: Bool = false, _ body: (Application) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-test-\(UUID().uuidString)").path
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, config: TestDatabase.makeConfig(directory: directory))
+        if TestDatabase.isPostgres, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
+            try await sql.raw("CREATE SCHEMA public").run()
+        }
+        try await app.prepareDatabase()
+        if demo {
+            let hasher = app.password
+            try await DemoLoader.load(on: app.db) { try hasher.hash($0) }
+        }
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+        throw error
+    }
+    try await app.asyncShutdown()
+    try? FileManager.default.removeItem(atPath: directory)
+}
+
+/// A console that records what commands print and answers prompts from a script.
+final class RecordingConsole: Console, @unchecked Sendable {
+    private let lock = NIOLock()
+    private var lines: [String] = []
+    private var answers: [String]
+    var userInfo: [AnySendableHashable: any Sendable] = [:]
+
+    init(answers: [String] = []) { self.answers = answers }
+
+    var size: (width: Int, height: Int) { (120, 40) }
+    var output: String { lock.withLock { lines.joined() } }
+
+    func input(isSecure: Bool) -> String {
+        lock.withLock { answers.isEmpty ? "" : answers.removeFirst() }
+    }
+
+    func output(_ text: ConsoleText, newLine: Bool) {
+        lock.withLock { lines.append(text.description + (newLine ? "\n" : "")) }
+    }
+
+    func clear(_ type: ConsoleClear) {}
+
+    func report(error: String, newLine: Bool) {
+        lock.withLock { lines.append(error + (newLine ? "\n" : "")) }
+    }
+}
+
+/// Runs one command in-process with the given arguments, as `rectify <args>` would.
+func runCommand(_ command: any AnyAsyncCommand, _ arguments: [String], on app: Application,
+         console: RecordingConsole = RecordingConsole()) async throws -> String {
+    var context = CommandContext(console: console, input: CommandInput(arguments: ["rectify"] + arguments))
+    context.application = app
+    try await command.run(using: &context)
+    return console.output
+}
+
+extension Application {
+    /// Logs in through the real form and returns the session cookie.
+    func sessionCookie(login: String, password: String) async throws -> HTTPCookies {
+        var cookies = HTTPCookies()
+        try await test(.POST, SiteURL.login.path, beforeRequest: { req in
+            try req.content.encode(["login": login, "password": password], as: .urlEncodedForm)
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .seeOther, "login as \(login) should succeed")
+            if let value = res.headers.setCookie?["rectify_session"] { cookies["rectify_session"] = value }
+        })
+        return cookies
+    }
+}

@@ -1,3 +1,0 @@
-import XCTVapor
-@testable import RectifyServer
-final class T: XCTestCase { func testX() { } }
