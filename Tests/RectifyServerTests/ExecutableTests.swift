@@ -2,7 +2,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import SQLKit
 import XCTest
+@testable import RectifyServer
 
 /// The `rectify` binary as a person runs it: real process, real exit codes, real
 /// output. Each run gets its own data directory; none touches ./data/.
@@ -66,7 +68,17 @@ final class ExecutableTests: XCTestCase {
 
     func testServeLoadsTheDemoPrintsWhereToLogInAndRefusesABusyPort() async throws {
         let port = String(Int.random(in: 20_000...40_000))
-        let env = environment([:])
+        var extra: [String: String] = [:]
+        if let url = TestDatabase.postgresURL {
+            // serve on PostgreSQL too, from an empty schema, as an office would start it.
+            try await withApp { app in
+                let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+                try await sql.raw("DROP SCHEMA public CASCADE").run()
+                try await sql.raw("CREATE SCHEMA public").run()
+            }
+            extra["DATABASE_URL"] = url
+        }
+        let env = environment(extra)
         let (server, out, _) = try launch(["serve", "--port", port], env: env)
         defer { if server.isRunning { server.interrupt(); server.waitUntilExit() } }
 
@@ -81,6 +93,7 @@ final class ExecutableTests: XCTestCase {
         }
         XCTAssertTrue(banner.contains("已加载演示数据:6 次督察"), banner)
         XCTAssertTrue(banner.contains("http://127.0.0.1:\(port)/"), banner)
+        XCTAssertTrue(banner.contains(TestDatabase.isPostgres ? "PostgreSQL" : "SQLite"), banner)
         XCTAssertTrue(banner.contains("office    密码 office-demo"), banner)
 
         let (health, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
