@@ -74,3 +74,50 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         try c.encode(iso)
     }
 }
+
+extension LocalDate {
+    /// Days since 1970-01-01 (negative before), for date arithmetic without time zones.
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The day `z0` days after 1970-01-01. Only for days between the years 1 and 9999.
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)!
+    }
+
+    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+
+    public static func - (a: LocalDate, b: LocalDate) -> Int { a.dayNumber - b.dayNumber }
+
+    /// 1 = Monday … 7 = Sunday.
+    public var weekday: Int { ((dayNumber % 7) + 7 + 3) % 7 + 1 }
+
+    /// The day on which a period of `n` working days starting on this day ends
+    /// (Monday to Friday; public holidays are not known to Rectify and count as working days).
+    public func endOfWorkingDays(_ n: Int) -> LocalDate {
+        var day = self
+        while day.weekday > 5 { day = day.adding(days: 1) }
+        var counted = 1
+        while counted < n {
+            day = day.adding(days: 1)
+            if day.weekday <= 5 { counted += 1 }
+        }
+        return day
+    }
+}

@@ -16,6 +16,12 @@ let allMigrations: [any Migration] = [
     M006_CreateProblems(),
     M007_CreateTasks(),
     M008_CreateTaskLinks(),
+    M009_UpdateTasksAddLifecycle(),
+    M010_CreateAuditEvents(),
+    M011_CreateApiTokens(),
+    M012_CreateClaimsAndReports(),
+    M013_CreateOversight(),
+    M014_CreateOfficeSettings(),
 ]
 
 /// Configures an application from its environment (`DATABASE_URL`, `RECTIFY_DATA_DIR`).

@@ -10,4 +10,6 @@ func routes(_ app: Application) throws {
 
     let signedIn = app.grouped(LoginRequiredMiddleware())
     signedIn.get(SiteURL.inspections.pathComponents, use: InspectionController.list)
+
+    apiRoutes(app)
 }

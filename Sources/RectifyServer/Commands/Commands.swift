@@ -9,6 +9,8 @@ func registerCommands(_ app: Application) {
     user.use(UserAddCommand(), as: "add")
     user.use(UserPasswdCommand(), as: "passwd")
     app.asyncCommands.use(UserCommands(commands: user.commands), as: "user")
+    app.asyncCommands.use(AuditCommands(), as: "audit")
+    app.asyncCommands.use(RecomputeCommand(), as: "recompute")
 }
 
 struct AsyncCommandGroupBuilder {

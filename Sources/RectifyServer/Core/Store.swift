@@ -85,8 +85,12 @@ struct Store {
         }
     }
 
+    /// `basicallyCompleted`: for tasks loaded already accepted as 基本完成、长期坚持.
     func createTask(inspectionID: Int, _ draft: TaskDraft, state: TaskState = .assigned,
-                    remarks: String = "") async throws -> TaskRecord {
+                    remarks: String = "", basicallyCompleted: Bool = false, today: LocalDate = .today()) async throws -> TaskRecord {
+        guard let inspection = try await Inspection.find(inspectionID, on: db) else {
+            throw ValidationFailure([.init("task.inspectionUnknown", field: "inspectionID", "督察 \(inspectionID) 不存在")])
+        }
         let numbers = try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).all(\.$number)
         let unitIDs = Set(draft.assignments.map(\.unitID))
         let units = unitIDs.isEmpty ? [] : try await Unit.query(on: db).filter(\.$id ~~ unitIDs).all()
@@ -103,6 +107,9 @@ struct Store {
         try violations.throwIfAny()
         return try await db.transaction { tx in
             let task = TaskRecord(inspectionID: inspectionID, draft, state: state, remarks: remarks)
+            task.regionCode = inspection.$targetRegion.id
+            task.basicallyCompleted = basicallyCompleted
+            if state != .draft { task.assignedOn = inspection.planApprovedDate ?? inspection.feedbackDate ?? today.iso }
             try await task.create(on: tx)
             let id = try task.requireID()
             for a in draft.assignments { try await TaskUnit(taskID: id, a).create(on: tx) }

@@ -79,7 +79,8 @@ enum DemoLoader {
                         deadline: t.deadline, leadOfficial: t.leadOfficial,
                         problemIDs: t.problems.compactMap { problemIDs[$0] }, assignments: assignments,
                         milestones: t.milestones, tags: t.tags, typical: t.typical, progressStatus: t.status)
-                    _ = try await store.createTask(inspectionID: inspectionID, draft, state: t.state, remarks: t.remarks)
+                    _ = try await store.createTask(inspectionID: inspectionID, draft, state: t.state, remarks: t.remarks,
+                                                   basicallyCompleted: t.status == .basicallyCompleted)
                     summary.tasks += 1
                 }
             }

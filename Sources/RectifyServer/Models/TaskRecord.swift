@@ -25,6 +25,20 @@ final class TaskRecord: Model, @unchecked Sendable {
     @Field(key: "remarks") var remarks: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    // Lifecycle (migration 009).
+    @Field(key: "basically_completed") var basicallyCompleted: Bool
+    @Field(key: "rebound_count") var reboundCount: Int
+    @OptionalField(key: "original_deadline") var originalDeadline: String?
+    /// Bumped on every change; a save carrying an older version is refused.
+    @Field(key: "version") var version: Int
+    @OptionalParent(key: "updated_by") var updatedBy: User?
+    /// The warning light as last computed (nil for finished tasks).
+    @OptionalField(key: "light") var light: String?
+    /// The inspection's target region, copied here for subtree filters by code range.
+    @OptionalField(key: "region_code") var regionCode: Int?
+    @OptionalField(key: "assigned_on") var assignedOn: String?
+    /// Since when the light has been what it is (migration 014).
+    @OptionalField(key: "light_since") var lightSince: String?
 
     @Children(for: \.$task) var assignments: [TaskUnit]
     @Children(for: \.$task) var milestones: [TaskMilestone]
@@ -46,11 +60,16 @@ final class TaskRecord: Model, @unchecked Sendable {
         self.state = state.rawValue
         self.progressStatus = d.progressStatus?.rawValue
         self.remarks = remarks
+        self.basicallyCompleted = false
+        self.reboundCount = 0
+        self.originalDeadline = d.deadline?.iso
+        self.version = 1
     }
 
     var taskKind: TaskKind { TaskKind(rawValue: kind) ?? .timeLimited }
     var taskState: TaskState { TaskState(rawValue: state) ?? .draft }
     var status: PublicStatus? { progressStatus.flatMap(PublicStatus.init(rawValue:)) }
+    var warningLight: WarningLight? { light.flatMap(WarningLight.init(rawValue:)) }
 }
 
 /// A unit's assignment to a task, in one role.
@@ -94,6 +113,7 @@ final class TaskMilestone: Model, @unchecked Sendable {
     @Parent(key: "task_id") var task: TaskRecord
     @Field(key: "date") var date: String
     @Field(key: "description") var description: String
+    @OptionalField(key: "reached_on") var reachedOn: String?
 
     init() {}
 

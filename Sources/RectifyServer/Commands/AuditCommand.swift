@@ -1,0 +1,57 @@
+import Fluent
+import Vapor
+
+/// `rectify audit verify`: recomputes the audit chain and names the first broken link.
+struct AuditVerifyCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "校验留痕记录的哈希链" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.prepareDatabase()
+        let result = try await Audit.verify(on: app.db)
+        if let broken = result.firstBroken {
+            throw StartupError("留痕记录被篡改:第 \(broken.id) 号事件\(broken.reason)。此前 \(result.checked) 条记录完好。")
+        }
+        context.console.print("留痕记录完好:共 \(result.checked) 条事件,哈希链完整。")
+    }
+}
+
+struct AuditCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["verify": AuditVerifyCommand()] }
+    var help: String { "留痕:verify 校验哈希链" }
+}
+
+/// `rectify recompute`: refreshes every open task's light and public status for today.
+/// Run it daily (cron): time alone turns lights yellow and red.
+struct RecomputeCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "按今天的日期重算所有在办任务的预警灯和整改状态" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.prepareDatabase()
+        let today = app.clock.today
+        var changed = 0
+        var afterID = 0
+        while true {
+            let page = try await TaskRecord.query(on: app.db).filter(\.$id > afterID)
+                .filter(\.$state ~~ ["draft", "assigned", "inProgress", "completionSubmitted"]).sort(\.$id).limit(1_000).all()
+            if page.isEmpty { break }
+            changed += try await app.db.transaction { tx in
+                var n = 0
+                for task in page {
+                    let before = (task.light, task.progressStatus)
+                    try await TaskAssessment.refresh(task, on: tx, today: today)
+                    if before != (task.light, task.progressStatus) {
+                        try await task.save(on: tx)
+                        n += 1
+                    }
+                }
+                return n
+            }
+            afterID = page.last!.id!
+        }
+        context.console.print("已按\(today.chinese)重算,\(changed) 项任务的预警或状态有变化。")
+    }
+}

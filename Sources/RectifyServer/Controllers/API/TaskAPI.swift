@@ -1,0 +1,186 @@
+import Fluent
+import Vapor
+import RectifyCore
+
+enum TaskAPI {
+    static func list(req: Request) async throws -> LedgerQuery.Page<LedgerQuery.Row> {
+        let filter: LedgerQuery.Filter
+        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
+            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
+        }
+        return try await LedgerQuery(access: try await req.access()).list(filter, on: req.db)
+    }
+
+    struct Detail: Content {
+        struct Unit: Content { let id: Int; let name: String; let role: UnitRole }
+        struct MilestoneOut: Content { let id: Int; let date: String; let description: String; let reachedOn: String? }
+        let id: Int
+        let inspectionID: Int
+        let number: Int
+        let title: String
+        let target: String
+        let measures: String
+        let kind: TaskKind
+        let state: TaskState
+        let deadline: String?
+        let originalDeadline: String?
+        let leadOfficial: String
+        let typical: Bool
+        let basicallyCompleted: Bool
+        let reboundCount: Int
+        let light: WarningLight?
+        let scheduleReason: String?
+        let publicStatus: String
+        let version: Int
+        let units: [Unit]
+        let milestones: [MilestoneOut]
+        /// The actions this user may take now.
+        let allowedActions: [TaskAction]
+    }
+
+    static func detail(req: Request) async throws -> Detail {
+        let (view, access) = try await req.readableTask(try req.intParameter("id"))
+        let t = view.task
+        let today = req.application.clock.today
+        let settings = try await OfficeSettings.effective(for: t.regionCode, on: req.db)
+        let assessment = Schedule.assess(try await TaskAssessment.facts(for: t, on: req.db), today: today, settings: settings)
+        let words = PublicStatusWords.of(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted, assessment: assessment)
+        let milestones = try await TaskMilestone.query(on: req.db).filter(\.$task.$id == view.id).sort(\.$date).all()
+        let facts = TaskFacts(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted)
+        let actor = access.actorFacts(on: view)
+        // Allowed now: who and when; what the form must supply is not judged here.
+        let allowed = TaskAction.allCases.filter { action in
+            switch Lifecycle.decide(action, task: facts, actor: actor, input: ActionInput(today: today)) {
+            case .success: true
+            case .failure(let r): r.kind == .invalidInput
+            }
+        }
+        return Detail(id: view.id, inspectionID: t.$inspection.id, number: t.number, title: t.title, target: t.target,
+                      measures: t.measures, kind: t.taskKind, state: t.taskState, deadline: t.deadline,
+                      originalDeadline: t.originalDeadline, leadOfficial: t.leadOfficial, typical: t.typical,
+                      basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: assessment?.light,
+                      scheduleReason: assessment?.reason, publicStatus: words.text, version: t.version,
+                      units: view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
+                      milestones: milestones.map { .init(id: $0.id!, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
+                      allowedActions: allowed)
+    }
+
+    struct TimelineEntry: Content {
+        let at: String
+        let who: String
+        let action: String
+        let recordType: String
+        let recordID: Int
+        let before: String?
+        let after: String?
+    }
+
+    /// Everything that happened to the task, from its audit events.
+    static func timeline(req: Request) async throws -> [TimelineEntry] {
+        let (view, _) = try await req.readableTask(try req.intParameter("id"))
+        return try await AuditEvent.query(on: req.db).filter(\.$taskID == view.id).sort(\.$id).all().map {
+            TimelineEntry(at: $0.at, who: $0.userName, action: $0.action, recordType: $0.recordType,
+                          recordID: $0.recordID, before: $0.beforeJSON, after: $0.afterJSON)
+        }
+    }
+
+    struct Edit: Content {
+        var version: Int
+        var title: String?
+        var target: String?
+        var measures: String?
+        var leadOfficial: String?
+    }
+
+    /// Edits the plan fields of a task (office only); a stale version is a conflict.
+    static func edit(req: Request) async throws -> Detail {
+        let e = try req.decodeBody(Edit.self)
+        let lifecycle = try await req.lifecycle()
+        let id = try req.intParameter("id")
+        try await req.db.transaction { tx in
+            let view = try await lifecycle.load(id, on: tx, expectedVersion: nil)
+            guard lifecycle.access.isOffice(over: view) else { throw AppError.forbidden }
+            guard e.version == view.task.version else { throw try await Conflict.error(for: view.task, on: tx) }
+            if let title = e.title, title.allSatisfy(\.isWhitespace) {
+                throw ValidationFailure([.init("task.titleRequired", field: "title", "请填写整改任务名称")])
+            }
+            let t = view.task
+            let before = TaskSnapshot(t)
+            if let v = e.title { t.title = v }
+            if let v = e.target { t.target = v }
+            if let v = e.measures { t.measures = v }
+            if let v = e.leadOfficial { t.leadOfficial = v }
+            let scoped = LifecycleService(db: tx, access: lifecycle.access, clock: lifecycle.clock)
+            try await scoped.commit(t, before: before, action: "task.edit", on: tx)
+        }
+        return try await detail(req: req)
+    }
+
+    static func act(req: Request) async throws -> Detail {
+        guard let action = req.parameters.get("action").flatMap(TaskAction.init(rawValue:)) else {
+            throw AppError(status: .notFound, code: "actionUnknown", message: "没有这个操作")
+        }
+        let payload = req.body.data == nil ? LifecycleService.Payload() : try req.decodeBody(LifecycleService.Payload.self)
+        try await req.lifecycle().perform(action, taskID: try req.intParameter("id"), payload: payload)
+        return try await detail(req: req)
+    }
+
+    struct Created: Content {
+        let id: Int
+        let status: String?
+    }
+
+    static func submitReport(req: Request) async throws -> Response {
+        let body = try req.decodeBody(ReportService.NewReport.self)
+        let r = try await ReportService(lifecycle: req.lifecycle()).submit(taskID: try req.intParameter("id"), body)
+        return try await Created(id: r.id!, status: r.status).encodeResponse(status: .created, for: req)
+    }
+
+    static func reviewReport(req: Request) async throws -> Created {
+        let body = try req.decodeBody(ReportService.Review.self)
+        let r = try await ReportService(lifecycle: req.lifecycle()).review(reportID: try req.intParameter("id"), body)
+        return Created(id: r.id!, status: r.status)
+    }
+
+    static func requestExtension(req: Request) async throws -> Response {
+        let body = try req.decodeBody(OversightService.NewExtension.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).requestExtension(taskID: try req.intParameter("id"), body)
+        return try await Created(id: e.id!, status: e.status).encodeResponse(status: .created, for: req)
+    }
+
+    static func decideExtension(req: Request) async throws -> Created {
+        let body = try req.decodeBody(OversightService.Decision.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).decideExtension(try req.intParameter("id"), body)
+        return Created(id: e.id!, status: e.status)
+    }
+
+    static func verification(req: Request) async throws -> Response {
+        let body = try req.decodeBody(OversightService.NewVerification.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).recordVerification(taskID: try req.intParameter("id"), body)
+        return try await Created(id: e.id!, status: nil).encodeResponse(status: .created, for: req)
+    }
+
+    static func objection(req: Request) async throws -> Response {
+        let body = try req.decodeBody(OversightService.NewObjection.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).recordObjection(noticeID: try req.intParameter("id"), body)
+        return try await Created(id: e.id!, status: nil).encodeResponse(status: .created, for: req)
+    }
+
+    static func answerObjection(req: Request) async throws -> Created {
+        let body = try req.decodeBody(OversightService.Answer.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).answerObjection(try req.intParameter("id"), body)
+        return Created(id: e.id!, status: e.verdict)
+    }
+
+    static func lookBack(req: Request) async throws -> Response {
+        let body = try req.decodeBody(OversightService.NewLookBack.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).recordLookBack(taskID: try req.intParameter("id"), body)
+        return try await Created(id: e?.id ?? 0, status: e?.verdict).encodeResponse(status: .created, for: req)
+    }
+
+    static func instruction(req: Request) async throws -> Response {
+        let body = try req.decodeBody(OversightService.NewInstruction.self)
+        let e = try await OversightService(lifecycle: req.lifecycle()).recordInstruction(taskID: try req.intParameter("id"), body)
+        return try await Created(id: e.id!, status: nil).encodeResponse(status: .created, for: req)
+    }
+}

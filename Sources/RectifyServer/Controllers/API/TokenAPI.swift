@@ -1,0 +1,74 @@
+import Fluent
+import Vapor
+import RectifyCore
+
+/// API tokens per user for programs (issue 3 §13): shown once, stored hashed.
+enum TokenAPI {
+    struct NewToken: Content { var name: String }
+    struct Created: Content {
+        let id: Int
+        let name: String
+        /// Shown this once; only its SHA-256 is kept.
+        let token: String
+    }
+    struct Listed: Content {
+        let id: Int
+        let name: String
+        let createdAt: Date?
+        let lastUsedAt: Date?
+        let revoked: Bool
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func create(req: Request) async throws -> Response {
+        let access = try await req.access()
+        let body = try req.decodeBody(NewToken.self)
+        guard !body.name.allSatisfy(\.isWhitespace) else {
+            throw ValidationFailure([.init("token.nameRequired", field: "name", "请为令牌命名,如“台账同步脚本”")])
+        }
+        let bytes = [UInt8].random(count: 32)
+        let token = "rct_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let record = ApiToken(userID: access.userID, name: body.name, tokenHash: hash(token))
+        try await req.db.transaction { tx in
+            try await record.create(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "token.create", recordType: "api_token",
+                                   recordID: try record.requireID(), taskID: nil, before: Optional<String>.none,
+                                   after: ["name": body.name], now: req.application.clock.now())
+        }
+        return try await Created(id: record.id!, name: record.name, token: token).encodeResponse(status: .created, for: req)
+    }
+
+    static func list(req: Request) async throws -> [Listed] {
+        let access = try await req.access()
+        return try await ApiToken.query(on: req.db).filter(\.$user.$id == access.userID).sort(\.$id).all().map {
+            Listed(id: $0.id!, name: $0.name, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revoked: $0.revoked)
+        }
+    }
+
+    static func revoke(req: Request) async throws -> HTTPStatus {
+        let access = try await req.access()
+        guard let token = try await ApiToken.find(try req.intParameter("id"), on: req.db),
+              token.$user.id == access.userID || access.isAdmin else { throw AppError.notFound }
+        token.revoked = true
+        try await req.db.transaction { tx in
+            try await token.save(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "token.revoke", recordType: "api_token",
+                                   recordID: token.id!, taskID: nil, before: Optional<String>.none,
+                                   after: ["revoked": true], now: req.application.clock.now())
+        }
+        return .noContent
+    }
+}
+
+/// `Authorization: Bearer rct_…` logs the request in as the token's user.
+struct TokenAuthenticator: AsyncBearerAuthenticator {
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == TokenAPI.hash(bearer.token))
+            .filter(\.$revoked == false).with(\.$user).first(), token.user.active else { return }
+        request.auth.login(token.user)
+    }
+}

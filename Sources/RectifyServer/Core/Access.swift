@@ -1,0 +1,124 @@
+import Fluent
+import Vapor
+import RectifyCore
+
+/// Who may see and do what on which record (issue 3 §9), in one place:
+/// - admin: everything;
+/// - office: tasks of its region and everything below it (a task belongs to its
+///   inspection's region and to the regions of the units assigned to it);
+/// - unit: tasks its unit is assigned to, acting only in its unit's role there;
+/// - acceptor: tasks whose acceptance unit is its unit;
+/// - leader: reads everything in its region, may write an instruction (批示);
+/// - public: published data only (no login).
+/// A record a user may not read answers 404, so its existence is not revealed; a
+/// record they may read but not act on answers 403.
+struct Access: Sendable {
+    let userID: Int
+    let name: String
+    let roles: Set<Role>
+    let unitID: Int?
+    /// The region code of the user's unit.
+    let regionCode: Int?
+
+    static func load(_ user: User, on db: any Database) async throws -> Access {
+        var region: Int?
+        if let unitID = user.$unit.id { region = try await Unit.find(unitID, on: db)?.$region.id }
+        return Access(userID: try user.requireID(), name: user.displayName, roles: user.roles,
+                      unitID: user.$unit.id, regionCode: region)
+    }
+
+    var isAdmin: Bool { roles.contains(.admin) }
+
+    /// The codes of a region and everything below it, as a range: GB/T 2260 codes nest
+    /// by digits (210000 ⊃ 211400 ⊃ 211481).
+    static func subtree(of code: Int) -> ClosedRange<Int> {
+        if code % 10_000 == 0 { return code...(code + 9_999) }
+        if code % 100 == 0 { return code...(code + 99) }
+        return code...code
+    }
+
+    /// The region subtree an office or leader oversees.
+    var oversight: ClosedRange<Int>? { regionCode.map(Access.subtree(of:)) }
+
+    func oversees(_ regionCodes: [Int], as role: Role) -> Bool {
+        if isAdmin { return true }
+        guard roles.contains(role), let range = oversight else { return false }
+        return regionCodes.contains { range.contains($0) }
+    }
+
+    /// The roles this user's unit holds on a task.
+    func unitRoles(on task: TaskView) -> Set<UnitRole> {
+        guard let unitID else { return [] }
+        return Set(task.assignments.filter { $0.unitID == unitID }.map(\.role))
+    }
+
+    func canRead(_ task: TaskView) -> Bool {
+        if isAdmin || oversees(task.regionCodes, as: .office) || oversees(task.regionCodes, as: .leader) { return true }
+        let mine = unitRoles(on: task)
+        if roles.contains(.unit), !mine.subtracting([.acceptance]).isEmpty { return true }
+        if roles.contains(.acceptor), mine.contains(.acceptance) { return true }
+        return false
+    }
+
+    func actorFacts(on task: TaskView) -> ActorFacts {
+        ActorFacts(roles: roles, officeOverTask: oversees(task.regionCodes, as: .office), unitRoles: unitRoles(on: task))
+    }
+
+    func isOffice(over task: TaskView) -> Bool { oversees(task.regionCodes, as: .office) }
+
+    /// The audit trail's name for this user.
+    var auditActor: Audit.Actor { Audit.Actor(userID: userID, name: name) }
+}
+
+/// A task with what access decisions need: its assignments and the regions it belongs to.
+struct TaskView: Sendable {
+    struct Assignment: Sendable {
+        let unitID: Int
+        let unitName: String
+        let unitRegion: Int
+        let role: UnitRole
+    }
+
+    let task: TaskRecord
+    let assignments: [Assignment]
+
+    var id: Int { task.id! }
+
+    /// The inspection's region and the regions of every assigned unit.
+    var regionCodes: [Int] { [task.regionCode].compactMap { $0 } + assignments.map(\.unitRegion) }
+
+    func units(_ role: UnitRole) -> [Assignment] { assignments.filter { $0.role == role } }
+
+    static func load(_ id: Int, on db: any Database) async throws -> TaskView? {
+        guard let task = try await TaskRecord.find(id, on: db) else { return nil }
+        let links = try await TaskUnit.query(on: db).filter(\.$task.$id == id).with(\.$unit).all()
+        return TaskView(task: task, assignments: links.compactMap { link in
+            guard let role = UnitRole(rawValue: link.role) else { return nil }
+            return Assignment(unitID: link.$unit.id, unitName: link.unit.name, unitRegion: link.unit.$region.id, role: role)
+        })
+    }
+}
+
+extension Request {
+    /// The signed-in user's access, or 401.
+    func access() async throws -> Access {
+        guard let user = auth.get(User.self), user.active else { throw AppError.loginRequired }
+        if let cached = storage[AccessKey.self] { return cached }
+        let access = try await Access.load(user, on: db)
+        storage[AccessKey.self] = access
+        return access
+    }
+
+    /// The task, if this user may read it; 404 otherwise (existence not revealed).
+    func readableTask(_ id: Int, on db: (any Database)? = nil) async throws -> (TaskView, Access) {
+        let access = try await access()
+        guard let view = try await TaskView.load(id, on: db ?? self.db), access.canRead(view) else {
+            throw AppError.notFound
+        }
+        return (view, access)
+    }
+}
+
+struct AccessKey: StorageKey {
+    typealias Value = Access
+}

@@ -1,0 +1,142 @@
+import Fluent
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// The ledger (台账): the task list with its filters, sort and pages, and the
+/// dashboard counts, in SQL that uses the indexes of migrations 007–009 (region
+/// subtrees are code ranges; state, light, status and deadline are indexed with the
+/// region). The user's scope is part of every query.
+struct LedgerQuery {
+    struct Filter: Content {
+        var inspection: Int?
+        var region: Int?
+        var unit: Int?
+        var state: TaskState?
+        var light: WarningLight?
+        var status: PublicStatus?
+        var kind: TaskKind?
+        var tag: DomainTag?
+        var deadlineFrom: LocalDate?
+        var deadlineTo: LocalDate?
+        var q: String?
+        /// number (default), deadline, updated, light
+        var sort: String?
+        var page: Int?
+        var per: Int?
+    }
+
+    struct Row: Content {
+        let id: Int
+        let inspection_id: Int
+        let number: Int
+        let title: String
+        let kind: String
+        let state: String
+        let deadline: String?
+        let original_deadline: String?
+        let light: String?
+        let progress_status: String?
+        let region_code: Int?
+        let version: Int
+    }
+
+    struct Page<T: Content>: Content {
+        let items: [T]
+        let page: Int
+        let per: Int
+        let total: Int
+    }
+
+    let access: Access
+
+    /// The scope condition: which tasks this user may read at all.
+    var scope: SQLQueryString {
+        if access.isAdmin { return "1 = 1" }
+        var any: [SQLQueryString] = []
+        if let range = access.oversight, access.roles.contains(.office) || access.roles.contains(.leader) {
+            any.append("""
+                (tasks.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
+                OR EXISTS (SELECT 1 FROM task_units su JOIN units sunit ON sunit.id = su.unit_id \
+                WHERE su.task_id = tasks.id AND sunit.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)))
+                """)
+        }
+        if let unit = access.unitID, access.roles.contains(.unit) {
+            any.append("EXISTS (SELECT 1 FROM task_units su WHERE su.task_id = tasks.id AND su.unit_id = \(bind: unit) AND su.role <> 'acceptance')")
+        }
+        if let unit = access.unitID, access.roles.contains(.acceptor) {
+            any.append("EXISTS (SELECT 1 FROM task_units su WHERE su.task_id = tasks.id AND su.unit_id = \(bind: unit) AND su.role = 'acceptance')")
+        }
+        return any.isEmpty ? "1 = 0" : "(" + any.joined(separator: " OR ") + ")"
+    }
+
+    func conditions(_ f: Filter) -> SQLQueryString {
+        var c: [SQLQueryString] = [scope]
+        if let i = f.inspection { c.append("tasks.inspection_id = \(bind: i)") }
+        if let r = f.region {
+            let range = Access.subtree(of: r)
+            c.append("tasks.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)")
+        }
+        if let u = f.unit { c.append("EXISTS (SELECT 1 FROM task_units fu WHERE fu.task_id = tasks.id AND fu.unit_id = \(bind: u))") }
+        if let s = f.state { c.append("tasks.state = \(bind: s.rawValue)") }
+        if let l = f.light { c.append("tasks.light = \(bind: l.rawValue)") }
+        if let s = f.status { c.append("tasks.progress_status = \(bind: s.rawValue)") }
+        if let k = f.kind { c.append("tasks.kind = \(bind: k.rawValue)") }
+        if let t = f.tag { c.append("EXISTS (SELECT 1 FROM task_tags ft WHERE ft.task_id = tasks.id AND ft.tag = \(bind: t.rawValue))") }
+        if let d = f.deadlineFrom { c.append("tasks.deadline >= \(bind: d.iso)") }
+        if let d = f.deadlineTo { c.append("tasks.deadline <= \(bind: d.iso)") }
+        if let q = f.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            let escaped = q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            c.append("tasks.title LIKE \(bind: "%\(escaped)%") ESCAPE '\\'")
+        }
+        return c.joined(separator: " AND ")
+    }
+
+    func order(_ sort: String?) -> SQLQueryString {
+        switch sort {
+        case "deadline": "tasks.deadline, tasks.id"
+        case "updated": "tasks.updated_at DESC, tasks.id"
+        case "light": "CASE tasks.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, tasks.id"
+        default: "tasks.inspection_id, tasks.number"
+        }
+    }
+
+    func list(_ f: Filter, on db: any Database) async throws -> Page<Row> {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let per = min(max(f.per ?? 50, 1), 200)
+        let page = max(f.page ?? 1, 1)
+        let whereClause = conditions(f)
+        struct Count: Decodable { let n: Int }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM tasks WHERE \(whereClause)").first(decoding: Count.self)?.n ?? 0
+        let rows = try await sql.raw("""
+            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
+            tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version \
+            FROM tasks WHERE \(whereClause) ORDER BY \(order(f.sort)) LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
+            """).all(decoding: Row.self)
+        return Page(items: rows, page: page, per: per, total: total)
+    }
+
+    struct Counts: Content {
+        var byState: [String: Int]
+        var byLight: [String: Int]
+        var byStatus: [String: Int]
+        var total: Int
+    }
+
+    /// Dashboard counts in the user's scope (optionally one inspection).
+    func counts(inspection: Int?, on db: any Database) async throws -> Counts {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var f = Filter()
+        f.inspection = inspection
+        let w = conditions(f)
+        struct Group: Decodable { let k: String?; let n: Int }
+        func group(_ column: String) async throws -> [String: Int] {
+            let rows = try await sql.raw("SELECT \(ident: column) AS k, COUNT(*) AS n FROM tasks WHERE \(w) GROUP BY \(ident: column)")
+                .all(decoding: Group.self)
+            return Dictionary(rows.map { ($0.k ?? "none", $0.n) }, uniquingKeysWith: +)
+        }
+        let byState = try await group("state")
+        return Counts(byState: byState, byLight: try await group("light"), byStatus: try await group("progress_status"),
+                      total: byState.values.reduce(0, +))
+    }
+}

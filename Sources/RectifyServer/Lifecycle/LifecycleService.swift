@@ -1,0 +1,153 @@
+import Fluent
+import Foundation
+import RectifyCore
+import Vapor
+
+/// The one way in for every lifecycle write (STYLE.md §5): each method is one
+/// transaction that checks who may act on which record, asks the domain whether the
+/// action is allowed now, writes the change and its records, refreshes the task's
+/// light, bumps its version and appends the audit event — or does nothing.
+struct LifecycleService {
+    let db: any Database
+    let access: Access
+    let clock: AppClock
+
+    var today: LocalDate { clock.today }
+
+    /// What a client may send with a transition.
+    struct Payload: Content {
+        var opinion: String?
+        var narrative: String?
+        var noticeStart: LocalDate?
+        var noticeEnd: LocalDate?
+        var noticeText: String?
+        var findings: String?
+        var people: String?
+        /// The version the client last saw; a mismatch is a conflict.
+        var version: Int?
+    }
+
+    // MARK: - Shared steps
+
+    /// Loads the task inside the transaction; 404 if this user may not read it; 409 if
+    /// the client's version is stale.
+    func load(_ taskID: Int, on tx: any Database, expectedVersion: Int?) async throws -> TaskView {
+        guard let view = try await TaskView.load(taskID, on: tx), access.canRead(view) else { throw AppError.notFound }
+        if let expected = expectedVersion, expected != view.task.version {
+            throw try await Conflict.error(for: view.task, on: tx)
+        }
+        return view
+    }
+
+    /// Saves the task with a new version and appends the audit event.
+    func commit(_ task: TaskRecord, before: TaskSnapshot, action: String, on tx: any Database) async throws {
+        try await TaskAssessment.refresh(task, on: tx, today: today)
+        task.version += 1
+        task.$updatedBy.id = access.userID
+        try await task.save(on: tx)
+        try await Audit.record(on: tx, actor: access.auditActor, action: action, recordType: "task",
+                               recordID: try task.requireID(), taskID: task.id, before: before,
+                               after: TaskSnapshot(task), now: clock.now())
+    }
+
+    static func error(_ r: Refusal) -> AppError {
+        switch r.kind {
+        case .forbidden: AppError(status: .forbidden, code: r.code, message: r.message)
+        case .wrongState: AppError(status: .conflict, code: r.code, message: r.message)
+        case .invalidInput: AppError(status: .unprocessableEntity, code: r.code, message: r.message)
+        }
+    }
+
+    // MARK: - Transitions
+
+    /// Takes a lifecycle action on a task (issue 3 §1, §2, §7, §8).
+    @discardableResult
+    func perform(_ action: TaskAction, taskID: Int, payload: Payload) async throws -> TaskRecord {
+        try await db.transaction { tx in
+            let view = try await load(taskID, on: tx, expectedVersion: payload.version)
+            let task = view.task
+            let before = TaskSnapshot(task)
+
+            // Facts of the latest notice, for closure.
+            let notice = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
+                .filter(\.$kind == TaskEntryKind.notice.rawValue).sort(\.$id, .descending).first()
+            var standing = 0
+            if let noticeID = notice?.id {
+                standing = try await TaskEntry.query(on: tx).filter(\.$parent.$id == noticeID)
+                    .filter(\.$kind == TaskEntryKind.objection.rawValue).filter(\.$answeredAt == nil).count()
+            }
+            var input = ActionInput(today: today, opinion: payload.opinion, narrative: payload.narrative,
+                                    noticeStart: payload.noticeStart, noticeEnd: payload.noticeEnd,
+                                    noticeText: payload.noticeText, findings: payload.findings,
+                                    standingObjections: standing,
+                                    noticeEndsOn: notice?.untilDate.flatMap(LocalDate.init(iso:)))
+            if action == .openNotice {
+                // Default: from today, for 5 working days.
+                input.noticeStart = input.noticeStart ?? today
+                input.noticeEnd = input.noticeEnd ?? (input.noticeStart ?? today).endOfWorkingDays(5)
+            }
+            let facts = TaskFacts(state: task.taskState, kind: task.taskKind, basicallyCompleted: task.basicallyCompleted)
+            let decision: Decision
+            switch Lifecycle.decide(action, task: facts, actor: access.actorFacts(on: view), input: input) {
+            case .failure(let refusal): throw LifecycleService.error(refusal)
+            case .success(let d): decision = d
+            }
+
+            let now = clock.now()
+            switch action {
+            case .assign:
+                task.assignedOn = today.iso
+            case .claim:
+                guard let unitID = access.unitID else { throw AppError.forbidden }
+                let already = try await TaskClaim.query(on: tx).filter(\.$task.$id == taskID).filter(\.$unit.$id == unitID).count()
+                if already > 0 {
+                    throw AppError(status: .conflict, code: "claim.already", message: "本单位已认领该任务")
+                }
+                let claim = TaskClaim()
+                claim.$task.id = taskID
+                claim.$unit.id = unitID
+                claim.$user.id = access.userID
+                claim.claimedAt = now
+                try await claim.create(on: tx)
+                // Only the responsible unit's claim starts the work.
+                if !access.unitRoles(on: view).contains(.responsible) {
+                    try await Audit.record(on: tx, actor: access.auditActor, action: "claim", recordType: "task_claim",
+                                           recordID: try claim.requireID(), taskID: taskID,
+                                           before: Optional<String>.none, after: ["unitID": unitID], now: now)
+                    return task
+                }
+            case .submitCompletion:
+                try await TaskEntry(taskID: taskID, kind: .completion, userID: access.userID,
+                                    text: input.narrative ?? "", now: now).create(on: tx)
+            case .acceptPass, .acceptBasicallyComplete, .acceptFail:
+                let verdict = action == .acceptPass ? "pass" : action == .acceptFail ? "fail" : "basicallyComplete"
+                try await TaskEntry(taskID: taskID, kind: .acceptance, userID: access.userID, text: input.opinion ?? "",
+                                    onDate: today.iso, people: payload.people ?? "", verdict: verdict, now: now).create(on: tx)
+            case .openNotice:
+                try await TaskEntry(taskID: taskID, kind: .notice, userID: access.userID, text: input.noticeText ?? "",
+                                    onDate: input.noticeStart?.iso, untilDate: input.noticeEnd?.iso, now: now).create(on: tx)
+            case .upholdObjection, .close:
+                break
+            case .lookBackRebound:
+                try await TaskEntry(taskID: taskID, kind: .lookBack, userID: access.userID, text: input.findings ?? "",
+                                    onDate: today.iso, people: payload.people ?? "", verdict: "rebound", now: now).create(on: tx)
+                task.reboundCount += 1
+            }
+            task.state = decision.to.rawValue
+            task.basicallyCompleted = decision.basicallyCompleted
+            try await commit(task, before: before, action: action.rawValue, on: tx)
+            return task
+        }
+    }
+}
+
+/// 409 with who changed the record and when (issue 3 §11).
+enum Conflict {
+    static func error(for task: TaskRecord, on db: any Database) async throws -> AppError {
+        var who = "其他用户"
+        if let id = task.$updatedBy.id, let user = try await User.find(id, on: db) { who = user.displayName }
+        let when = task.updatedAt.map { Audit.timestamp($0) } ?? "刚才"
+        return AppError(status: .conflict, code: "conflict",
+                        message: "该任务已被\(who)于\(when)修改(当前版本 \(task.version)),请刷新后重试;您的修改未保存")
+    }
+}

@@ -1,0 +1,270 @@
+import Fluent
+import Foundation
+import RectifyCore
+import Vapor
+
+/// 报账 and 调度 (issue 3 §3).
+struct ReportService {
+    let lifecycle: LifecycleService
+    var db: any Database { lifecycle.db }
+    var access: Access { lifecycle.access }
+
+    struct NewReport: Content {
+        var narrative: String
+        var percent: Int?
+        /// IDs of this task's milestones the unit says it has reached.
+        var milestonesReached: [Int]?
+        var difficulties: String?
+        var nextSteps: String?
+        /// The returned report this one revises.
+        var revises: Int?
+    }
+
+    struct Review: Content {
+        /// "accept" or "return".
+        var decision: String
+        var reason: String?
+    }
+
+    func submit(taskID: Int, _ r: NewReport) async throws -> ProgressReport {
+        try await db.transaction { tx in
+            let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
+            guard access.roles.contains(.unit), access.unitRoles(on: view).contains(.responsible), let unitID = access.unitID else {
+                throw AppError(status: .forbidden, code: "report.forbidden", message: "只有任务的责任单位可以报送进展")
+            }
+            guard [.assigned, .inProgress].contains(view.task.taskState) else {
+                throw AppError(status: .conflict, code: "report.taskNotOpen", message: "任务当前为“\(view.task.taskState.label)”,不需要报送进展")
+            }
+            var v: [Violation] = []
+            if r.narrative.allSatisfy(\.isWhitespace) { v.append(.init("report.narrativeRequired", field: "narrative", "请填写进展情况")) }
+            if let p = r.percent, !(0...100).contains(p) { v.append(.init("report.percentInvalid", field: "percent", "完成比例应为 0 至 100")) }
+            let milestoneIDs = Set(try await TaskMilestone.query(on: tx).filter(\.$task.$id == taskID).all().compactMap(\.id))
+            if let reached = r.milestonesReached, !Set(reached).isSubset(of: milestoneIDs) {
+                v.append(.init("report.milestoneUnknown", field: "milestonesReached", "所选阶段目标不属于本任务"))
+            }
+            if let revises = r.revises {
+                let original = try await ProgressReport.find(revises, on: tx)
+                if original?.$task.id != taskID || original?.reportStatus != .returned {
+                    v.append(.init("report.revisesInvalid", field: "revises", "只能修改本任务被退回的报告"))
+                }
+            }
+            try v.throwIfAny()
+            let now = lifecycle.clock.now()
+            let report = ProgressReport()
+            report.$task.id = taskID
+            report.$unit.id = unitID
+            report.$author.id = access.userID
+            report.$round.id = try await RoundService.openRound(covering: view, on: tx)?.id
+            report.narrative = r.narrative
+            report.percent = r.percent
+            report.milestonesReached = (r.milestonesReached ?? []).map(String.init).joined(separator: ",")
+            report.difficulties = r.difficulties ?? ""
+            report.nextSteps = r.nextSteps ?? ""
+            report.status = ReportStatus.submitted.rawValue
+            report.submittedAt = now
+            report.$revises.id = r.revises
+            try await report.create(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "report.submit", recordType: "progress_report",
+                                   recordID: try report.requireID(), taskID: taskID, before: Optional<String>.none,
+                                   after: ReportSnapshot(report), now: now)
+            return report
+        }
+    }
+
+    func review(reportID: Int, _ r: Review) async throws -> ProgressReport {
+        try await db.transaction { tx in
+            guard let report = try await ProgressReport.find(reportID, on: tx) else { throw AppError.notFound }
+            let view = try await lifecycle.load(report.$task.id, on: tx, expectedVersion: nil)
+            guard access.isOffice(over: view) else {
+                throw AppError(status: .forbidden, code: "report.reviewForbidden", message: "只有本地区整改办可以审核进展报告")
+            }
+            guard report.reportStatus == .submitted else {
+                throw AppError(status: .conflict, code: "report.alreadyReviewed", message: "该报告已审核(\(report.reportStatus.label))")
+            }
+            let before = ReportSnapshot(report)
+            let now = lifecycle.clock.now()
+            switch r.decision {
+            case "accept":
+                report.status = ReportStatus.accepted.rawValue
+            case "return":
+                guard let reason = r.reason, !reason.allSatisfy(\.isWhitespace) else {
+                    throw AppError(status: .unprocessableEntity, code: "report.reasonRequired", message: "退回报告须说明理由")
+                }
+                report.status = ReportStatus.returned.rawValue
+                report.reviewReason = reason
+            default:
+                throw AppError(status: .unprocessableEntity, code: "report.decisionInvalid", message: "审核结论应为 accept(采纳)或 return(退回)")
+            }
+            report.$reviewer.id = access.userID
+            report.reviewedAt = now
+            try await report.save(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "report.\(r.decision)", recordType: "progress_report",
+                                   recordID: reportID, taskID: report.$task.id, before: before, after: ReportSnapshot(report), now: now)
+            if report.reportStatus == .accepted {
+                // An accepted report moves the task: milestones reached, progress, light.
+                let reached = report.milestonesReached.split(separator: ",").compactMap { Int($0) }
+                if !reached.isEmpty {
+                    for m in try await TaskMilestone.query(on: tx).filter(\.$id ~~ reached).filter(\.$reachedOn == nil).all() {
+                        m.reachedOn = lifecycle.today.iso
+                        try await m.save(on: tx)
+                    }
+                }
+                let task = view.task
+                let snapshot = TaskSnapshot(task)
+                try await lifecycle.commit(task, before: snapshot, action: "report.accepted", on: tx)
+            }
+            return report
+        }
+    }
+}
+
+struct ReportSnapshot: Codable {
+    let status: String
+    let narrative: String
+    let percent: Int?
+    let reviewReason: String?
+    let roundID: Int?
+    let revises: Int?
+    init(_ r: ProgressReport) {
+        status = r.status
+        narrative = r.narrative
+        percent = r.percent
+        reviewReason = r.reviewReason
+        roundID = r.$round.id
+        revises = r.$revises.id
+    }
+}
+
+/// A dispatch round's figures: who owed a report on which task, and whether it came,
+/// came late or is missing. Frozen as JSON when the round closes.
+struct RoundFigures: Content, Equatable {
+    struct Row: Content, Equatable {
+        let unitID: Int
+        let unitName: String
+        let taskID: Int
+        let taskNumber: Int
+        let taskTitle: String
+        /// reported, late or missing
+        let status: String
+        let reportID: Int?
+        let submittedAt: String?
+    }
+    let roundID: Int
+    let name: String
+    let dueDate: String
+    let closed: Bool
+    let owed: Int
+    let reported: Int
+    let late: Int
+    let missing: Int
+    let rows: [Row]
+}
+
+enum RoundService {
+    struct NewRound: Content {
+        var name: String
+        var dueDate: LocalDate
+        /// The office's region by default.
+        var regionCode: Int?
+    }
+
+    /// The most recently opened round still open whose region covers the task.
+    static func openRound(covering view: TaskView, on db: any Database) async throws -> DispatchRound? {
+        let open = try await DispatchRound.query(on: db).filter(\.$closedAt == nil).sort(\.$openedAt, .descending).all()
+        return open.first { round in view.regionCodes.contains { Access.subtree(of: round.$region.id).contains($0) } }
+    }
+
+    static func open(_ r: NewRound, lifecycle: LifecycleService) async throws -> DispatchRound {
+        let access = lifecycle.access
+        guard let region = r.regionCode ?? access.regionCode,
+              access.oversees([region], as: .office), access.isAdmin || access.oversight?.contains(region) == true else {
+            throw AppError(status: .forbidden, code: "round.forbidden", message: "只有整改办可以在本地区发起调度")
+        }
+        if r.name.allSatisfy(\.isWhitespace) {
+            throw ValidationFailure([.init("round.nameRequired", field: "name", "请填写调度名称,如“2018年第13次调度”")])
+        }
+        return try await lifecycle.db.transaction { tx in
+            let round = DispatchRound()
+            round.$region.id = region
+            round.name = r.name
+            round.dueDate = r.dueDate.iso
+            round.$openedBy.id = access.userID
+            round.openedAt = lifecycle.clock.now()
+            try await round.create(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "round.open", recordType: "dispatch_round",
+                                   recordID: try round.requireID(), taskID: nil, before: Optional<String>.none,
+                                   after: ["name": r.name, "dueDate": r.dueDate.iso], now: round.openedAt)
+            return round
+        }
+    }
+
+    static func authorize(_ round: DispatchRound, _ access: Access, write: Bool) throws {
+        let ok = write ? access.oversees([round.$region.id], as: .office)
+            : (access.oversees([round.$region.id], as: .office) || access.oversees([round.$region.id], as: .leader))
+        if !ok { throw AppError.notFound }
+    }
+
+    /// The round's figures: frozen ones once closed, computed from the ledger while open.
+    static func figures(_ round: DispatchRound, on db: any Database) async throws -> RoundFigures {
+        if let frozen = round.frozenJSON, let data = frozen.data(using: .utf8) {
+            return try JSONDecoder().decode(RoundFigures.self, from: data)
+        }
+        return try await compute(round, on: db)
+    }
+
+    static func compute(_ round: DispatchRound, on db: any Database) async throws -> RoundFigures {
+        let id = try round.requireID()
+        let range = Access.subtree(of: round.$region.id)
+        let open = [TaskState.assigned, .inProgress].map(\.rawValue)
+        let tasks = try await TaskRecord.query(on: db).filter(\.$state ~~ open)
+            .filter(\.$regionCode >= range.lowerBound).filter(\.$regionCode <= range.upperBound)
+            .sort(\.$inspection.$id).sort(\.$number).all()
+        let taskIDs = tasks.compactMap(\.id)
+        let links = taskIDs.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ taskIDs)
+            .filter(\.$role == UnitRole.responsible.rawValue).with(\.$unit).all()
+        let reports = try await ProgressReport.query(on: db).filter(\.$round.$id == id)
+            .filter(\.$status != ReportStatus.returned.rawValue).sort(\.$submittedAt).all()
+        guard let due = LocalDate(iso: round.dueDate) else { throw AppError.notFound }
+        var rows: [RoundFigures.Row] = []
+        for task in tasks {
+            for link in links where link.$task.id == task.id {
+                let report = reports.first { $0.$task.id == task.id && $0.$unit.id == link.$unit.id }
+                let status: String
+                if let r = report {
+                    status = LocalDate.today(now: r.submittedAt) > due ? "late" : "reported"
+                } else {
+                    status = "missing"
+                }
+                rows.append(.init(unitID: link.$unit.id, unitName: link.unit.name, taskID: task.id!, taskNumber: task.number,
+                                  taskTitle: task.title, status: status, reportID: report?.id,
+                                  submittedAt: report.map { Audit.timestamp($0.submittedAt) }))
+            }
+        }
+        return RoundFigures(roundID: id, name: round.name, dueDate: round.dueDate, closed: round.closedAt != nil,
+                            owed: rows.count, reported: rows.filter { $0.status == "reported" }.count,
+                            late: rows.filter { $0.status == "late" }.count,
+                            missing: rows.filter { $0.status == "missing" }.count, rows: rows)
+    }
+
+    /// Closes the round and freezes its figures: asked later, it answers exactly as now.
+    static func close(_ roundID: Int, lifecycle: LifecycleService) async throws -> RoundFigures {
+        try await lifecycle.db.transaction { tx in
+            guard let round = try await DispatchRound.find(roundID, on: tx) else { throw AppError.notFound }
+            try authorize(round, lifecycle.access, write: true)
+            guard round.closedAt == nil else {
+                throw AppError(status: .conflict, code: "round.closed", message: "该调度已结束")
+            }
+            round.closedAt = lifecycle.clock.now()
+            let live = try await compute(round, on: tx)
+            let frozen = RoundFigures(roundID: live.roundID, name: live.name, dueDate: live.dueDate, closed: true,
+                                      owed: live.owed, reported: live.reported, late: live.late, missing: live.missing, rows: live.rows)
+            round.frozenJSON = Audit.json(frozen)
+            try await round.save(on: tx)
+            try await Audit.record(on: tx, actor: lifecycle.access.auditActor, action: "round.close", recordType: "dispatch_round",
+                                   recordID: roundID, taskID: nil, before: Optional<String>.none,
+                                   after: ["owed": frozen.owed, "reported": frozen.reported, "late": frozen.late, "missing": frozen.missing],
+                                   now: round.closedAt!)
+            return frozen
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import RectifyCore
+
+/// Keeps a task's materialised warning light and public status in step with its
+/// facts, so the ledger can filter and count them by index (issue 3, Scale).
+/// Refreshed in the transaction of every change to the task, and for every open task
+/// by `rectify recompute` (run it daily: time alone turns lights yellow and red).
+enum TaskAssessment {
+    static func start(of task: TaskRecord, on db: any Database) async throws -> LocalDate {
+        let inspection = try await Inspection.find(task.$inspection.id, on: db)
+        let candidates = [inspection?.planApprovedDate, inspection?.feedbackDate].compactMap { $0 }.compactMap(LocalDate.init(iso:))
+        if let first = candidates.first { return first }
+        return LocalDate.today(now: task.createdAt ?? Date())
+    }
+
+    static func facts(for task: TaskRecord, on db: any Database) async throws -> ScheduleFacts {
+        let id = try task.requireID()
+        let milestones = try await TaskMilestone.query(on: db).filter(\.$task.$id == id).all()
+        let latest = try await ProgressReport.query(on: db).filter(\.$task.$id == id)
+            .filter(\.$status == ReportStatus.accepted.rawValue).sort(\.$submittedAt, .descending).first()
+        return ScheduleFacts(
+            state: task.taskState, kind: task.taskKind, start: try await start(of: task, on: db),
+            deadline: task.deadline.flatMap(LocalDate.init(iso:)),
+            milestones: milestones.compactMap { m in
+                LocalDate(iso: m.date).map { MilestoneFact(date: $0, description: m.description, reached: m.reachedOn != nil) }
+            },
+            reportedPercent: latest?.percent)
+    }
+
+    /// Recomputes and stores the light and public status; returns them. Does not save
+    /// other changes of the caller's, nor bump the version: callers save the task.
+    @discardableResult
+    static func refresh(_ task: TaskRecord, on db: any Database, today: LocalDate) async throws
+        -> (ScheduleAssessment?, PublicStatusWords) {
+        let settings = try await OfficeSettings.effective(for: task.regionCode, on: db)
+        let assessment = Schedule.assess(try await facts(for: task, on: db), today: today, settings: settings)
+        let words = PublicStatusWords.of(state: task.taskState, kind: task.taskKind,
+                                         basicallyCompleted: task.basicallyCompleted, assessment: assessment)
+        let light = assessment?.light.rawValue
+        if light != task.light { task.lightSince = light == nil ? nil : today.iso }
+        task.light = light
+        task.progressStatus = words.status.rawValue
+        return (assessment, words)
+    }
+}
+
+/// What the audit trail records of a task before and after a change.
+struct TaskSnapshot: Codable, Equatable {
+    let state: String
+    let basicallyCompleted: Bool
+    let reboundCount: Int
+    let deadline: String?
+    let originalDeadline: String?
+    let light: String?
+    let progressStatus: String?
+    let title: String
+    let target: String
+    let measures: String
+    let leadOfficial: String
+    let version: Int
+
+    init(_ t: TaskRecord) {
+        state = t.state
+        basicallyCompleted = t.basicallyCompleted
+        reboundCount = t.reboundCount
+        deadline = t.deadline
+        originalDeadline = t.originalDeadline
+        light = t.light
+        progressStatus = t.progressStatus
+        title = t.title
+        target = t.target
+        measures = t.measures
+        leadOfficial = t.leadOfficial
+        version = t.version
+    }
+}

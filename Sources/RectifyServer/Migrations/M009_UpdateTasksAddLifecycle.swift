@@ -1,0 +1,50 @@
+import Fluent
+import SQLKit
+
+/// What the lifecycle keeps on the task itself: the basically-complete verdict,
+/// rebounds, the original deadline, a version for conflict detection, who changed it
+/// last, the materialised light and public status for the ledger's indexes, the
+/// region the task belongs to (its inspection's, for subtree filters by code range)
+/// and when it was assigned (for unclaimed flags).
+struct M009_UpdateTasksAddLifecycle: AsyncMigration {
+    var name: String { "009_UpdateTasksAddLifecycle" }
+
+    func prepare(on db: any Database) async throws {
+        // One column per ALTER TABLE: SQLite adds no more at a time.
+        let columns: [(String, DatabaseSchema.DataType, [DatabaseSchema.FieldConstraint])] = [
+            ("basically_completed", .bool, [.required, .sql(.default(false))]),
+            ("rebound_count", .int, [.required, .sql(.default(0))]),
+            ("original_deadline", .string, []),
+            ("version", .int, [.required, .sql(.default(1))]),
+            ("updated_by", .int, [.references("users", .id)]),
+            ("light", .string, []),
+            ("region_code", .int, []),
+            ("assigned_on", .string, []),
+        ]
+        for (name, type, constraints) in columns {
+            try await db.schema("tasks").field(.definition(name: .key(.init(stringLiteral: name)), dataType: type,
+                                                           constraints: constraints)).update()
+        }
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("UPDATE tasks SET original_deadline = deadline").run()
+        try await sql.raw("""
+            UPDATE tasks SET region_code = (SELECT target_region_code FROM inspections WHERE inspections.id = tasks.inspection_id)
+            """).run()
+        // The ledger's filters: region subtree (a code range), state, light, kind, deadline.
+        try await createIndex(on: db, "tasks_region_state", table: "tasks", columns: ["region_code", "state"])
+        try await createIndex(on: db, "tasks_region_light", table: "tasks", columns: ["region_code", "light"])
+        try await createIndex(on: db, "tasks_region_status", table: "tasks", columns: ["region_code", "progress_status"])
+        try await createIndex(on: db, "tasks_region_deadline", table: "tasks", columns: ["region_code", "deadline"])
+        try await createIndex(on: db, "tasks_kind", table: "tasks", columns: ["kind"])
+    }
+
+    func revert(on db: any Database) async throws {
+        for index in ["tasks_region_state", "tasks_region_light", "tasks_region_status", "tasks_region_deadline", "tasks_kind"] {
+            try await dropIndex(on: db, index)
+        }
+        for name in ["basically_completed", "rebound_count", "original_deadline", "version", "updated_by", "light",
+                     "region_code", "assigned_on"] {
+            try await db.schema("tasks").deleteField(.init(stringLiteral: name)).update()
+        }
+    }
+}
