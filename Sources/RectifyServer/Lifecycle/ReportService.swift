@@ -198,10 +198,12 @@ enum RoundService {
         }
     }
 
+    /// Offices and leaders over the round's region may read it (others get 404);
+    /// only the office may change it (a leader gets 403).
     static func authorize(_ round: DispatchRound, _ access: Access, write: Bool) throws {
-        let ok = write ? access.oversees([round.$region.id], as: .office)
-            : (access.oversees([round.$region.id], as: .office) || access.oversees([round.$region.id], as: .leader))
-        if !ok { throw AppError.notFound }
+        let region = [round.$region.id]
+        guard access.oversees(region, as: .office) || access.oversees(region, as: .leader) else { throw AppError.notFound }
+        if write, !access.oversees(region, as: .office) { throw AppError.forbidden }
     }
 
     /// The round's figures: frozen ones once closed, computed from the ledger while open.

@@ -1,0 +1,170 @@
+import Fluent
+import XCTVapor
+import RectifyCore
+@testable import RectifyServer
+
+/// Every write route × every role (issue 3 §9): the allowed calls succeed; every
+/// other call gets 401 (no login), 404 (a record the user may not see) or 403, and
+/// changes nothing.
+final class RoleMatrixTests: XCTestCase {
+    struct Route: Sendable {
+        let name: String
+        let allowed: Set<String>
+        /// Who gets 404 rather than 403 (the record is hidden from them).
+        var hidden: Set<String> = ["foreignOffice", "stranger"]
+        /// Puts the world in the state the route needs; returns method, path and body.
+        let prepare: @Sendable (Fixture) async throws -> (HTTPMethod, String, String?)
+    }
+
+    static func state(_ f: Fixture, _ s: TaskState) async throws {
+        let t = try await f.task
+        t.state = s.rawValue
+        try await t.save(on: f.app.db)
+    }
+
+    static func notice(_ f: Fixture, ended: Bool) async throws -> Int {
+        try await state(f, .publicNotice)
+        let e = TaskEntry(taskID: f.taskID, kind: .notice, userID: 2, text: "拟销号公示", onDate: "2018-02-20",
+                          untilDate: ended ? "2018-02-26" : "2018-03-05", now: Date())
+        try await e.create(on: f.app.db)
+        return e.id!
+    }
+
+    static func service(_ f: Fixture, as login: String) async throws -> LifecycleService {
+        let user = try await User.query(on: f.app.db).filter(\.$login == login).first()!
+        return LifecycleService(db: f.app.db, access: try await Access.load(user, on: f.app.db), clock: f.app.clock)
+    }
+
+    static func action(_ a: TaskAction, _ s: TaskState, body: String? = nil) -> @Sendable (Fixture) async throws -> (HTTPMethod, String, String?) {
+        { f in
+            try await state(f, s)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/actions/\(a.rawValue)", body)
+        }
+    }
+
+    static let office: Set<String> = ["admin", "office"]
+
+    static let routes: [Route] = [
+        Route(name: "edit task", allowed: office) { f in
+            try await state(f, .inProgress)
+            let v = try await f.task.version
+            return (.PATCH, "/api/v1/tasks/\(f.taskID)", #"{"version":\#(v),"measures":"改"}"#)
+        },
+        Route(name: "assign", allowed: office, prepare: action(.assign, .draft)),
+        Route(name: "claim", allowed: ["responsible", "cooperating"], prepare: action(.claim, .assigned)),
+        Route(name: "submit completion", allowed: ["responsible"], prepare: action(.submitCompletion, .inProgress, body: #"{"narrative":"完成"}"#)),
+        Route(name: "accept (pass)", allowed: ["acceptor"], prepare: action(.acceptPass, .completionSubmitted, body: #"{"opinion":"通过"}"#)),
+        Route(name: "accept (fail)", allowed: ["acceptor"], prepare: action(.acceptFail, .completionSubmitted, body: #"{"opinion":"不通过"}"#)),
+        Route(name: "open notice", allowed: office, prepare: action(.openNotice, .accepted, body: #"{"noticeText":"公示"}"#)),
+        Route(name: "close", allowed: office) { f in
+            _ = try await notice(f, ended: true)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/actions/close", nil)
+        },
+        Route(name: "uphold objection", allowed: office, prepare: action(.upholdObjection, .publicNotice, body: #"{"opinion":"异议成立"}"#)),
+        Route(name: "look-back rebound", allowed: office, prepare: action(.lookBackRebound, .closed, body: #"{"findings":"反弹"}"#)),
+        Route(name: "look-back holding", allowed: office) { f in
+            try await state(f, .closed)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/lookbacks", #"{"result":"holding","findings":"巩固"}"#)
+        },
+        Route(name: "submit report", allowed: ["responsible"]) { f in
+            try await state(f, .inProgress)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/reports", #"{"narrative":"进展","percent":50}"#)
+        },
+        Route(name: "review report", allowed: office) { f in
+            try await state(f, .inProgress)
+            let r = try await ReportService(lifecycle: service(f, as: "responsible"))
+                .submit(taskID: f.taskID, .init(narrative: "进展", percent: 10))
+            return (.POST, "/api/v1/reports/\(r.id!)/review", #"{"decision":"accept"}"#)
+        },
+        Route(name: "request extension", allowed: ["responsible"]) { f in
+            try await state(f, .inProgress)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/extensions", #"{"deadline":"2019-06-30","reason":"冬季停工"}"#)
+        },
+        Route(name: "decide extension", allowed: office) { f in
+            try await state(f, .inProgress)
+            let e = try await OversightService(lifecycle: service(f, as: "responsible"))
+                .requestExtension(taskID: f.taskID, .init(deadline: LocalDate(iso: "2019-06-30")!, reason: "冬季停工"))
+            return (.POST, "/api/v1/extensions/\(e.id!)/decision", #"{"approve":true}"#)
+        },
+        Route(name: "record verification", allowed: ["admin", "office", "acceptor"]) { f in
+            try await state(f, .completionSubmitted)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/verifications", #"{"date":"2018-03-01","people":"张三","findings":"属实"}"#)
+        },
+        Route(name: "leader instruction", allowed: ["leader"]) { f in
+            (.POST, "/api/v1/tasks/\(f.taskID)/instructions", #"{"text":"加快推进"}"#)
+        },
+        Route(name: "record objection", allowed: office) { f in
+            let n = try await notice(f, ended: false)
+            return (.POST, "/api/v1/notices/\(n)/objections", #"{"receivedOn":"2018-03-01","content":"有异议"}"#)
+        },
+        Route(name: "answer objection", allowed: office) { f in
+            let n = try await notice(f, ended: false)
+            let o = try await OversightService(lifecycle: service(f, as: "office"))
+                .recordObjection(noticeID: n, .init(receivedOn: LocalDate(iso: "2018-03-01")!, content: "有异议"))
+            return (.POST, "/api/v1/objections/\(o.id!)/answer", #"{"answer":"不成立","upheld":false}"#)
+        },
+        Route(name: "open round", allowed: office, hidden: []) { _ in
+            (.POST, "/api/v1/rounds", #"{"name":"第1次调度","dueDate":"2018-03-10","regionCode":210000}"#)
+        },
+        Route(name: "close round", allowed: office, hidden: ["foreignOffice", "stranger", "responsible", "cooperating", "acceptor"]) { f in
+            let r = try await RoundService.open(.init(name: "第1次调度", dueDate: LocalDate(iso: "2018-03-10")!),
+                                                lifecycle: service(f, as: "office"))
+            return (.POST, "/api/v1/rounds/\(r.id!)/close", nil)
+        },
+        Route(name: "issue order", allowed: office) { f in
+            try await state(f, .inProgress)
+            return (.POST, "/api/v1/orders",
+                    #"{"unitID":\#(f.units["responsible"]!),"taskIDs":[\#(f.taskID)],"level":"reminder","reason":"滞后","replyBy":"2018-03-10"}"#)
+        },
+        Route(name: "reply order", allowed: ["responsible"], hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
+            let o = try await OversightService(lifecycle: service(f, as: "office")).issueOrder(
+                .init(unitID: f.units["responsible"]!, taskIDs: [f.taskID], level: .order, reason: "滞后", replyBy: LocalDate(iso: "2018-03-10")!))
+            return (.POST, "/api/v1/orders/\(o.id!)/reply", #"{"text":"已整改"}"#)
+        },
+        Route(name: "close order", allowed: office, hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
+            let o = try await OversightService(lifecycle: service(f, as: "office")).issueOrder(
+                .init(unitID: f.units["responsible"]!, taskIDs: [f.taskID], level: .order, reason: "滞后", replyBy: LocalDate(iso: "2018-03-10")!))
+            _ = try await OversightService(lifecycle: service(f, as: "responsible")).replyOrder(o.id!, .init(text: "已整改"))
+            return (.POST, "/api/v1/orders/\(o.id!)/close", nil)
+        },
+        Route(name: "create token", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
+            (.POST, "/api/v1/tokens", #"{"name":"脚本"}"#)
+        },
+        Route(name: "revoke token", allowed: ["admin", "office"],
+              hidden: Set(Fixture.people.map(\.login)).subtracting(["admin", "office"])) { f in
+            let user = try await User.query(on: f.app.db).filter(\.$login == "office").first()!
+            let token = ApiToken(userID: user.id!, name: "脚本", tokenHash: TokenAPI.hash("rct_matrix"))
+            try await token.create(on: f.app.db)
+            return (.DELETE, "/api/v1/tokens/\(token.id!)", nil)
+        },
+    ]
+
+    func testEveryWriteRouteAgainstEveryRole() async throws {
+        for route in Self.routes {
+            // Allowed: each on a fresh world.
+            for login in route.allowed.sorted() {
+                try await withApp { app in
+                    let f = try await Fixture(app)
+                    let (method, path, body) = try await route.prepare(f)
+                    let r = try await f.call(method, path, as: login, body)
+                    XCTAssertTrue((200..<300).contains(r.status.code), "\(route.name) as \(login): \(r.status) \(r.body)")
+                }
+            }
+            // Everyone else: refused, nothing changed.
+            try await withApp { app in
+                let f = try await Fixture(app)
+                let (method, path, body) = try await route.prepare(f)
+                let before = try await f.fingerprint()
+                for login in Fixture.everyone where !route.allowed.contains(login) {
+                    let expected: HTTPStatus = login == "anonymous" ? .unauthorized
+                        : route.hidden.contains(login) ? .notFound : .forbidden
+                    let r = try await f.call(method, path, as: login, body)
+                    XCTAssertEqual(r.status, expected, "\(route.name) as \(login): \(r.body)")
+                    XCTAssertNotNil(r.code, "\(route.name) as \(login) answers the error shape: \(r.body)")
+                }
+                let after = try await f.fingerprint()
+                XCTAssertEqual(after, before, "\(route.name): a refused call changed something")
+            }
+        }
+    }
+}
