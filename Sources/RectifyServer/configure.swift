@@ -22,6 +22,7 @@ let allMigrations: [any Migration] = [
     M012_CreateClaimsAndReports(),
     M013_CreateOversight(),
     M014_CreateOfficeSettings(),
+    M015_CreateEvidence(),
 ]
 
 /// Configures an application from its environment (`DATABASE_URL`, `RECTIFY_DATA_DIR`).

@@ -79,3 +79,27 @@ final class PublicStatusTests: XCTestCase {
         XCTAssertNil(PublicStatus(reportedWords: "另行研究"))
     }
 }
+
+final class EvidenceTypeTests: XCTestCase {
+    func testAcceptsImagesPDFAndOfficeDocumentsByContent() {
+        XCTAssertEqual(EvidenceType.detect([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), .jpeg)
+        XCTAssertEqual(EvidenceType.detect([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]), .png)
+        XCTAssertEqual(EvidenceType.detect(Array("GIF89a....".utf8)), .gif)
+        XCTAssertEqual(EvidenceType.detect(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)), .webp)
+        XCTAssertEqual(EvidenceType.detect(Array("%PDF-1.7\n".utf8)), .pdf)
+        XCTAssertEqual(EvidenceType.detect([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]), .oleCompound)
+        let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0, count: 26)
+        XCTAssertEqual(EvidenceType.detect(zip + Array("[Content_Types].xml".utf8)), .officeOpenXML)
+        XCTAssertEqual(EvidenceType.detect(zip + Array("mimetypeapplication/vnd.oasis.opendocument.text".utf8)), .openDocument)
+        XCTAssertEqual(EvidenceType.detect(zip + Array("OFD.xml".utf8)), .ofd)
+    }
+
+    func testRefusesEverythingElseWhateverItsName() {
+        let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0, count: 26) + Array("payload.exe".utf8)
+        XCTAssertNil(EvidenceType.detect(zip), "a plain archive is not evidence")
+        XCTAssertNil(EvidenceType.detect(Array("MZ\u{90}\u{0}".utf8)), "an executable")
+        XCTAssertNil(EvidenceType.detect(Array("<html><script>".utf8)))
+        XCTAssertNil(EvidenceType.detect([]))
+        XCTAssertNil(EvidenceType.detect([0xFF, 0xD8]), "too short to be a JPEG")
+    }
+}

@@ -142,7 +142,7 @@ final class Fixture: @unchecked Sendable {
         let tasks = try await sql.raw("SELECT id, state, version, deadline, light FROM tasks ORDER BY id").all(decoding: Row.self)
         var parts = tasks.map { "\($0.id):\($0.state):\($0.version):\($0.deadline ?? "-"):\($0.light ?? "-")" }
         for table in ["audit_events", "progress_reports", "extension_requests", "supervision_orders", "task_entries",
-                      "task_claims", "dispatch_rounds", "api_tokens", "task_milestones"] {
+                      "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links"] {
             struct N: Decodable { let n: Int }
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? -1
             parts.append("\(table)=\(n)")

@@ -127,6 +127,16 @@ final class RoleMatrixTests: XCTestCase {
             _ = try await OversightService(lifecycle: service(f, as: "responsible")).replyOrder(o.id!, .init(text: "已整改"))
             return (.POST, "/api/v1/orders/\(o.id!)/close", nil)
         },
+        Route(name: "upload evidence", allowed: ["admin", "office", "responsible", "cooperating", "acceptor"]) { f in
+            (.POST, "/api/v1/tasks/\(f.taskID)/evidence?name=scan.pdf", "%PDF-1.4 核查记录")
+        },
+        Route(name: "publish evidence", allowed: office) { f in
+            let service = EvidenceService(lifecycle: try await service(f, as: "responsible"),
+                                          directory: f.app.rectifyConfig!.evidenceDirectory, maxBytes: 1 << 20,
+                                          threadPool: f.app.threadPool)
+            let link = try await service.upload(taskID: f.taskID, name: "scan.pdf", body: ByteBuffer(string: "%PDF-1.4 x"))
+            return (.POST, "/api/v1/evidence/\(link.id!)/publish", #"{"isPublic":true}"#)
+        },
         Route(name: "create token", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
             (.POST, "/api/v1/tokens", #"{"name":"脚本"}"#)
         },

@@ -30,11 +30,14 @@ enum TestDatabase {
 }
 
 /// Given a configured, migrated, empty application, run `body`, then shut it down.
-func withApp(demo: Bool = false, _ body: (Application) async throws -> Void) async throws {
+func withApp(demo: Bool = false, adjust: (inout AppConfig) -> Void = { _ in },
+             _ body: (Application) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-test-\(UUID().uuidString)").path
     let app = try await Application.make(.testing)
     do {
-        try await configure(app, config: TestDatabase.makeConfig(directory: directory))
+        var config = try TestDatabase.makeConfig(directory: directory)
+        adjust(&config)
+        try await configure(app, config: config)
         if TestDatabase.isPostgres, let sql = app.db as? any SQLDatabase {
             try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
             try await sql.raw("CREATE SCHEMA public").run()

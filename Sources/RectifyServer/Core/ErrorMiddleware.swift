@@ -20,7 +20,10 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
     }
 
     static func response(for error: any Error, on req: Request) -> Response {
-        let (status, code, message, violations) = describe(error)
+        var (status, code, message, violations) = describe(error)
+        if status == .payloadTooLarge, let limit = req.application.rectifyConfig?.evidenceMaxBytes {
+            message = "上传的文件超过大小上限(\(limit / 1024 / 1024) MB),未保存"
+        }
         if status.code >= 500 {
             req.logger.error("\(req.method) \(req.url.path) failed: \(String(reflecting: error))")
         }

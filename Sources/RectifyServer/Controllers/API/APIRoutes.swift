@@ -34,6 +34,13 @@ func apiRoutes(_ app: Application) {
     api.get("dashboard", "counts", use: DashboardAPI.counts)
     api.get("flags", "unclaimed", use: DashboardAPI.unclaimed)
 
+    let maxBytes = app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024
+    api.on(.POST, "tasks", ":id", "evidence", body: .collect(maxSize: ByteCount(value: maxBytes)), use: EvidenceAPI.upload)
+    api.get("tasks", ":id", "evidence", use: EvidenceAPI.list)
+    api.get("evidence", ":id", use: EvidenceAPI.download)
+    api.post("evidence", ":id", "publish", use: EvidenceAPI.publish)
+    app.get("public", "evidence", ":id", use: EvidenceAPI.publicDownload)
+
     api.get("tokens", use: TokenAPI.list)
     api.post("tokens", use: TokenAPI.create)
     api.delete("tokens", ":id", use: TokenAPI.revoke)

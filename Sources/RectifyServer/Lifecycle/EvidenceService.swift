@@ -1,0 +1,177 @@
+import Fluent
+import Foundation
+import NIOPosix
+import Vapor
+import RectifyCore
+
+/// 佐证材料 (issue 3 §12): stored under the data directory by SHA-256 (the same file
+/// once), checked by content signature, served only to those who may see the task,
+/// published only when the office marks it public.
+struct EvidenceService {
+    let lifecycle: LifecycleService
+    let directory: String
+    let maxBytes: Int
+    let threadPool: NIOThreadPool
+
+    var access: Access { lifecycle.access }
+
+    func path(for sha: String) -> String {
+        "\(directory)/\(sha.prefix(2))/\(sha)"
+    }
+
+    func upload(taskID: Int, name: String, body: ByteBuffer?) async throws -> EvidenceLink {
+        let db = lifecycle.db
+        guard let view = try await TaskView.load(taskID, on: db), access.canRead(view) else { throw AppError.notFound }
+        let roles = access.unitRoles(on: view)
+        let mayUpload = access.isOffice(over: view)
+            || (access.roles.contains(.unit) && !roles.subtracting([.acceptance]).isEmpty)
+            || (access.roles.contains(.acceptor) && roles.contains(.acceptance))
+        guard mayUpload else {
+            throw AppError(status: .forbidden, code: "evidence.forbidden", message: "只有整改办、承办单位和验收单位可以上传佐证材料")
+        }
+        let cleanName = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !cleanName.isEmpty, cleanName.count <= 200, !cleanName.contains("/"), !cleanName.contains("\\") else {
+            throw AppError(status: .unprocessableEntity, code: "evidence.nameInvalid", message: "请用 ?name= 给出文件名(不超过200字,不含路径)")
+        }
+        guard let body, body.readableBytes > 0 else {
+            throw AppError(status: .unprocessableEntity, code: "evidence.empty", message: "文件为空,未保存")
+        }
+        // The route also stops larger bodies while they stream in; this holds whatever the transport.
+        guard body.readableBytes <= maxBytes else {
+            throw AppError(status: .payloadTooLarge, code: "evidence.tooLarge",
+                           message: "上传的文件超过大小上限(\(maxBytes / 1024 / 1024) MB),未保存")
+        }
+        let bytes = Array(body.readableBytesView)
+        guard let kind = EvidenceType.detect(Array(bytes.prefix(4096))) else {
+            throw AppError(status: .unsupportedMediaType, code: "evidence.typeRefused",
+                           message: "不支持的文件类型(按文件内容判断,与扩展名无关):只接受\(EvidenceType.acceptedDescription)")
+        }
+        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let target = path(for: sha)
+        // Write outside the event loop, to a temporary name, then move into place.
+        try await threadPool.runIfActive {
+            let fm = FileManager.default
+            if fm.fileExists(atPath: target) { return }
+            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let temp = target + ".part-\(UUID().uuidString)"
+            guard fm.createFile(atPath: temp, contents: Data(bytes)) else {
+                throw AppError(status: .internalServerError, code: "evidence.storeFailed", message: "文件保存失败,请稍后重试")
+            }
+            if fm.fileExists(atPath: target) { try? fm.removeItem(atPath: temp) } else { try fm.moveItem(atPath: temp, toPath: target) }
+        }
+        return try await db.transaction { tx in
+            let file: EvidenceFile
+            if let existing = try await EvidenceFile.query(on: tx).filter(\.$sha256 == sha).first() {
+                file = existing
+            } else {
+                file = EvidenceFile()
+                file.sha256 = sha
+                file.size = bytes.count
+                file.kind = kind.rawValue
+                try await file.create(on: tx)
+            }
+            let link = EvidenceLink()
+            link.$file.id = try file.requireID()
+            link.$task.id = taskID
+            link.originalName = cleanName
+            link.isPublic = false
+            link.$uploadedBy.id = access.userID
+            link.uploadedAt = lifecycle.clock.now()
+            try await link.create(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "evidence.upload", recordType: "evidence_link",
+                                   recordID: try link.requireID(), taskID: taskID, before: Optional<String>.none,
+                                   after: ["name": cleanName, "sha256": sha, "size": String(bytes.count)], now: link.uploadedAt)
+            return link
+        }
+    }
+
+    func publish(linkID: Int, isPublic: Bool) async throws -> EvidenceLink {
+        try await lifecycle.db.transaction { tx in
+            guard let link = try await EvidenceLink.find(linkID, on: tx),
+                  let view = try await TaskView.load(link.$task.id, on: tx), access.canRead(view) else { throw AppError.notFound }
+            guard access.isOffice(over: view) else {
+                throw AppError(status: .forbidden, code: "evidence.publishForbidden", message: "只有整改办可以公开佐证材料")
+            }
+            let before = link.isPublic
+            link.isPublic = isPublic
+            try await link.save(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: isPublic ? "evidence.publish" : "evidence.unpublish",
+                                   recordType: "evidence_link", recordID: linkID, taskID: link.$task.id,
+                                   before: ["public": before], after: ["public": isPublic], now: lifecycle.clock.now())
+            return link
+        }
+    }
+}
+
+enum EvidenceAPI {
+    struct Out: Content {
+        let id: Int
+        let name: String
+        let size: Int
+        let kind: String
+        let sha256: String
+        let isPublic: Bool
+    }
+
+    static func out(_ link: EvidenceLink, on db: any Database) async throws -> Out {
+        let file = try await EvidenceFile.find(link.$file.id, on: db)!
+        return Out(id: link.id!, name: link.originalName, size: file.size, kind: file.kind, sha256: file.sha256, isPublic: link.isPublic)
+    }
+
+    static func service(_ req: Request) async throws -> EvidenceService {
+        guard let config = req.application.rectifyConfig else { throw Abort(.internalServerError) }
+        return EvidenceService(lifecycle: try await req.lifecycle(), directory: config.evidenceDirectory,
+                               maxBytes: config.evidenceMaxBytes, threadPool: req.application.threadPool)
+    }
+
+    static func upload(req: Request) async throws -> Response {
+        let name = (try? req.query.get(String.self, at: "name")) ?? ""
+        let link = try await service(req).upload(taskID: try req.intParameter("id"), name: name, body: req.body.data)
+        return try await out(link, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    static func list(req: Request) async throws -> [Out] {
+        let (view, _) = try await req.readableTask(try req.intParameter("id"))
+        var result: [Out] = []
+        for link in try await EvidenceLink.query(on: req.db).filter(\.$task.$id == view.id).sort(\.$id).all() {
+            result.append(try await out(link, on: req.db))
+        }
+        return result
+    }
+
+    struct Publish: Content { var isPublic: Bool }
+
+    static func publish(req: Request) async throws -> Out {
+        let body = try req.decodeBody(Publish.self)
+        let link = try await service(req).publish(linkID: try req.intParameter("id"), isPublic: body.isPublic)
+        return try await out(link, on: req.db)
+    }
+
+    /// For users who may see the task.
+    static func download(req: Request) async throws -> Response {
+        guard let link = try await EvidenceLink.find(try req.intParameter("id"), on: req.db) else { throw AppError.notFound }
+        _ = try await req.readableTask(link.$task.id)
+        return try await stream(link, req)
+    }
+
+    /// For the public: only files the office has published.
+    static func publicDownload(req: Request) async throws -> Response {
+        guard let link = try await EvidenceLink.find(try req.intParameter("id"), on: req.db), link.isPublic else {
+            throw AppError.notFound
+        }
+        return try await stream(link, req)
+    }
+
+    static func stream(_ link: EvidenceLink, _ req: Request) async throws -> Response {
+        guard let config = req.application.rectifyConfig,
+              let file = try await EvidenceFile.find(link.$file.id, on: req.db) else { throw AppError.notFound }
+        let path = "\(config.evidenceDirectory)/\(file.sha256.prefix(2))/\(file.sha256)"
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        let kind = EvidenceType(rawValue: file.kind)
+        response.headers.replaceOrAdd(name: .contentType, value: kind?.mimeType ?? "application/octet-stream")
+        let encoded = link.originalName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        return response
+    }
+}
