@@ -82,3 +82,15 @@ public enum RegionCatalog {
     410823:武陟县 410825:温县 410882:沁阳市 410883:孟州市
     """
 }
+
+extension RegionCatalog {
+    /// The smallest region containing all the given codes, by GB/T 2260 prefixes
+    /// (211402 and 211481 → 211400; 211400 and 210100 → 210000); nil across provinces.
+    public static func commonAncestor(_ codes: [Int]) -> Int? {
+        guard let first = codes.first else { return nil }
+        if codes.allSatisfy({ $0 == first }) { return first }
+        if codes.allSatisfy({ $0 / 100 == first / 100 }) { return first / 100 * 100 }
+        if codes.allSatisfy({ $0 / 10_000 == first / 10_000 }) { return first / 10_000 * 10_000 }
+        return nil
+    }
+}

@@ -103,3 +103,14 @@ final class EvidenceTypeTests: XCTestCase {
         XCTAssertNil(EvidenceType.detect([0xFF, 0xD8]), "too short to be a JPEG")
     }
 }
+
+final class CommonAncestorTests: XCTestCase {
+    func testTheSmallestRegionHoldingAllCodes() {
+        XCTAssertEqual(RegionCatalog.commonAncestor([211402]), 211402)
+        XCTAssertEqual(RegionCatalog.commonAncestor([211402, 211481]), 211400)
+        XCTAssertEqual(RegionCatalog.commonAncestor([211400, 210100]), 210000)
+        XCTAssertEqual(RegionCatalog.commonAncestor([140700, 141100, 140100]), 140000)
+        XCTAssertNil(RegionCatalog.commonAncestor([140000, 210000]))
+        XCTAssertNil(RegionCatalog.commonAncestor([]))
+    }
+}

@@ -4,8 +4,8 @@ import RectifyCore
 
 /// Who may see and do what on which record (issue 3 §9), in one place:
 /// - admin: everything;
-/// - office: tasks of its region and everything below it (a task belongs to its
-///   inspection's region and to the regions of the units assigned to it);
+/// - office: tasks of its region and everything below it (a task belongs to the
+///   region of its responsible units: their smallest common region);
 /// - unit: tasks its unit is assigned to, acting only in its unit's role there;
 /// - acceptor: tasks whose acceptance unit is its unit;
 /// - leader: reads everything in its region, may write an instruction (批示);
@@ -84,8 +84,8 @@ struct TaskView: Sendable {
 
     var id: Int { task.id! }
 
-    /// The inspection's region and the regions of every assigned unit.
-    var regionCodes: [Int] { [task.regionCode].compactMap { $0 } + assignments.map(\.unitRegion) }
+    /// The region the task belongs to (see `Store.createTask`).
+    var regionCodes: [Int] { [task.regionCode].compactMap { $0 } }
 
     func units(_ role: UnitRole) -> [Assignment] { assignments.filter { $0.role == role } }
 

@@ -107,7 +107,10 @@ struct Store {
         try violations.throwIfAny()
         return try await db.transaction { tx in
             let task = TaskRecord(inspectionID: inspectionID, draft, state: state, remarks: remarks)
-            task.regionCode = inspection.$targetRegion.id
+            // A task belongs where its responsible units are (per-city items to their city).
+            let responsible = Set(draft.assignments.filter { $0.role == .responsible }.map(\.unitID))
+            task.regionCode = RegionCatalog.commonAncestor(units.filter { responsible.contains($0.id!) }.map(\.$region.id))
+                ?? inspection.$targetRegion.id
             task.basicallyCompleted = basicallyCompleted
             if state != .draft { task.assignedOn = inspection.planApprovedDate ?? inspection.feedbackDate ?? today.iso }
             try await task.create(on: tx)

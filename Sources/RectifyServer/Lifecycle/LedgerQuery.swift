@@ -55,17 +55,15 @@ struct LedgerQuery {
         if access.isAdmin { return "1 = 1" }
         var any: [SQLQueryString] = []
         if let range = access.oversight, access.roles.contains(.office) || access.roles.contains(.leader) {
-            any.append("""
-                (tasks.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
-                OR EXISTS (SELECT 1 FROM task_units su JOIN units sunit ON sunit.id = su.unit_id \
-                WHERE su.task_id = tasks.id AND sunit.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)))
-                """)
+            // A code range on an indexed column: the region subtree without a join.
+            any.append("tasks.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)")
         }
+        // Driven from the (unit_id, role) index of task_units.
         if let unit = access.unitID, access.roles.contains(.unit) {
-            any.append("EXISTS (SELECT 1 FROM task_units su WHERE su.task_id = tasks.id AND su.unit_id = \(bind: unit) AND su.role <> 'acceptance')")
+            any.append("tasks.id IN (SELECT su.task_id FROM task_units su WHERE su.unit_id = \(bind: unit) AND su.role <> 'acceptance')")
         }
         if let unit = access.unitID, access.roles.contains(.acceptor) {
-            any.append("EXISTS (SELECT 1 FROM task_units su WHERE su.task_id = tasks.id AND su.unit_id = \(bind: unit) AND su.role = 'acceptance')")
+            any.append("tasks.id IN (SELECT su.task_id FROM task_units su WHERE su.unit_id = \(bind: unit) AND su.role = 'acceptance')")
         }
         return any.isEmpty ? "1 = 0" : "(" + any.joined(separator: " OR ") + ")"
     }
@@ -77,12 +75,12 @@ struct LedgerQuery {
             let range = Access.subtree(of: r)
             c.append("tasks.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)")
         }
-        if let u = f.unit { c.append("EXISTS (SELECT 1 FROM task_units fu WHERE fu.task_id = tasks.id AND fu.unit_id = \(bind: u))") }
+        if let u = f.unit { c.append("tasks.id IN (SELECT fu.task_id FROM task_units fu WHERE fu.unit_id = \(bind: u))") }
         if let s = f.state { c.append("tasks.state = \(bind: s.rawValue)") }
         if let l = f.light { c.append("tasks.light = \(bind: l.rawValue)") }
         if let s = f.status { c.append("tasks.progress_status = \(bind: s.rawValue)") }
         if let k = f.kind { c.append("tasks.kind = \(bind: k.rawValue)") }
-        if let t = f.tag { c.append("EXISTS (SELECT 1 FROM task_tags ft WHERE ft.task_id = tasks.id AND ft.tag = \(bind: t.rawValue))") }
+        if let t = f.tag { c.append("tasks.id IN (SELECT ft.task_id FROM task_tags ft WHERE ft.tag = \(bind: t.rawValue))") }
         if let d = f.deadlineFrom { c.append("tasks.deadline >= \(bind: d.iso)") }
         if let d = f.deadlineTo { c.append("tasks.deadline <= \(bind: d.iso)") }
         if let q = f.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {

@@ -1,10 +1,12 @@
 import Fluent
 import SQLKit
+import RectifyCore
 
 /// What the lifecycle keeps on the task itself: the basically-complete verdict,
 /// rebounds, the original deadline, a version for conflict detection, who changed it
 /// last, the materialised light and public status for the ledger's indexes, the
-/// region the task belongs to (its inspection's, for subtree filters by code range)
+/// region the task belongs to (where its responsible units are, for subtree filters
+/// by code range)
 /// and when it was assigned (for unclaimed flags).
 struct M009_UpdateTasksAddLifecycle: AsyncMigration {
     var name: String { "009_UpdateTasksAddLifecycle" }
@@ -27,8 +29,20 @@ struct M009_UpdateTasksAddLifecycle: AsyncMigration {
         }
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("UPDATE tasks SET original_deadline = deadline").run()
+        // A task belongs where its responsible units are; else to its inspection's region.
+        struct Row: Decodable { let task_id: Int; let region_code: Int }
+        let rows = try await sql.raw("""
+            SELECT task_units.task_id, units.region_code FROM task_units JOIN units ON units.id = task_units.unit_id \
+            WHERE task_units.role = 'responsible'
+            """).all(decoding: Row.self)
+        for (taskID, regions) in Dictionary(grouping: rows, by: \.task_id) {
+            if let code = RegionCatalog.commonAncestor(regions.map(\.region_code)) {
+                try await sql.raw("UPDATE tasks SET region_code = \(bind: code) WHERE id = \(bind: taskID)").run()
+            }
+        }
         try await sql.raw("""
-            UPDATE tasks SET region_code = (SELECT target_region_code FROM inspections WHERE inspections.id = tasks.inspection_id)
+            UPDATE tasks SET region_code = (SELECT target_region_code FROM inspections WHERE inspections.id = tasks.inspection_id) \
+            WHERE region_code IS NULL
             """).run()
         // The ledger's filters: region subtree (a code range), state, light, kind, deadline.
         try await createIndex(on: db, "tasks_region_state", table: "tasks", columns: ["region_code", "state"])
