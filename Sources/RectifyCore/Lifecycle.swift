@@ -65,7 +65,7 @@ public enum Requirement: String, Sendable, Codable, CaseIterable {
         case .opinion: "书面意见"
         case .narrative: "整改情况说明"
         case .noticeTerms: "公示起止日期和公示内容"
-        case .noticeEndedWithoutStandingObjection: "公示期已满且无成立的异议"
+        case .noticeEndedWithoutStandingObjection: "公示期已满且异议均已答复"
         case .longTermTask: "仅限长期坚持类任务"
         case .findings: "核查发现"
         }
@@ -256,5 +256,22 @@ public enum Lifecycle {
             return input.standingObjections > 0
                 ? invalid("lifecycle.objectionStanding", "公示期内有 \(input.standingObjections) 件异议尚未答复,不能销号") : nil
         }
+    }
+}
+
+extension Lifecycle {
+    /// The transition table as Markdown, for docs/lifecycle.md (a test keeps them equal).
+    public static func markdownTable() -> String {
+        var lines = ["| 操作 | 代码 | 从 | 到 | 谁可以 | 需要 | 记录 |", "|---|---|---|---|---|---|---|"]
+        for t in transitions {
+            var from = t.from.map { "\($0.label)(`\($0.rawValue)`)" }.joined(separator: "、")
+            if t.action == .lookBackRebound {
+                from = "已销号(`closed`);基本完成的任务在已验收(`accepted`)、公示中(`publicNotice`)时亦可"
+            }
+            let needs = t.requires.isEmpty ? "—" : t.requires.map(\.label).joined(separator: ";")
+            let to = t.action == .claim ? "\(TaskState.inProgress.label)(仅责任单位认领时)" : "\(t.to.label)(`\(t.to.rawValue)`)"
+            lines.append("| \(t.action.label) | `\(t.action.rawValue)` | \(from) | \(to) | \(t.by.label) | \(needs) | \(t.records) |")
+        }
+        return lines.joined(separator: "\n")
     }
 }

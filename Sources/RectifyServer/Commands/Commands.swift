@@ -11,6 +11,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(UserCommands(commands: user.commands), as: "user")
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(RecomputeCommand(), as: "recompute")
+    app.asyncCommands.use(ExplainCommand(), as: "explain")
 }
 
 struct AsyncCommandGroupBuilder {

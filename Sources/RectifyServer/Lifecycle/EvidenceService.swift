@@ -19,7 +19,8 @@ struct EvidenceService {
         "\(directory)/\(sha.prefix(2))/\(sha)"
     }
 
-    func upload(taskID: Int, name: String, body: ByteBuffer?) async throws -> EvidenceLink {
+    /// `reportID`: attach the file to one of the task's progress reports.
+    func upload(taskID: Int, name: String, body: ByteBuffer?, reportID: Int? = nil) async throws -> EvidenceLink {
         let db = lifecycle.db
         guard let view = try await TaskView.load(taskID, on: db), access.canRead(view) else { throw AppError.notFound }
         let roles = access.unitRoles(on: view)
@@ -32,6 +33,9 @@ struct EvidenceService {
         let cleanName = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleanName.isEmpty, cleanName.count <= 200, !cleanName.contains("/"), !cleanName.contains("\\") else {
             throw AppError(status: .unprocessableEntity, code: "evidence.nameInvalid", message: "请用 ?name= 给出文件名(不超过200字,不含路径)")
+        }
+        if let reportID, try await ProgressReport.find(reportID, on: db)?.$task.id != taskID {
+            throw AppError(status: .unprocessableEntity, code: "evidence.reportUnknown", message: "进展报告 \(reportID) 不属于本任务")
         }
         guard let body, body.readableBytes > 0 else {
             throw AppError(status: .unprocessableEntity, code: "evidence.empty", message: "文件为空,未保存")
@@ -73,6 +77,7 @@ struct EvidenceService {
             let link = EvidenceLink()
             link.$file.id = try file.requireID()
             link.$task.id = taskID
+            link.$report.id = reportID
             link.originalName = cleanName
             link.isPublic = false
             link.$uploadedBy.id = access.userID
@@ -126,17 +131,17 @@ enum EvidenceAPI {
 
     static func upload(req: Request) async throws -> Response {
         let name = (try? req.query.get(String.self, at: "name")) ?? ""
-        let link = try await service(req).upload(taskID: try req.intParameter("id"), name: name, body: req.body.data)
+        let report = try? req.query.get(Int.self, at: "report")
+        let link = try await service(req).upload(taskID: try req.intParameter("id"), name: name, body: req.body.data, reportID: report)
         return try await out(link, on: req.db).encodeResponse(status: .created, for: req)
     }
 
-    static func list(req: Request) async throws -> [Out] {
+    static func list(req: Request) async throws -> Paged<Out> {
         let (view, _) = try await req.readableTask(try req.intParameter("id"))
-        var result: [Out] = []
-        for link in try await EvidenceLink.query(on: req.db).filter(\.$task.$id == view.id).sort(\.$id).all() {
-            result.append(try await out(link, on: req.db))
-        }
-        return result
+        let links = try await EvidenceLink.query(on: req.db).filter(\.$task.$id == view.id).sort(\.$id).with(\.$file).page(req)
+        return Paged(items: links.rows.map {
+            Out(id: $0.id!, name: $0.originalName, size: $0.file.size, kind: $0.file.kind, sha256: $0.file.sha256, isPublic: $0.isPublic)
+        }, page: links.page, per: links.per, total: links.total)
     }
 
     struct Publish: Content { var isPublic: Bool }

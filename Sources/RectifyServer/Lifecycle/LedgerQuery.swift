@@ -20,7 +20,15 @@ struct LedgerQuery {
         var deadlineFrom: LocalDate?
         var deadlineTo: LocalDate?
         var q: String?
-        /// number (default), deadline, updated, light
+        /// Only tasks whose deadline was extended (current differs from original).
+        var extended: Bool?
+        /// Only tasks red since this day or earlier (order suggestions).
+        var redSince: LocalDate?
+        /// Only tasks with no open supervision order.
+        var noOpenOrder: Bool?
+        /// Only tasks assigned on this day or earlier that an assigned unit has not claimed.
+        var unclaimedSince: LocalDate?
+        /// number (default), deadline, updated, light (red first; slow on very large scopes)
         var sort: String?
         var page: Int?
         var per: Int?
@@ -83,6 +91,21 @@ struct LedgerQuery {
         if let t = f.tag { c.append("tasks.id IN (SELECT ft.task_id FROM task_tags ft WHERE ft.tag = \(bind: t.rawValue))") }
         if let d = f.deadlineFrom { c.append("tasks.deadline >= \(bind: d.iso)") }
         if let d = f.deadlineTo { c.append("tasks.deadline <= \(bind: d.iso)") }
+        if f.extended == true { c.append("tasks.deadline <> tasks.original_deadline") }
+        if let d = f.redSince { c.append("tasks.light = 'red' AND tasks.light_since <= \(bind: d.iso)") }
+        if f.noOpenOrder == true {
+            c.append("""
+                tasks.id NOT IN (SELECT ot.task_id FROM supervision_order_tasks ot \
+                JOIN supervision_orders o ON o.id = ot.order_id WHERE o.closed_at IS NULL)
+                """)
+        }
+        if let d = f.unclaimedSince {
+            c.append("""
+                tasks.state = 'assigned' AND tasks.assigned_on <= \(bind: d.iso) AND EXISTS (SELECT 1 FROM task_units cu \
+                WHERE cu.task_id = tasks.id AND cu.role <> 'acceptance' AND NOT EXISTS (SELECT 1 FROM task_claims cc \
+                WHERE cc.task_id = tasks.id AND cc.unit_id = cu.unit_id))
+                """)
+        }
         if let q = f.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             let escaped = q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
             c.append("tasks.title LIKE \(bind: "%\(escaped)%") ESCAPE '\\'")
@@ -90,28 +113,41 @@ struct LedgerQuery {
         return c.joined(separator: " AND ")
     }
 
-    func order(_ sort: String?) -> SQLQueryString {
-        switch sort {
-        case "deadline": "tasks.deadline, tasks.id"
-        case "updated": "tasks.updated_at DESC, tasks.id"
-        case "light": "CASE tasks.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, tasks.id"
-        default: "tasks.inspection_id, tasks.number"
+    /// The default order follows an index: by task number within one inspection, or,
+    /// across inspections, by region, inspection and number (the 总账 grouped by region).
+    func order(_ f: Filter) -> SQLQueryString {
+        switch f.sort {
+        case "deadline": return "tasks.deadline, tasks.id"
+        case "updated": return "tasks.updated_at DESC, tasks.id"
+        case "light": return "CASE tasks.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, tasks.id"
+        default: return f.inspection == nil ? "tasks.region_code, tasks.inspection_id, tasks.number" : "tasks.inspection_id, tasks.number"
         }
+    }
+
+    func pageSQL(_ f: Filter) -> SQLQueryString {
+        let per = min(max(f.per ?? 50, 1), 200)
+        let page = max(f.page ?? 1, 1)
+        return """
+            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
+            tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version \
+            FROM tasks WHERE \(conditions(f)) ORDER BY \(order(f)) LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
+            """
+    }
+
+    func countSQL(_ f: Filter) -> SQLQueryString {
+        "SELECT COUNT(*) AS n FROM tasks WHERE \(conditions(f))"
+    }
+
+    func groupSQL(_ column: String, _ f: Filter) -> SQLQueryString {
+        "SELECT \(ident: column) AS k, COUNT(*) AS n FROM tasks WHERE \(conditions(f)) GROUP BY \(ident: column)"
     }
 
     func list(_ f: Filter, on db: any Database) async throws -> Page<Row> {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let per = min(max(f.per ?? 50, 1), 200)
-        let page = max(f.page ?? 1, 1)
-        let whereClause = conditions(f)
         struct Count: Decodable { let n: Int }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM tasks WHERE \(whereClause)").first(decoding: Count.self)?.n ?? 0
-        let rows = try await sql.raw("""
-            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
-            tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version \
-            FROM tasks WHERE \(whereClause) ORDER BY \(order(f.sort)) LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
-            """).all(decoding: Row.self)
-        return Page(items: rows, page: page, per: per, total: total)
+        let total = try await sql.raw(countSQL(f)).first(decoding: Count.self)?.n ?? 0
+        let rows = try await sql.raw(pageSQL(f)).all(decoding: Row.self)
+        return Page(items: rows, page: max(f.page ?? 1, 1), per: min(max(f.per ?? 50, 1), 200), total: total)
     }
 
     struct Counts: Content {
@@ -119,6 +155,8 @@ struct LedgerQuery {
         var byLight: [String: Int]
         var byStatus: [String: Int]
         var total: Int
+        /// Tasks whose deadline was extended.
+        var extended: Int
     }
 
     /// Dashboard counts in the user's scope (optionally one inspection).
@@ -126,15 +164,17 @@ struct LedgerQuery {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         var f = Filter()
         f.inspection = inspection
-        let w = conditions(f)
         struct Group: Decodable { let k: String?; let n: Int }
         func group(_ column: String) async throws -> [String: Int] {
-            let rows = try await sql.raw("SELECT \(ident: column) AS k, COUNT(*) AS n FROM tasks WHERE \(w) GROUP BY \(ident: column)")
-                .all(decoding: Group.self)
+            let rows = try await sql.raw(groupSQL(column, f)).all(decoding: Group.self)
             return Dictionary(rows.map { ($0.k ?? "none", $0.n) }, uniquingKeysWith: +)
         }
         let byState = try await group("state")
+        var e = f
+        e.extended = true
+        struct Count: Decodable { let n: Int }
+        let extended = try await sql.raw(countSQL(e)).first(decoding: Count.self)?.n ?? 0
         return Counts(byState: byState, byLight: try await group("light"), byStatus: try await group("progress_status"),
-                      total: byState.values.reduce(0, +))
+                      total: byState.values.reduce(0, +), extended: extended)
     }
 }

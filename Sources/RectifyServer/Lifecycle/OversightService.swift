@@ -234,8 +234,9 @@ struct OversightService {
     }
 
     struct NewLookBack: Content {
+        /// When it was done; for "scheduled", when it is planned.
         var date: LocalDate?
-        /// "holding" (巩固) or "rebound" (反弹).
+        /// "holding" (巩固) or "rebound" (反弹), or "scheduled" to plan one.
         var result: String
         var findings: String
         var people: String?
@@ -326,27 +327,62 @@ struct OversightService {
         return objection
     }
 
+    /// Whether a task is one look-backs are for: closed, or basically complete and still watched.
+    static func underLookBack(_ t: TaskRecord) -> Bool {
+        t.taskState == .closed || (t.basicallyCompleted && [.accepted, .publicNotice].contains(t.taskState))
+    }
+
+    /// Marks the earliest scheduled look-back of a task as done.
+    func completeScheduled(taskID: Int, on tx: any Database) async throws {
+        guard let planned = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
+            .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "scheduled")
+            .sort(\.$onDate).first() else { return }
+        planned.verdict = "completed"
+        planned.$answeredBy.id = access.userID
+        planned.answeredAt = lifecycle.clock.now()
+        try await planned.save(on: tx)
+        try await Audit.record(on: tx, actor: access.auditActor, action: "lookBack.completed", recordType: "task_entry",
+                               recordID: planned.id!, taskID: taskID, before: ["verdict": "scheduled"],
+                               after: ["verdict": "completed"], now: planned.answeredAt!)
+    }
+
     func recordLookBack(taskID: Int, _ r: NewLookBack) async throws -> TaskEntry? {
         switch r.result {
+        case "scheduled":
+            return try await db.transaction { tx in
+                let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
+                guard access.isOffice(over: view) else { throw refuse("lifecycle.forbidden", "只有本地区整改办可以安排回头看") }
+                guard Self.underLookBack(view.task) else {
+                    throw refuse("lookBack.notClosed", "只有已销号或基本完成的任务需要回头看", .conflict)
+                }
+                guard let date = r.date, date >= today else {
+                    throw ValidationFailure([.init("lookBack.dateRequired", field: "date", "请填写不早于今天的计划日期")])
+                }
+                return try await entry(view, .lookBack, text: r.findings, onDate: date.iso, people: r.people ?? "",
+                                       verdict: "scheduled", on: tx)
+            }
         case "rebound":
             try await lifecycle.perform(.lookBackRebound, taskID: taskID,
                                         payload: .init(findings: r.findings, people: r.people))
+            try await db.transaction { tx in try await completeScheduled(taskID: taskID, on: tx) }
             return try await TaskEntry.query(on: db).filter(\.$task.$id == taskID)
-                .filter(\.$kind == TaskEntryKind.lookBack.rawValue).sort(\.$id, .descending).first()
+                .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "rebound").sort(\.$id, .descending).first()
         case "holding":
             return try await db.transaction { tx in
                 let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
                 guard access.isOffice(over: view) else { throw refuse("lifecycle.forbidden", "只有本地区整改办可以记录回头看") }
-                let t = view.task
-                guard t.taskState == .closed || (t.basicallyCompleted && [.accepted, .publicNotice].contains(t.taskState)) else {
+                guard Self.underLookBack(view.task) else {
                     throw refuse("lookBack.notClosed", "只有已销号或基本完成的任务需要回头看", .conflict)
                 }
                 if blank(r.findings) { throw ValidationFailure([.init("lifecycle.findingsRequired", field: "findings", "请填写回头看核查发现")]) }
-                return try await entry(view, .lookBack, text: r.findings, onDate: (r.date ?? today).iso,
-                                       people: r.people ?? "", verdict: "holding", on: tx)
+                let done = try await entry(view, .lookBack, text: r.findings, onDate: (r.date ?? today).iso,
+                                           people: r.people ?? "", verdict: "holding", on: tx)
+                try await completeScheduled(taskID: taskID, on: tx)
+                return done
             }
         default:
-            throw ValidationFailure([.init("lookBack.resultInvalid", field: "result", "回头看结果应为 holding(巩固)或 rebound(反弹)")])
+            throw ValidationFailure([.init("lookBack.resultInvalid", field: "result",
+                                           "回头看结果应为 holding(巩固)、rebound(反弹),或用 scheduled 安排回头看")])
         }
     }
 

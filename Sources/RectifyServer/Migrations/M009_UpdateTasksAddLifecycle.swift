@@ -44,16 +44,23 @@ struct M009_UpdateTasksAddLifecycle: AsyncMigration {
             UPDATE tasks SET region_code = (SELECT target_region_code FROM inspections WHERE inspections.id = tasks.inspection_id) \
             WHERE region_code IS NULL
             """).run()
-        // The ledger's filters: region subtree (a code range), state, light, kind, deadline.
-        try await createIndex(on: db, "tasks_region_state", table: "tasks", columns: ["region_code", "state"])
-        try await createIndex(on: db, "tasks_region_light", table: "tasks", columns: ["region_code", "light"])
-        try await createIndex(on: db, "tasks_region_status", table: "tasks", columns: ["region_code", "progress_status"])
-        try await createIndex(on: db, "tasks_region_deadline", table: "tasks", columns: ["region_code", "deadline"])
+        // The ledger's indexes (measured with bench/ledger-plans.sh on 1M tasks). Equality
+        // columns first, then the region range, then the page order, so a page of 50
+        // comes off the index in order instead of sorting every task in the region.
+        try await createIndex(on: db, "tasks_region_order", table: "tasks", columns: ["region_code", "inspection_id", "number"])
+        for column in ["state", "light", "progress_status"] {
+            try await createIndex(on: db, "tasks_\(column)_region_order", table: "tasks",
+                                  columns: [column, "region_code", "inspection_id", "number"])
+            // Dashboard counts per region: covering, so they read the index alone.
+            try await createIndex(on: db, "tasks_region_\(column)", table: "tasks", columns: ["region_code", column])
+        }
         try await createIndex(on: db, "tasks_kind", table: "tasks", columns: ["kind"])
     }
 
     func revert(on db: any Database) async throws {
-        for index in ["tasks_region_state", "tasks_region_light", "tasks_region_status", "tasks_region_deadline", "tasks_kind"] {
+        for index in ["tasks_region_order", "tasks_state_region_order", "tasks_light_region_order",
+                      "tasks_progress_status_region_order", "tasks_region_state", "tasks_region_light",
+                      "tasks_region_progress_status", "tasks_kind"] {
             try await dropIndex(on: db, index)
         }
         for name in ["basically_completed", "rebound_count", "original_deadline", "version", "updated_by", "light",

@@ -33,6 +33,9 @@ func apiRoutes(_ app: Application) {
 
     api.get("dashboard", "counts", use: DashboardAPI.counts)
     api.get("flags", "unclaimed", use: DashboardAPI.unclaimed)
+    api.get("settings", use: DashboardAPI.settings)
+    api.put("settings", use: DashboardAPI.updateSettings)
+    api.get("lookbacks", "due", use: TaskAPI.dueLookBacks)
 
     let maxBytes = app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024
     api.on(.POST, "tasks", ":id", "evidence", body: .collect(maxSize: ByteCount(value: maxBytes)), use: EvidenceAPI.upload)

@@ -55,33 +55,27 @@ enum OrderAPI {
         let taskID: Int
         let number: Int
         let title: String
-        let redSince: String
+        let redSince: String?
         let units: [String]
     }
 
-    /// Tasks red for longer than the office's threshold with no open order on them.
-    static func suggestions(req: Request) async throws -> [Suggestion] {
+    /// Tasks red for longer than the office's threshold with no open order on them, a page at a time.
+    static func suggestions(req: Request) async throws -> LedgerQuery.Page<Suggestion> {
         let access = try await req.access()
         guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
-        let today = req.application.clock.today
         let settings = try await OfficeSettings.effective(for: access.regionCode, on: req.db)
-        let cutoff = today.adding(days: -settings.redDaysBeforeOrder).iso
-        var filter = LedgerQuery.Filter()
-        filter.light = .red
-        filter.per = 200
-        let red = try await LedgerQuery(access: access).list(filter, on: req.db).items
-        var result: [Suggestion] = []
-        for row in red {
-            guard let task = try await TaskRecord.find(row.id, on: req.db), let since = task.lightSince, since <= cutoff else { continue }
-            let open = try await SupervisionOrderTask.query(on: req.db).filter(\.$task.$id == row.id)
-                .join(SupervisionOrder.self, on: \SupervisionOrderTask.$order.$id == \SupervisionOrder.$id)
-                .filter(SupervisionOrder.self, \.$closedAt == nil).count()
-            if open > 0 { continue }
+        var filter = try req.query.decode(LedgerQuery.Filter.self)
+        filter.redSince = req.application.clock.today.adding(days: -settings.redDaysBeforeOrder)
+        filter.noOpenOrder = true
+        let page = try await LedgerQuery(access: access).list(filter, on: req.db)
+        var items: [Suggestion] = []
+        for row in page.items {
+            let task = try await TaskRecord.find(row.id, on: req.db)
             let units = try await TaskUnit.query(on: req.db).filter(\.$task.$id == row.id)
                 .filter(\.$role == UnitRole.responsible.rawValue).with(\.$unit).all().map(\.unit.name)
-            result.append(Suggestion(taskID: row.id, number: row.number, title: row.title, redSince: since, units: units))
+            items.append(Suggestion(taskID: row.id, number: row.number, title: row.title, redSince: task?.lightSince, units: units))
         }
-        return result
+        return .init(items: items, page: page.page, per: page.per, total: page.total)
     }
 }
 
@@ -95,31 +89,68 @@ enum DashboardAPI {
         let taskID: Int
         let number: Int
         let title: String
-        let assignedOn: String
+        let assignedOn: String?
         let unitsNotClaimed: [String]
     }
 
-    /// Tasks still unclaimed a set number of days after assignment (issue 3 §2).
-    static func unclaimed(req: Request) async throws -> [Unclaimed] {
+    /// Tasks still unclaimed a set number of days after assignment (issue 3 §2), a page at a time.
+    static func unclaimed(req: Request) async throws -> LedgerQuery.Page<Unclaimed> {
         let access = try await req.access()
         guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
         let settings = try await OfficeSettings.effective(for: access.regionCode, on: req.db)
-        let cutoff = req.application.clock.today.adding(days: -settings.unclaimedDays).iso
-        var filter = LedgerQuery.Filter()
-        filter.state = .assigned
-        filter.per = 200
-        var result: [Unclaimed] = []
-        for row in try await LedgerQuery(access: access).list(filter, on: req.db).items {
-            guard let task = try await TaskRecord.find(row.id, on: req.db), let on = task.assignedOn, on <= cutoff else { continue }
+        var filter = try req.query.decode(LedgerQuery.Filter.self)
+        filter.unclaimedSince = req.application.clock.today.adding(days: -settings.unclaimedDays)
+        let page = try await LedgerQuery(access: access).list(filter, on: req.db)
+        var items: [Unclaimed] = []
+        for row in page.items {
+            let task = try await TaskRecord.find(row.id, on: req.db)
             let claimed = Set(try await TaskClaim.query(on: req.db).filter(\.$task.$id == row.id).all().map(\.$unit.id))
             let units = try await TaskUnit.query(on: req.db).filter(\.$task.$id == row.id)
                 .filter(\.$role != UnitRole.acceptance.rawValue).with(\.$unit).all()
                 .filter { !claimed.contains($0.$unit.id) }.map(\.unit.name)
-            if !units.isEmpty {
-                result.append(Unclaimed(taskID: row.id, number: row.number, title: row.title, assignedOn: on,
-                                        unitsNotClaimed: Array(Set(units)).sorted()))
-            }
+            items.append(Unclaimed(taskID: row.id, number: row.number, title: row.title, assignedOn: task?.assignedOn,
+                                   unitsNotClaimed: Array(Set(units)).sorted()))
         }
-        return result
+        return .init(items: items, page: page.page, per: page.per, total: page.total)
+    }
+
+    struct SettingsBody: Content {
+        var yellowLagPoints: Int
+        var unclaimedDays: Int
+        var redDaysBeforeOrder: Int
+    }
+
+    /// The schedule thresholds in force for the user's office.
+    static func settings(req: Request) async throws -> SettingsBody {
+        let access = try await req.access()
+        let s = try await OfficeSettings.effective(for: access.regionCode, on: req.db)
+        return SettingsBody(yellowLagPoints: s.yellowLagPoints, unclaimedDays: s.unclaimedDays, redDaysBeforeOrder: s.redDaysBeforeOrder)
+    }
+
+    /// An office sets its own thresholds (issue 3 §4: "a threshold each office can set").
+    static func updateSettings(req: Request) async throws -> SettingsBody {
+        let access = try await req.access()
+        guard access.roles.contains(.office), let region = access.regionCode else {
+            throw AppError(status: .forbidden, code: "settings.forbidden", message: "只有整改办可以设置本地区的预警阈值")
+        }
+        let b = try req.decodeBody(SettingsBody.self)
+        var v: [Violation] = []
+        if !(1...100).contains(b.yellowLagPoints) { v.append(.init("settings.lagInvalid", field: "yellowLagPoints", "黄灯阈值应为 1 至 100 个百分点")) }
+        if !(1...365).contains(b.unclaimedDays) { v.append(.init("settings.unclaimedInvalid", field: "unclaimedDays", "未认领提醒天数应为 1 至 365")) }
+        if !(1...365).contains(b.redDaysBeforeOrder) { v.append(.init("settings.redInvalid", field: "redDaysBeforeOrder", "建议督办的红灯天数应为 1 至 365")) }
+        try v.throwIfAny()
+        try await req.db.transaction { tx in
+            let row = try await OfficeSettings.find(region, on: tx) ?? OfficeSettings()
+            let before = row.id == nil ? nil : SettingsBody(yellowLagPoints: row.yellowLagPoints, unclaimedDays: row.unclaimedDays,
+                                                            redDaysBeforeOrder: row.redDaysBeforeOrder)
+            row.id = region
+            row.yellowLagPoints = b.yellowLagPoints
+            row.unclaimedDays = b.unclaimedDays
+            row.redDaysBeforeOrder = b.redDaysBeforeOrder
+            try await row.save(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: "settings.update", recordType: "office_settings",
+                                   recordID: region, taskID: nil, before: before, after: b, now: req.application.clock.now())
+        }
+        return b
     }
 }

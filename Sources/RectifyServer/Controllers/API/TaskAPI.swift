@@ -76,11 +76,31 @@ enum TaskAPI {
     }
 
     /// Everything that happened to the task, from its audit events.
-    static func timeline(req: Request) async throws -> [TimelineEntry] {
+    static func timeline(req: Request) async throws -> Paged<TimelineEntry> {
         let (view, _) = try await req.readableTask(try req.intParameter("id"))
-        return try await AuditEvent.query(on: req.db).filter(\.$taskID == view.id).sort(\.$id).all().map {
+        return try await AuditEvent.query(on: req.db).filter(\.$taskID == view.id).sort(\.$id).paged(req) {
             TimelineEntry(at: $0.at, who: $0.userName, action: $0.action, recordType: $0.recordType,
                           recordID: $0.recordID, before: $0.beforeJSON, after: $0.afterJSON)
+        }
+    }
+
+    struct DueLookBack: Content {
+        let id: Int
+        let taskID: Int
+        let plannedOn: String?
+    }
+
+    /// Scheduled look-backs not yet done, earliest first, in the office's scope.
+    static func dueLookBacks(req: Request) async throws -> Paged<DueLookBack> {
+        let access = try await req.access()
+        guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
+        var query = TaskEntry.query(on: req.db).join(TaskRecord.self, on: \TaskEntry.$task.$id == \TaskRecord.$id)
+            .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "scheduled")
+        if !access.isAdmin, let range = access.oversight {
+            query = query.filter(TaskRecord.self, \.$regionCode >= range.lowerBound).filter(TaskRecord.self, \.$regionCode <= range.upperBound)
+        }
+        return try await query.sort(\.$onDate).sort(\.$id).paged(req) {
+            DueLookBack(id: $0.id!, taskID: $0.$task.id, plannedOn: $0.onDate)
         }
     }
 

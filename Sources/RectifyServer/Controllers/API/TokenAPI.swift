@@ -42,9 +42,9 @@ enum TokenAPI {
         return try await Created(id: record.id!, name: record.name, token: token).encodeResponse(status: .created, for: req)
     }
 
-    static func list(req: Request) async throws -> [Listed] {
+    static func list(req: Request) async throws -> Paged<Listed> {
         let access = try await req.access()
-        return try await ApiToken.query(on: req.db).filter(\.$user.$id == access.userID).sort(\.$id).all().map {
+        return try await ApiToken.query(on: req.db).filter(\.$user.$id == access.userID).sort(\.$id).paged(req) {
             Listed(id: $0.id!, name: $0.name, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revoked: $0.revoked)
         }
     }
