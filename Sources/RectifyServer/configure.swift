@@ -69,6 +69,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.middleware = Middlewares()
     app.middleware.use(RectifyErrorMiddleware())
+    app.middleware.use(WriteRetryMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(User.sessionAuthenticator())
 

@@ -104,3 +104,19 @@ final class OfficeToolsTests: XCTestCase {
         }
     }
 }
+
+final class DailyRecomputeTests: XCTestCase {
+    func testServeRecomputesLightsWhenTheDayChanges() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            f.set("2019-01-01")
+            DailyRecompute.start(app)
+            var light: String?
+            for _ in 0..<40 where light == nil {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                light = try await f.task.light
+            }
+            XCTAssertEqual(light, "red")
+        }
+    }
+}

@@ -32,26 +32,7 @@ struct RecomputeCommand: AsyncCommand {
         let app = context.application
         try await app.prepareDatabase()
         let today = app.clock.today
-        var changed = 0
-        var afterID = 0
-        while true {
-            let page = try await TaskRecord.query(on: app.db).filter(\.$id > afterID)
-                .filter(\.$state ~~ ["draft", "assigned", "inProgress", "completionSubmitted"]).sort(\.$id).limit(1_000).all()
-            if page.isEmpty { break }
-            changed += try await app.db.transaction { tx in
-                var n = 0
-                for task in page {
-                    let before = (task.light, task.progressStatus)
-                    try await TaskAssessment.refresh(task, on: tx, today: today)
-                    if before != (task.light, task.progressStatus) {
-                        try await task.save(on: tx)
-                        n += 1
-                    }
-                }
-                return n
-            }
-            afterID = page.last!.id!
-        }
+        let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today)
         context.console.print("已按\(today.chinese)重算,\(changed) 项任务的预警或状态有变化。")
     }
 }

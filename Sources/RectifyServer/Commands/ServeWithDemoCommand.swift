@@ -1,4 +1,7 @@
 import Fluent
+import NIOConcurrencyHelpers
+import NIOCore
+import RectifyCore
 import Vapor
 
 /// `rectify serve`: brings the schema up to date, loads the demo on an empty
@@ -11,6 +14,8 @@ struct ServeWithDemoCommand: AsyncCommand {
         var port: Int?
         @Flag(name: "no-demo", help: "空数据库也不加载演示数据")
         var noDemo: Bool
+        @Flag(name: "recompute-daily", help: "每天自动按当天日期重算预警灯(正式使用时建议开启)")
+        var recomputeDaily: Bool
         init() {}
     }
 
@@ -42,6 +47,36 @@ struct ServeWithDemoCommand: AsyncCommand {
                 context.console.print("  \(u.login.padding(toLength: 9, withPad: " ", startingAt: 0)) 密码 \(u.password.padding(toLength: 14, withPad: " ", startingAt: 0)) \(u.displayName)")
             }
         }
+        if signature.recomputeDaily {
+            DailyRecompute.start(app)
+            context.console.print("已开启每日重算预警灯。")
+        }
         context.console.print("按 Ctrl+C 停止。")
+    }
+}
+
+/// Recomputes lights once at start and then whenever the day (China time) changes,
+/// checked every ten minutes.
+enum DailyRecompute {
+    static func start(_ app: Application) {
+        let lastDay = NIOLockedValueBox<LocalDate?>(nil)
+        let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .minutes(10)) { _ in
+            app.eventLoopGroup.next().makeFutureWithTask {
+                let today = app.clock.today
+                guard lastDay.withLockedValue({ $0 }) != today else { return }
+                do {
+                    let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today)
+                    lastDay.withLockedValue { $0 = today }
+                    app.logger.notice("recomputed lights for \(today.iso): \(changed) tasks changed")
+                } catch {
+                    app.logger.error("daily recompute failed: \(String(reflecting: error))")
+                }
+            }
+        }
+        app.storage.set(Key.self, to: task, onShutdown: { $0.cancel() })
+    }
+
+    struct Key: StorageKey {
+        typealias Value = RepeatedTask
     }
 }

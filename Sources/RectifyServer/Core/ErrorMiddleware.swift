@@ -1,3 +1,4 @@
+import FluentKit
 import Vapor
 import RectifyCore
 
@@ -57,6 +58,9 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
                 if e.status.code >= 500 { return (e.status, "serverError", "服务器内部错误,请稍后重试", []) }
                 return (e.status, "requestFailed", "请求未能完成", [])
             }
+        case let e as any DatabaseError where e.isConstraintFailure:
+            // A write raced another and lost on a unique rule (e.g. the same claim twice).
+            return (.conflict, "conflict", "数据刚被其他操作改变,您的提交未保存,请刷新后重试", [])
         case is DecodingError:
             return (.badRequest, "badRequest", "请求内容无法识别,请检查后重试", [])
         default:

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import RectifyCore
 import Vapor
@@ -32,6 +33,11 @@ struct LifecycleService {
     /// Loads the task inside the transaction; 404 if this user may not read it; 409 if
     /// the client's version is stale.
     func load(_ taskID: Int, on tx: any Database, expectedVersion: Int?) async throws -> TaskView {
+        if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            // Writers of one task queue here, so none acts on a version another has just replaced.
+            // (SQLite takes one writer at a time; a writer that read too early fails and is retried.)
+            try await sql.raw("SELECT id FROM tasks WHERE id = \(bind: taskID) FOR UPDATE").run()
+        }
         guard let view = try await TaskView.load(taskID, on: tx), access.canRead(view) else { throw AppError.notFound }
         if let expected = expectedVersion, expected != view.task.version {
             throw try await Conflict.error(for: view.task, on: tx)

@@ -45,6 +45,33 @@ enum TaskAssessment {
     }
 }
 
+extension TaskAssessment {
+    /// Refreshes every open task for `today`, a thousand at a time; returns how many changed.
+    static func recomputeAll(on db: any Database, today: LocalDate) async throws -> Int {
+        var changed = 0
+        var afterID = 0
+        while true {
+            let page = try await TaskRecord.query(on: db).filter(\.$id > afterID)
+                .filter(\.$state ~~ ["draft", "assigned", "inProgress", "completionSubmitted"]).sort(\.$id).limit(1_000).all()
+            guard let last = page.last?.id else { break }
+            changed += try await db.transaction { tx in
+                var n = 0
+                for task in page {
+                    let before = (task.light, task.progressStatus)
+                    try await refresh(task, on: tx, today: today)
+                    if before != (task.light, task.progressStatus) {
+                        try await task.save(on: tx)
+                        n += 1
+                    }
+                }
+                return n
+            }
+            afterID = last
+        }
+        return changed
+    }
+}
+
 /// What the audit trail records of a task before and after a change.
 struct TaskSnapshot: Codable, Equatable {
     let state: String
