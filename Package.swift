@@ -41,7 +41,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "rectify", dependencies: ["RectifyServer"]),
-        .testTarget(name: "RectifyCoreTests", dependencies: ["RectifyCore"]),
+        // Fixtures: the seed reports, copied from ../shared/seeds so the tests stand alone.
+        .testTarget(name: "RectifyCoreTests", dependencies: ["RectifyCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "RectifyServerTests",
             dependencies: [

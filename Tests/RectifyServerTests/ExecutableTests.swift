@@ -108,3 +108,68 @@ final class ExecutableTests: XCTestCase {
         XCTAssertEqual(server.terminationStatus, 0)
     }
 }
+
+/// `rectify import-report` as a person runs it.
+final class ImportReportExecutableTests: XCTestCase {
+    var binary: URL { Bundle.main.bundleURL.appendingPathComponent("rectify") }
+    var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("RectifyCoreTests/Fixtures")
+    }
+
+    func run(_ args: [String]) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = nil
+        env["RECTIFY_DATA_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-ir-\(UUID().uuidString)").path
+        env["LOG_LEVEL"] = "error"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testPrintsOneJSONObjectForASeed() throws {
+        let seed = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).first { $0.hasPrefix("004") }!
+        let (status, out, err) = try run(["import-report", fixtures.appendingPathComponent(seed).path, "--json"])
+        XCTAssertEqual(status, 0, err)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let figures = try XCTUnwrap(object["figures"] as? [String: Any])
+        XCTAssertEqual(figures["tasksTotal"] as? Int, 58)
+        XCTAssertEqual(figures["petitionClosureRate"] as? Double, 94)
+        XCTAssertNil(figures["completed"], "figures the text does not state are absent")
+        let problems = try XCTUnwrap(object["problems"] as? [[String: Any]])
+        XCTAssertEqual(problems.count, 27)
+        XCTAssertEqual(problems[0]["number"] as? Int, 37)
+        XCTAssertEqual(problems[0]["status"] as? String, "inProgress")
+        XCTAssertEqual(problems[0]["longTerm"] as? Bool, false)
+        XCTAssertEqual(problems[0]["statusText"] as? String, "正在推进整改")
+        XCTAssertNotNil(problems[0]["measures"] as? String)
+        XCTAssertEqual(Set(problems[0].keys), ["number", "text", "status", "longTerm", "statusText", "measures"])
+    }
+
+    func testRefusesWhatIsNotAReport() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: empty.path, contents: Data())
+        let plain = FileManager.default.temporaryDirectory.appendingPathComponent("plain-\(UUID().uuidString).txt")
+        try "这是一段与整改无关的文字。".write(to: plain, atomically: true, encoding: .utf8)
+        let gbk = FileManager.default.temporaryDirectory.appendingPathComponent("gbk-\(UUID().uuidString).txt")
+        try Data([0xD5, 0xFB, 0xB8, 0xC4]).write(to: gbk)   // 整改 in GBK
+        let image = FileManager.default.temporaryDirectory.appendingPathComponent("image-\(UUID().uuidString).png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(to: image)
+        for (path, expected) in [("/no/such/file.txt", "找不到文件"), (empty.path, "是空的"), (plain.path, "没有识别出"),
+                                 (gbk.path, "不是 UTF-8"), (image.path, "不是文本文件")] {
+            let (status, out, err) = try run(["import-report", path, "--json"])
+            XCTAssertEqual(status, 1, path)
+            XCTAssertEqual(out, "", path)
+            XCTAssertEqual(err.split(separator: "\n").count, 1, err)
+            XCTAssertTrue(err.contains(expected), err)
+        }
+    }
+}

@@ -12,6 +12,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(RecomputeCommand(), as: "recompute")
     app.asyncCommands.use(ExplainCommand(), as: "explain")
+    app.asyncCommands.use(ImportReportCommand(), as: "import-report")
 }
 
 struct AsyncCommandGroupBuilder {
