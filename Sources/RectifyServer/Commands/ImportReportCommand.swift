@@ -11,6 +11,8 @@ struct ImportReportCommand: AsyncCommand {
         var file: String
         @Flag(name: "json", help: "输出一个 JSON 对象")
         var json: Bool
+        @Option(name: "repeat", help: "(测速用)重复识别 N 次,并在标准错误输出平均耗时")
+        var repeatCount: Int?
         init() {}
     }
 
@@ -37,7 +39,14 @@ struct ImportReportCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let result = ReportParser.parse(try Self.read(signature.file))
+        let text = try Self.read(signature.file)
+        if let n = signature.repeatCount, n > 0 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<n { _ = ReportParser.parse(text) }
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(n)
+            FileHandle.standardError.write(Data("parse: \(String(format: "%.2f", ms)) ms on average over \(n) runs (\(text.utf8.count) bytes)\n".utf8))
+        }
+        let result = ReportParser.parse(text)
         guard !result.problems.isEmpty || result.figures != ReportParser.Figures() else {
             throw StartupError("在 \(signature.file) 中没有识别出反馈问题(如“三十七、…… 整改进展情况:……”)或统计数字(如“58项整改任务中”)。")
         }
