@@ -73,6 +73,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(User.sessionAuthenticator())
 
+    // Vapor's default is 16 KB; a progress narrative of a few thousand Chinese
+    // characters is more than that. Evidence uploads set their own limit.
+    app.routes.defaultMaxBodySize = "1mb"
+
     try routes(app)
     registerCommands(app)
 }

@@ -120,3 +120,31 @@ final class DailyRecomputeTests: XCTestCase {
         }
     }
 }
+
+final class BodySizeTests: XCTestCase {
+    func testALongNarrativeIsAcceptedAndAnOversizedBodyRefusedInChinese() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let cookie = try await f.cookie("responsible")!
+            // Over a real socket: in-memory test requests skip body collection limits.
+            let server = try app.testable(method: .running(hostname: "127.0.0.1", port: Int.random(in: 41_000...49_000)))
+            func post(_ narrative: String) async throws -> (HTTPStatus, String) {
+                var result: (HTTPStatus, String) = (.internalServerError, "")
+                try await server.test(.POST, "/api/v1/tasks/\(f.taskID)/reports", beforeRequest: { req in
+                    req.headers.cookie = cookie
+                    req.headers.contentType = .json
+                    req.headers.replaceOrAdd(name: .accept, value: "application/json")
+                    req.body = ByteBuffer(string: #"{"narrative":"\#(narrative)","percent":40}"#)
+                }, afterResponse: { res async in result = (res.status, res.body.string) })
+                return result
+            }
+            let long = try await post(String(repeating: "完成截污纳管工程,", count: 1_500))   // ~27 KB of UTF-8
+            XCTAssertEqual(long.0, .created, long.1)
+            let huge = try await post(String(repeating: "长", count: 400_000))               // ~1.2 MB
+            XCTAssertEqual(huge.0, .payloadTooLarge)
+            XCTAssertTrue(huge.1.contains("1 MB"), huge.1)
+            let reports = try await ProgressReport.query(on: app.db).count()
+            XCTAssertEqual(reports, 1)
+        }
+    }
+}

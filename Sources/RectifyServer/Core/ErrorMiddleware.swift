@@ -22,8 +22,12 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
 
     static func response(for error: any Error, on req: Request) -> Response {
         var (status, code, message, violations) = describe(error)
-        if status == .payloadTooLarge, let limit = req.application.rectifyConfig?.evidenceMaxBytes {
-            message = "上传的文件超过大小上限(\(limit / 1024 / 1024) MB),未保存"
+        if status == .payloadTooLarge {
+            if req.url.path.hasSuffix("/evidence"), let limit = req.application.rectifyConfig?.evidenceMaxBytes {
+                message = "上传的文件超过大小上限(\(limit / 1024 / 1024) MB),未保存"
+            } else {
+                message = "提交的内容超过 1 MB,未保存;大段材料请作为佐证材料上传"
+            }
         }
         if status.code >= 500 {
             req.logger.error("\(req.method) \(req.url.path) failed: \(String(reflecting: error))")
