@@ -52,10 +52,21 @@ public enum ReportParser {
     public static func normalise(_ raw: String) -> [String] {
         var text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         text = gloss.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1")
-        text = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false) ?? text
+        if looksTraditional(text) {
+            text = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false) ?? text
+        }
         return text.split(separator: "\n").map {
             $0.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}")))
         }.filter { !$0.isEmpty }
+    }
+
+    /// Characters that exist only in traditional script and that any traditional text
+    /// of some length contains (們 這 國 會 …, and the domain's 環 護 區 …). ICU's
+    /// conversion costs more than the rest of the parse, so it runs only when needed.
+    static let traditionalOnly = Set("們這個來時會對說國過還發問關業東經電區實開現長門將與為從學後種進動機體點當戰無應樣麼歲書產幾層廠廣優億據協單衛參雙變響員圖團壓報場壞復夠頭實寫將專導屆幣歸錄懷態總擊據擴擬數斷條極構標樣檢歷殘氣決沒汙灣潔濕熱營環現產畫療監盡礦確禮節範築簡糧紀約紅級細終組絕統經綠網縣總績續羅聯聲職腦萬葉蘇處補見規視親覺計訊記設許評試詳認語誤說請調談論證識護讀變豐貝負貨質購資趕車軍輪轉農運過選還這進遠適遷鄉鐵錄銷鋼長門開間閱隊階際陽雜雞離難電靜須項順預領頭題類風飛養館點")
+
+    static func looksTraditional(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value >= 0x4E00 && traditionalOnly.contains(Character($0)) }
     }
 
     /// Lines that belong to the web page, not the report; a report's body ends at them.
@@ -191,7 +202,8 @@ public enum ReportParser {
         // The task figures are read from the sentence that states the total, so other
         // counts in the text (建成污水处理厂20座 …) are not taken for them.
         let sentences = body.split(whereSeparator: { "。;;\n".contains($0) }).map(String.init)
-        if let sentence = sentences.first(where: { first(tasksTotalPatterns, in: $0) != nil }) {
+        // Only sentences with a count word can state a figure; the regexes run on those alone.
+        if let sentence = sentences.first(where: { $0.contains("项") && first(tasksTotalPatterns, in: $0) != nil }) {
             f.tasksTotal = first(tasksTotalPatterns, in: sentence)
             f.completed = first(completedPatterns, in: sentence)
             f.basicallyCompleted = first(basicallyPatterns, in: sentence)
@@ -199,7 +211,7 @@ public enum ReportParser {
             f.behindSchedule = first(behindPatterns, in: sentence)
             f.fullyImplemented = first(fullyPatterns, in: sentence)
         }
-        if let sentence = sentences.first(where: { first(petitionTotalPatterns, in: $0) != nil }) {
+        if let sentence = sentences.first(where: { $0.contains("件") && first(petitionTotalPatterns, in: $0) != nil }) {
             f.petitionsTotal = first(petitionTotalPatterns, in: sentence)
             f.petitionsClosed = first(petitionClosedPatterns, in: sentence)
             f.petitionsClosedAtStage = first(petitionStagePatterns, in: sentence)
