@@ -128,6 +128,11 @@ public struct PublicStatusWords: Sendable, Equatable {
     public let status: PublicStatus
     public let longTerm: Bool
 
+    public init(status: PublicStatus, longTerm: Bool) {
+        self.status = status
+        self.longTerm = longTerm
+    }
+
     public var text: String {
         switch (status, longTerm) {
         case (.completed, _): "已完成整改"

@@ -13,6 +13,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(RecomputeCommand(), as: "recompute")
     app.asyncCommands.use(ExplainCommand(), as: "explain")
     app.asyncCommands.use(ImportReportCommand(), as: "import-report")
+    app.asyncCommands.use(ReportCommand(), as: "report")
 }
 
 struct AsyncCommandGroupBuilder {

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import RectifyCore
 import Vapor
@@ -158,6 +159,9 @@ struct RoundFigures: Content, Equatable {
     let late: Int
     let missing: Int
     let rows: [Row]
+    /// At close: each inspection's top-level tasks in the round's region by public
+    /// status (inspection id → status → count), for the official report of that round.
+    var statusCounts: [String: [String: Int]]? = nil
 }
 
 enum RoundService {
@@ -248,6 +252,19 @@ enum RoundService {
                             missing: rows.filter { $0.status == "missing" }.count, rows: rows)
     }
 
+    static func statusCounts(in range: ClosedRange<Int>, on db: any Database) async throws -> [String: [String: Int]] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        struct Row: Decodable { let inspection_id: Int; let progress_status: String?; let n: Int }
+        let rows = try await sql.raw("""
+            SELECT inspection_id, progress_status, COUNT(*) AS n FROM tasks \
+            WHERE region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) AND parent_task_id IS NULL \
+            GROUP BY inspection_id, progress_status
+            """).all(decoding: Row.self)
+        var result: [String: [String: Int]] = [:]
+        for r in rows { result[String(r.inspection_id), default: [:]][r.progress_status ?? "none", default: 0] += r.n }
+        return result
+    }
+
     /// Closes the round and freezes its figures: asked later, it answers exactly as now.
     static func close(_ roundID: Int, lifecycle: LifecycleService) async throws -> RoundFigures {
         try await lifecycle.db.transaction { tx in
@@ -258,8 +275,9 @@ enum RoundService {
             }
             round.closedAt = lifecycle.clock.now()
             let live = try await compute(round, on: tx)
-            let frozen = RoundFigures(roundID: live.roundID, name: live.name, dueDate: live.dueDate, closed: true,
+            var frozen = RoundFigures(roundID: live.roundID, name: live.name, dueDate: live.dueDate, closed: true,
                                       owed: live.owed, reported: live.reported, late: live.late, missing: live.missing, rows: live.rows)
+            frozen.statusCounts = try await statusCounts(in: Access.subtree(of: round.$region.id), on: tx)
             round.frozenJSON = Audit.json(frozen)
             try await round.save(on: tx)
             try await Audit.record(on: tx, actor: lifecycle.access.auditActor, action: "round.close", recordType: "dispatch_round",

@@ -31,6 +31,7 @@ func apiRoutes(_ app: Application) {
     api.post("orders", ":id", "reply", use: OrderAPI.reply)
     api.post("orders", ":id", "close", use: OrderAPI.close)
 
+    api.get("inspections", ":id", "report", use: OfficialReportAPI.show)
     api.get("dashboard", "counts", use: DashboardAPI.counts)
     api.get("flags", "unclaimed", use: DashboardAPI.unclaimed)
     api.get("settings", use: DashboardAPI.settings)

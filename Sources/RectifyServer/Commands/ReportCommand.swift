@@ -1,0 +1,46 @@
+import Foundation
+import Vapor
+import RectifyCore
+
+/// `rectify report --inspection ID [--round ID] [--format text|html] [--output FILE]`:
+/// the official progress report of one inspection, as the web and API produce it.
+struct ReportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "inspection", help: "督察编号") var inspection: Int?
+        @Option(name: "round", help: "已结束的调度编号:按其冻结的数字出报告") var round: Int?
+        @Option(name: "format", help: "text(默认)或 html") var format: String?
+        @Option(name: "output", help: "写入文件(默认输出到屏幕)") var output: String?
+        init() {}
+    }
+
+    var help: String { "生成督察整改落实情况报告" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let id = signature.inspection else {
+            throw StartupError("缺少参数:需要 --inspection(督察编号),例如 rectify report --inspection 1")
+        }
+        let format = signature.format ?? "text"
+        guard ["text", "html"].contains(format) else {
+            throw StartupError("报告格式应为 text 或 html(Word 格式尚未提供)。")
+        }
+        let app = context.application
+        try await app.prepareDatabase()
+        let system = Access(userID: 0, name: "系统", roles: [.admin], unitID: nil, regionCode: nil)
+        let report: OfficialReport
+        do {
+            report = try await OfficialReportBuilder.build(inspectionID: id, roundID: signature.round, access: system,
+                                                           today: app.clock.today, on: app.db)
+        } catch let e as AppError {
+            throw StartupError(e.status == .notFound ? "没有编号为 \(signature.round.map { "\($0) 的调度或" } ?? "")\(id) 的督察。" : e.message)
+        }
+        let out = format == "html" ? OfficialReportBuilder.html(report) : report.text
+        if let path = signature.output {
+            do { try out.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                throw StartupError("无法写入 \(path):请检查路径和权限。")
+            }
+            context.console.print("已写入 \(path)")
+        } else {
+            context.console.output(out.consoleText())
+        }
+    }
+}

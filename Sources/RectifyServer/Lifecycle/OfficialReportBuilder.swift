@@ -1,0 +1,114 @@
+import Fluent
+import Foundation
+import Plot
+import RectifyCore
+import Vapor
+
+/// Builds the official progress report (issue 5 §1) of one inspection from the
+/// ledger as it stands, or from a closed dispatch round's frozen figures.
+enum OfficialReportBuilder {
+    static func build(inspectionID: Int, roundID: Int?, access: Access, today: LocalDate,
+                      on db: any Database) async throws -> OfficialReport {
+        guard let inspection = try await Inspection.query(on: db).filter(\.$id == inspectionID).with(\.$targetRegion).first() else {
+            throw AppError.notFound
+        }
+        let region = [inspection.$targetRegion.id]
+        guard access.oversees(region, as: .office) || access.oversees(region, as: .leader) else { throw AppError.notFound }
+
+        var counts: [PublicStatus: Int] = [:]
+        var total = 0
+        var asOf = today.chinese
+        var cutoff: Date?
+        if let roundID {
+            guard let round = try await DispatchRound.find(roundID, on: db) else { throw AppError.notFound }
+            try RoundService.authorize(round, access, write: false)
+            guard let closedAt = round.closedAt, let figures = try? await RoundService.figures(round, on: db) else {
+                throw AppError(status: .conflict, code: "report.roundOpen", message: "调度“\(round.name)”尚未结束,其数字还未冻结")
+            }
+            let frozen = figures.statusCounts?[String(inspectionID)] ?? [:]
+            for (status, n) in frozen {
+                total += n
+                if let s = PublicStatus(rawValue: status) { counts[s, default: 0] += n }
+            }
+            asOf = "\(round.name)(\(LocalDate.today(now: closedAt).chinese))"
+            cutoff = closedAt
+        } else {
+            let live = try await InspectionQueries.taskCounts(inspectionIDs: [inspectionID], on: db)[inspectionID] ?? [:]
+            for (status, n) in live {
+                total += n
+                if let s = status { counts[s, default: 0] += n }
+            }
+        }
+
+        var sections: [OfficialReport.ProblemSection] = []
+        let problems = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).sort(\.$number).all()
+        for problem in problems {
+            let taskIDs = try await TaskProblem.query(on: db).filter(\.$problem.$id == problem.id!).all().map(\.$task.id)
+            let tasks = taskIDs.isEmpty ? [] : try await TaskRecord.query(on: db).filter(\.$id ~~ taskIDs).sort(\.$number).all()
+            var narratives: [String] = []
+            for task in tasks {
+                var q = ProgressReport.query(on: db).filter(\.$task.$id == task.id!).filter(\.$status == ReportStatus.accepted.rawValue)
+                if let cutoff { q = q.filter(\.$submittedAt <= cutoff) }
+                if let latest = try await q.sort(\.$submittedAt, .descending).first() { narratives.append(latest.narrative) }
+            }
+            let longTerm = !tasks.isEmpty && tasks.allSatisfy { $0.taskKind == .longTerm }
+            sections.append(.init(number: problem.number, text: problem.text,
+                                  statusWords: OfficialReport.statusWords(of: tasks.map(\.status), longTerm: longTerm),
+                                  narratives: narratives))
+        }
+        return OfficialReport(title: inspection.title, team: inspection.team, regionName: inspection.targetRegion.name,
+                              stationedFrom: inspection.stationedFrom.flatMap(LocalDate.init(iso:)),
+                              stationedUntil: inspection.stationedUntil.flatMap(LocalDate.init(iso:)),
+                              feedbackDate: inspection.feedbackDate.flatMap(LocalDate.init(iso:)),
+                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections)
+    }
+
+    /// Printable HTML, all text escaped.
+    static func html(_ r: OfficialReport) -> String {
+        HTML(
+            .lang(.chinese),
+            .head(
+                .encoding(.utf8),
+                .title("关于\(r.title)整改落实情况的报告"),
+                .element(named: "style", nodes: [.raw("""
+                    body{font:16px/1.9 "Noto Serif CJK SC","SimSun",serif;max-width:46em;margin:2em auto;padding:0 1em;color:#111}
+                    h1{font-size:22px;text-align:center;margin-bottom:1.5em}h2{font-size:17px;margin:1.4em 0 .3em}
+                    p{text-indent:2em;margin:.3em 0}.status{font-weight:700}@media print{body{margin:0}}
+                    """)])
+            ),
+            .body(
+                .h1(.text("关于\(r.title)整改落实情况的报告")),
+                .p(.text(r.opening)),
+                .forEach(r.problems) { p in
+                    .div(
+                        .h2(.text("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
+                        .p(.class("status"), .text("整改进展情况:\(p.statusWords)。")),
+                        .forEach(p.narratives) { .p(.text($0)) }
+                    )
+                }
+            )
+        ).render()
+    }
+}
+
+enum OfficialReportAPI {
+    /// GET /api/v1/inspections/{id}/report?format=text|html[&round=ID]
+    static func show(req: Request) async throws -> Response {
+        let access = try await req.access()
+        let round = try? req.query.get(Int.self, at: "round")
+        let report = try await OfficialReportBuilder.build(inspectionID: try req.intParameter("id"), roundID: round,
+                                                           access: access, today: req.application.clock.today, on: req.db)
+        let format = (try? req.query.get(String.self, at: "format")) ?? "text"
+        var headers = HTTPHeaders()
+        switch format {
+        case "html":
+            headers.contentType = .html
+            return Response(status: .ok, headers: headers, body: .init(string: OfficialReportBuilder.html(report)))
+        case "text":
+            headers.contentType = .plainText
+            return Response(status: .ok, headers: headers, body: .init(string: report.text))
+        default:
+            throw AppError(status: .badRequest, code: "report.formatUnknown", message: "报告格式应为 text 或 html(Word 格式尚未提供)")
+        }
+    }
+}
