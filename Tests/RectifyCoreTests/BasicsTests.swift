@@ -114,3 +114,13 @@ final class CommonAncestorTests: XCTestCase {
         XCTAssertNil(RegionCatalog.commonAncestor([]))
     }
 }
+
+final class CSVTests: XCTestCase {
+    func testQuotesWhatNeedsQuotingAndDefusesFormulas() {
+        XCTAssertEqual(CSV.line(["1", "整治黑臭水体", "a,b", "说\"好\"", "第一行\n第二行"]),
+                       "1,整治黑臭水体,\"a,b\",\"说\"\"好\"\"\",\"第一行\n第二行\"\r\n")
+        XCTAssertEqual(CSV.line(["=HYPERLINK(\"x\")", "+1", "-2", "@cmd", "正常"]),
+                       "\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@cmd,正常\r\n")
+        XCTAssertEqual(LedgerColumns.headers.count, 16)
+    }
+}

@@ -14,6 +14,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ExplainCommand(), as: "explain")
     app.asyncCommands.use(ImportReportCommand(), as: "import-report")
     app.asyncCommands.use(ReportCommand(), as: "report")
+    app.asyncCommands.use(ExportCommand(), as: "export")
 }
 
 struct AsyncCommandGroupBuilder {

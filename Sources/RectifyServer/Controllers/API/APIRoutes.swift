@@ -8,6 +8,7 @@ func apiRoutes(_ app: Application) {
     let api = app.grouped("api", "v1").grouped(TokenAuthenticator()).grouped(LoginRequiredMiddleware())
 
     api.get("tasks", use: TaskAPI.list)
+    api.get("tasks", "export.csv", use: LedgerExportAPI.csv)
     api.get("tasks", ":id", use: TaskAPI.detail)
     api.get("tasks", ":id", "timeline", use: TaskAPI.timeline)
     api.patch("tasks", ":id", use: TaskAPI.edit)

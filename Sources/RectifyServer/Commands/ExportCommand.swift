@@ -1,0 +1,38 @@
+import Foundation
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// `rectify export [--inspection ID] [--region CODE] [--output FILE]`: the ledger in
+/// the standard columns as CSV (UTF-8 with BOM), as GET /api/v1/tasks/export.csv gives it.
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "inspection", help: "只导出该督察的任务") var inspection: Int?
+        @Option(name: "region", help: "只导出该地区(含下级)的任务") var region: Int?
+        @Option(name: "output", help: "写入文件(默认输出到屏幕)") var output: String?
+        init() {}
+    }
+
+    var help: String { "导出台账(CSV,标准列)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.prepareDatabase()
+        guard let sql = app.db as? any SQLDatabase else { return }
+        var filter = LedgerQuery.Filter()
+        filter.inspection = signature.inspection
+        filter.region = signature.region
+        let system = Access(userID: 0, name: "系统", roles: [.admin], unitID: nil, regionCode: nil)
+        let export = LedgerExport(query: LedgerQuery(access: system), db: sql)
+        if let path = signature.output {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw StartupError("无法写入 \(path):请检查路径和权限。")
+            }
+            defer { try? handle.close() }
+            try await export.write(filter) { handle.write(Data($0.utf8)) }
+            context.console.print("已导出到 \(path)")
+        } else {
+            try await export.write(filter) { context.console.output($0.consoleText(), newLine: false) }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Fluent
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// 台账导出 (issue 5 §2): any ledger filter, in the standard columns, as CSV. Tasks are
+/// read a thousand at a time by keyset (inspection, number), each chunk's units,
+/// problems, milestones and latest accepted narrative in one query apiece, and
+/// written out as they come, so memory stays flat however large the ledger.
+struct LedgerExport {
+    let query: LedgerQuery
+    let db: any SQLDatabase
+
+    struct TaskRow: Decodable {
+        let id: Int
+        let inspection_id: Int
+        let number: Int
+        let title: String
+        let target: String
+        let measures: String
+        let kind: String
+        let deadline: String?
+        let original_deadline: String?
+        let lead_official: String
+        let progress_status: String?
+        let light: String?
+    }
+
+    func chunk(_ f: LedgerQuery.Filter, after: (Int, Int)?, limit: Int) async throws -> [TaskRow] {
+        var sql: SQLQueryString = """
+            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.target, tasks.measures, tasks.kind, \
+            tasks.deadline, tasks.original_deadline, tasks.lead_official, tasks.progress_status, tasks.light \
+            FROM tasks WHERE \(query.conditions(f))
+            """
+        if let (inspection, number) = after {
+            sql = sql + " AND (tasks.inspection_id > \(bind: inspection) OR (tasks.inspection_id = \(bind: inspection) AND tasks.number > \(bind: number)))"
+        }
+        sql = sql + " ORDER BY tasks.inspection_id, tasks.number LIMIT \(literal: limit)"
+        return try await db.raw(sql).all(decoding: TaskRow.self)
+    }
+
+    static func date(_ iso: String?, kind: String) -> String {
+        guard let iso, let d = LocalDate(iso: iso) else { return kind == TaskKind.longTerm.rawValue ? "长期坚持" : "" }
+        return d.chinese
+    }
+
+    /// The CSV lines of one chunk.
+    func lines(_ tasks: [TaskRow]) async throws -> String {
+        let ids = tasks.map(\.id)
+        struct UnitRow: Decodable { let task_id: Int; let role: String; let name: String }
+        struct ProblemRow: Decodable { let task_id: Int; let number: Int; let text: String }
+        struct MilestoneRow: Decodable { let task_id: Int; let date: String; let description: String; let reached_on: String? }
+        struct NarrativeRow: Decodable { let task_id: Int; let narrative: String }
+        let units = try await db.raw("""
+            SELECT tu.task_id, tu.role, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id \
+            WHERE tu.task_id IN (\(binds: ids)) ORDER BY tu.id
+            """).all(decoding: UnitRow.self)
+        let problems = try await db.raw("""
+            SELECT tp.task_id, p.number, p.text FROM task_problems tp JOIN problems p ON p.id = tp.problem_id \
+            WHERE tp.task_id IN (\(binds: ids)) ORDER BY p.number
+            """).all(decoding: ProblemRow.self)
+        let milestones = try await db.raw("""
+            SELECT task_id, date, description, reached_on FROM task_milestones WHERE task_id IN (\(binds: ids)) ORDER BY date
+            """).all(decoding: MilestoneRow.self)
+        let narratives = try await db.raw("""
+            SELECT task_id, narrative FROM progress_reports WHERE task_id IN (\(binds: ids)) AND status = 'accepted' \
+            ORDER BY task_id, submitted_at DESC
+            """).all(decoding: NarrativeRow.self)
+        let unitsByTask = Dictionary(grouping: units, by: \.task_id)
+        let problemsByTask = Dictionary(grouping: problems, by: \.task_id)
+        let milestonesByTask = Dictionary(grouping: milestones, by: \.task_id)
+        var latest: [Int: String] = [:]
+        for n in narratives where latest[n.task_id] == nil { latest[n.task_id] = n.narrative }
+
+        var out = ""
+        for t in tasks {
+            let mine = unitsByTask[t.id] ?? []
+            func names(_ role: UnitRole) -> String { mine.filter { $0.role == role.rawValue }.map(\.name).joined(separator: "、") }
+            let problemText = (problemsByTask[t.id] ?? []).map { "\(ChineseNumeral.string($0.number) ?? String($0.number))、\($0.text)" }
+                .joined(separator: "\n")
+            let milestoneText = (milestonesByTask[t.id] ?? []).map { m in
+                "\(LocalDate(iso: m.date)?.chinese ?? m.date):\(m.description)" + (m.reached_on == nil ? "" : "(已完成)")
+            }.joined(separator: "\n")
+            out += CSV.line([
+                String(t.number), problemText, t.title, t.target, t.measures,
+                names(.responsible), names(.cooperating), names(.supervising), names(.acceptance), t.lead_official,
+                Self.date(t.deadline, kind: t.kind), Self.date(t.original_deadline, kind: t.kind), milestoneText,
+                latest[t.id] ?? "", t.progress_status.flatMap(PublicStatus.init(rawValue:))?.label ?? "",
+                t.light.flatMap(WarningLight.init(rawValue:))?.label ?? "",
+            ])
+        }
+        return out
+    }
+
+    /// Writes the whole export through `emit`, chunk by chunk.
+    func write(_ f: LedgerQuery.Filter, chunkSize: Int = 1_000, emit: (String) async throws -> Void) async throws {
+        try await emit(CSV.byteOrderMark + CSV.line(LedgerColumns.headers))
+        var after: (Int, Int)?
+        while true {
+            let tasks = try await chunk(f, after: after, limit: chunkSize)
+            guard let last = tasks.last else { break }
+            try await emit(try await lines(tasks))
+            after = (last.inspection_id, last.number)
+        }
+    }
+}
+
+enum LedgerExportAPI {
+    /// GET /api/v1/tasks/export.csv?<ledger filters>: streamed, in the user's scope.
+    static func csv(req: Request) async throws -> Response {
+        let filter: LedgerQuery.Filter
+        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
+            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
+        }
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let export = LedgerExport(query: LedgerQuery(access: try await req.access()), db: sql)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.csv")
+        let logger = req.logger
+        return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+            do {
+                try await export.write(filter) { try await writer.write(.buffer(ByteBuffer(string: $0))) }
+                try await writer.write(.end)
+            } catch {
+                logger.error("ledger export failed: \(String(reflecting: error))")
+                try await writer.write(.error(error))
+            }
+        }))
+    }
+}
