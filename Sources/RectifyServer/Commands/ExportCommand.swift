@@ -22,8 +22,7 @@ struct ExportCommand: AsyncCommand {
         var filter = LedgerQuery.Filter()
         filter.inspection = signature.inspection
         filter.region = signature.region
-        let system = Access(userID: 0, name: "系统", roles: [.admin], unitID: nil, regionCode: nil)
-        let export = LedgerExport(query: LedgerQuery(access: system), db: sql)
+        let export = LedgerExport(query: LedgerQuery(access: .system), db: sql)
         if let path = signature.output {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
                 throw StartupError("无法写入 \(path):请检查路径和权限。")

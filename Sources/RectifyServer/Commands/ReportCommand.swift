@@ -25,10 +25,9 @@ struct ReportCommand: AsyncCommand {
         }
         let app = context.application
         try await app.prepareDatabase()
-        let system = Access(userID: 0, name: "系统", roles: [.admin], unitID: nil, regionCode: nil)
         let report: OfficialReport
         do {
-            report = try await OfficialReportBuilder.build(inspectionID: id, roundID: signature.round, access: system,
+            report = try await OfficialReportBuilder.build(inspectionID: id, roundID: signature.round, access: .system,
                                                            today: app.clock.today, on: app.db)
         } catch let e as AppError {
             throw StartupError(e.status == .notFound ? "没有编号为 \(signature.round.map { "\($0) 的调度或" } ?? "")\(id) 的督察。" : e.message)

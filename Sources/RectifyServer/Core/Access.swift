@@ -29,6 +29,9 @@ struct Access: Sendable {
 
     var isAdmin: Bool { roles.contains(.admin) }
 
+    /// The command line acting for the whole installation (rectify report, export).
+    static let system = Access(userID: 0, name: "系统", roles: [.admin], unitID: nil, regionCode: nil)
+
     /// The codes of a region and everything below it, as a range: GB/T 2260 codes nest
     /// by digits (210000 ⊃ 211400 ⊃ 211481).
     static func subtree(of code: Int) -> ClosedRange<Int> {

@@ -12,7 +12,6 @@ enum Audit {
     struct Actor: Sendable {
         let userID: Int?
         let name: String
-        static let system = Actor(userID: nil, name: "系统")
         init(userID: Int?, name: String) {
             self.userID = userID
             self.name = name
