@@ -47,6 +47,8 @@ struct LedgerQuery {
         let progress_status: String?
         let region_code: Int?
         let version: Int
+        let light_since: String?
+        let assigned_on: String?
     }
 
     struct Page<T: Content>: Content {
@@ -129,7 +131,8 @@ struct LedgerQuery {
         let page = max(f.page ?? 1, 1)
         return """
             SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
-            tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version \
+            tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version, \
+            tasks.light_since, tasks.assigned_on \
             FROM tasks WHERE \(conditions(f)) ORDER BY \(order(f)) LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
             """
     }

@@ -69,81 +69,86 @@ struct LifecycleService {
     /// Takes a lifecycle action on a task (issue 3 §1, §2, §7, §8).
     @discardableResult
     func perform(_ action: TaskAction, taskID: Int, payload: Payload) async throws -> TaskRecord {
-        try await db.transaction { tx in
-            let view = try await load(taskID, on: tx, expectedVersion: payload.version)
-            let task = view.task
-            let before = TaskSnapshot(task)
+        try await db.transaction { tx in try await perform(action, taskID: taskID, payload: payload, in: tx) }
+    }
 
-            // Facts of the latest notice, for closure.
-            let notice = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
-                .filter(\.$kind == TaskEntryKind.notice.rawValue).sort(\.$id, .descending).first()
-            var standing = 0
-            if let noticeID = notice?.id {
-                standing = try await TaskEntry.query(on: tx).filter(\.$parent.$id == noticeID)
-                    .filter(\.$kind == TaskEntryKind.objection.rawValue).filter(\.$answeredAt == nil).count()
-            }
-            var input = ActionInput(today: today, opinion: payload.opinion, narrative: payload.narrative,
-                                    noticeStart: payload.noticeStart, noticeEnd: payload.noticeEnd,
-                                    noticeText: payload.noticeText, findings: payload.findings,
-                                    standingObjections: standing,
-                                    noticeEndsOn: notice?.untilDate.flatMap(LocalDate.init(iso:)))
-            if action == .openNotice {
-                // Default: from today, for 5 working days.
-                input.noticeStart = input.noticeStart ?? today
-                input.noticeEnd = input.noticeEnd ?? (input.noticeStart ?? today).endOfWorkingDays(5)
-            }
-            let facts = TaskFacts(state: task.taskState, kind: task.taskKind, basicallyCompleted: task.basicallyCompleted)
-            let decision: Decision
-            switch Lifecycle.decide(action, task: facts, actor: access.actorFacts(on: view), input: input) {
-            case .failure(let refusal): throw LifecycleService.error(refusal)
-            case .success(let d): decision = d
-            }
+    /// The same, inside a transaction the caller holds, so a transition and the records
+    /// that go with it (an answered objection, a completed look-back) commit together.
+    @discardableResult
+    func perform(_ action: TaskAction, taskID: Int, payload: Payload, in tx: any Database) async throws -> TaskRecord {
+        let view = try await load(taskID, on: tx, expectedVersion: payload.version)
+        let task = view.task
+        let before = TaskSnapshot(task)
 
-            let now = clock.now()
-            switch action {
-            case .assign:
-                task.assignedOn = today.iso
-            case .claim:
-                guard let unitID = access.unitID else { throw AppError.forbidden }
-                let already = try await TaskClaim.query(on: tx).filter(\.$task.$id == taskID).filter(\.$unit.$id == unitID).count()
-                if already > 0 {
-                    throw AppError(status: .conflict, code: "claim.already", message: "本单位已认领该任务")
-                }
-                let claim = TaskClaim()
-                claim.$task.id = taskID
-                claim.$unit.id = unitID
-                claim.$user.id = access.userID
-                claim.claimedAt = now
-                try await claim.create(on: tx)
-                // Only the responsible unit's claim starts the work.
-                if !access.unitRoles(on: view).contains(.responsible) {
-                    try await Audit.record(on: tx, actor: access.auditActor, action: "claim", recordType: "task_claim",
-                                           recordID: try claim.requireID(), taskID: taskID,
-                                           before: Optional<String>.none, after: ["unitID": unitID], now: now)
-                    return task
-                }
-            case .submitCompletion:
-                try await TaskEntry(taskID: taskID, kind: .completion, userID: access.userID,
-                                    text: input.narrative ?? "", now: now).create(on: tx)
-            case .acceptPass, .acceptBasicallyComplete, .acceptFail:
-                let verdict = action == .acceptPass ? "pass" : action == .acceptFail ? "fail" : "basicallyComplete"
-                try await TaskEntry(taskID: taskID, kind: .acceptance, userID: access.userID, text: input.opinion ?? "",
-                                    onDate: today.iso, people: payload.people ?? "", verdict: verdict, now: now).create(on: tx)
-            case .openNotice:
-                try await TaskEntry(taskID: taskID, kind: .notice, userID: access.userID, text: input.noticeText ?? "",
-                                    onDate: input.noticeStart?.iso, untilDate: input.noticeEnd?.iso, now: now).create(on: tx)
-            case .upholdObjection, .close:
-                break
-            case .lookBackRebound:
-                try await TaskEntry(taskID: taskID, kind: .lookBack, userID: access.userID, text: input.findings ?? "",
-                                    onDate: today.iso, people: payload.people ?? "", verdict: "rebound", now: now).create(on: tx)
-                task.reboundCount += 1
-            }
-            task.state = decision.to.rawValue
-            task.basicallyCompleted = decision.basicallyCompleted
-            try await commit(task, before: before, action: action.rawValue, on: tx)
-            return task
+        // Facts of the latest notice, for closure.
+        let notice = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
+            .filter(\.$kind == TaskEntryKind.notice.rawValue).sort(\.$id, .descending).first()
+        var standing = 0
+        if let noticeID = notice?.id {
+            standing = try await TaskEntry.query(on: tx).filter(\.$parent.$id == noticeID)
+                .filter(\.$kind == TaskEntryKind.objection.rawValue).filter(\.$answeredAt == nil).count()
         }
+        var input = ActionInput(today: today, opinion: payload.opinion, narrative: payload.narrative,
+                                noticeStart: payload.noticeStart, noticeEnd: payload.noticeEnd,
+                                noticeText: payload.noticeText, findings: payload.findings,
+                                standingObjections: standing,
+                                noticeEndsOn: notice?.untilDate.flatMap(LocalDate.init(iso:)))
+        if action == .openNotice {
+            // Default: from today, for 5 working days.
+            input.noticeStart = input.noticeStart ?? today
+            input.noticeEnd = input.noticeEnd ?? (input.noticeStart ?? today).endOfWorkingDays(5)
+        }
+        let facts = TaskFacts(state: task.taskState, kind: task.taskKind, basicallyCompleted: task.basicallyCompleted)
+        let decision: Decision
+        switch Lifecycle.decide(action, task: facts, actor: access.actorFacts(on: view), input: input) {
+        case .failure(let refusal): throw LifecycleService.error(refusal)
+        case .success(let d): decision = d
+        }
+
+        let now = clock.now()
+        switch action {
+        case .assign:
+            task.assignedOn = today.iso
+        case .claim:
+            guard let unitID = access.unitID else { throw AppError.forbidden }
+            let already = try await TaskClaim.query(on: tx).filter(\.$task.$id == taskID).filter(\.$unit.$id == unitID).count()
+            if already > 0 {
+                throw AppError(status: .conflict, code: "claim.already", message: "本单位已认领该任务")
+            }
+            let claim = TaskClaim()
+            claim.$task.id = taskID
+            claim.$unit.id = unitID
+            claim.$user.id = access.userID
+            claim.claimedAt = now
+            try await claim.create(on: tx)
+            // Only the responsible unit's claim starts the work.
+            if !access.unitRoles(on: view).contains(.responsible) {
+                try await Audit.record(on: tx, actor: access.auditActor, action: "claim", recordType: "task_claim",
+                                       recordID: try claim.requireID(), taskID: taskID,
+                                       before: Optional<String>.none, after: ["unitID": unitID], now: now)
+                return task
+            }
+        case .submitCompletion:
+            try await TaskEntry(taskID: taskID, kind: .completion, userID: access.userID,
+                                text: input.narrative ?? "", now: now).create(on: tx)
+        case .acceptPass, .acceptBasicallyComplete, .acceptFail:
+            let verdict = action == .acceptPass ? "pass" : action == .acceptFail ? "fail" : "basicallyComplete"
+            try await TaskEntry(taskID: taskID, kind: .acceptance, userID: access.userID, text: input.opinion ?? "",
+                                onDate: today.iso, people: payload.people ?? "", verdict: verdict, now: now).create(on: tx)
+        case .openNotice:
+            try await TaskEntry(taskID: taskID, kind: .notice, userID: access.userID, text: input.noticeText ?? "",
+                                onDate: input.noticeStart?.iso, untilDate: input.noticeEnd?.iso, now: now).create(on: tx)
+        case .upholdObjection, .close:
+            break
+        case .lookBackRebound:
+            try await TaskEntry(taskID: taskID, kind: .lookBack, userID: access.userID, text: input.findings ?? "",
+                                onDate: today.iso, people: payload.people ?? "", verdict: "rebound", now: now).create(on: tx)
+            task.reboundCount += 1
+        }
+        task.state = decision.to.rawValue
+        task.basicallyCompleted = decision.basicallyCompleted
+        try await commit(task, before: before, action: action.rawValue, on: tx)
+        return task
     }
 }
 

@@ -310,17 +310,7 @@ struct OversightService {
                                    after: ["answer": a.answer, "upheld": a.upheld ? "true" : "false"], now: o.answeredAt!)
             if a.upheld {
                 // Same transaction: an upheld objection sends the task back.
-                let task = view.task
-                let before = TaskSnapshot(task)
-                let facts = TaskFacts(state: task.taskState, kind: task.taskKind, basicallyCompleted: task.basicallyCompleted)
-                switch Lifecycle.decide(.upholdObjection, task: facts, actor: access.actorFacts(on: view),
-                                        input: ActionInput(today: today, opinion: a.answer)) {
-                case .failure(let r): throw LifecycleService.error(r)
-                case .success(let d):
-                    task.state = d.to.rawValue
-                    task.basicallyCompleted = d.basicallyCompleted
-                }
-                try await lifecycle.commit(task, before: before, action: TaskAction.upholdObjection.rawValue, on: tx)
+                try await lifecycle.perform(.upholdObjection, taskID: view.id, payload: .init(opinion: a.answer), in: tx)
             }
             return o
         }
@@ -362,11 +352,14 @@ struct OversightService {
                                        verdict: "scheduled", on: tx)
             }
         case "rebound":
-            try await lifecycle.perform(.lookBackRebound, taskID: taskID,
-                                        payload: .init(findings: r.findings, people: r.people))
-            try await db.transaction { tx in try await completeScheduled(taskID: taskID, on: tx) }
-            return try await TaskEntry.query(on: db).filter(\.$task.$id == taskID)
-                .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "rebound").sort(\.$id, .descending).first()
+            return try await db.transaction { tx in
+                try await lifecycle.perform(.lookBackRebound, taskID: taskID,
+                                            payload: .init(findings: r.findings, people: r.people), in: tx)
+                try await completeScheduled(taskID: taskID, on: tx)
+                return try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
+                    .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "rebound")
+                    .sort(\.$id, .descending).first()
+            }
         case "holding":
             return try await db.transaction { tx in
                 let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)

@@ -68,12 +68,11 @@ enum OrderAPI {
         filter.redSince = req.application.clock.today.adding(days: -settings.redDaysBeforeOrder)
         filter.noOpenOrder = true
         let page = try await LedgerQuery(access: access).list(filter, on: req.db)
-        var items: [Suggestion] = []
-        for row in page.items {
-            let task = try await TaskRecord.find(row.id, on: req.db)
-            let units = try await TaskUnit.query(on: req.db).filter(\.$task.$id == row.id)
-                .filter(\.$role == UnitRole.responsible.rawValue).with(\.$unit).all().map(\.unit.name)
-            items.append(Suggestion(taskID: row.id, number: row.number, title: row.title, redSince: task?.lightSince, units: units))
+        let links = try await DashboardAPI.units(of: page.items.map(\.id), on: req.db)
+            .filter { $0.role == UnitRole.responsible.rawValue }
+        let items = page.items.map { row in
+            Suggestion(taskID: row.id, number: row.number, title: row.title, redSince: row.light_since,
+                       units: links.filter { $0.$task.id == row.id }.map(\.unit.name))
         }
         return .init(items: items, page: page.page, per: page.per, total: page.total)
     }
@@ -101,17 +100,21 @@ enum DashboardAPI {
         var filter = try req.query.decode(LedgerQuery.Filter.self)
         filter.unclaimedSince = req.application.clock.today.adding(days: -settings.unclaimedDays)
         let page = try await LedgerQuery(access: access).list(filter, on: req.db)
-        var items: [Unclaimed] = []
-        for row in page.items {
-            let task = try await TaskRecord.find(row.id, on: req.db)
-            let claimed = Set(try await TaskClaim.query(on: req.db).filter(\.$task.$id == row.id).all().map(\.$unit.id))
-            let units = try await TaskUnit.query(on: req.db).filter(\.$task.$id == row.id)
-                .filter(\.$role != UnitRole.acceptance.rawValue).with(\.$unit).all()
-                .filter { !claimed.contains($0.$unit.id) }.map(\.unit.name)
-            items.append(Unclaimed(taskID: row.id, number: row.number, title: row.title, assignedOn: task?.assignedOn,
-                                   unitsNotClaimed: Array(Set(units)).sorted()))
+        let ids = page.items.map(\.id)
+        let links = try await units(of: ids, on: req.db).filter { $0.role != UnitRole.acceptance.rawValue }
+        let claims = ids.isEmpty ? [] : try await TaskClaim.query(on: req.db).filter(\.$task.$id ~~ ids).all()
+        let items = page.items.map { row in
+            let claimed = Set(claims.filter { $0.$task.id == row.id }.map(\.$unit.id))
+            let waiting = links.filter { $0.$task.id == row.id && !claimed.contains($0.$unit.id) }.map(\.unit.name)
+            return Unclaimed(taskID: row.id, number: row.number, title: row.title, assignedOn: row.assigned_on,
+                             unitsNotClaimed: Array(Set(waiting)).sorted())
         }
         return .init(items: items, page: page.page, per: page.per, total: page.total)
+    }
+
+    /// The unit assignments of a page of tasks, in one query.
+    static func units(of taskIDs: [Int], on db: any Database) async throws -> [TaskUnit] {
+        taskIDs.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ taskIDs).with(\.$unit).all()
     }
 
     struct SettingsBody: Content {
