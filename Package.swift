@@ -19,15 +19,19 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The rules of rectification: no web framework in here.
         .target(name: "RectifyCore"),
+        // The Office formats offices live in: XLSX in and out, DOCX out. No Vapor here.
+        .target(name: "RectifyOffice", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // HTTP, persistence and views over the core.
         .target(
             name: "RectifyServer",
             dependencies: [
                 "RectifyCore",
+                "RectifyOffice",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -43,6 +47,7 @@ let package = Package(
         .executableTarget(name: "rectify", dependencies: ["RectifyServer"]),
         // Fixtures: the seed reports, copied from ../shared/seeds so the tests stand alone.
         .testTarget(name: "RectifyCoreTests", dependencies: ["RectifyCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RectifyOfficeTests", dependencies: ["RectifyOffice"]),
         .testTarget(
             name: "RectifyServerTests",
             dependencies: [
