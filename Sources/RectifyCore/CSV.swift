@@ -22,3 +22,64 @@ public enum LedgerColumns {
     public static let headers = ["序号", "反馈问题", "整改任务", "整改目标", "整改措施", "责任单位", "配合单位", "督导单位",
                                  "验收单位", "责任领导", "整改时限", "原整改时限", "阶段目标", "整改进展", "完成情况", "预警"]
 }
+
+extension CSV {
+    /// Reads CSV as Excel and WPS write it: an optional byte-order mark, quoted cells
+    /// with doubled quotes and line breaks, CRLF or LF. Returns each record with the
+    /// line it starts on. A cell our export defused ('=…) gets its text back.
+    public static func parse(_ text: String) -> [(line: Int, cells: [String])] {
+        var records: [(line: Int, cells: [String])] = []
+        var cells: [String] = []
+        var cell = ""
+        var quoted = false
+        var line = 1
+        var startLine = 1
+        var scalars = text.unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        var iterator = scalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        func endCell() {
+            if cell.hasPrefix("'"), let second = cell.unicodeScalars.dropFirst().first, "=+-@".unicodeScalars.contains(second) {
+                cell.removeFirst()
+            }
+            cells.append(cell)
+            cell = ""
+        }
+        while let s = next() {
+            if quoted {
+                if s == "\"" {
+                    if let n = next() {
+                        if n == "\"" { cell.unicodeScalars.append("\"") } else { quoted = false; pending = n }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if s == "\n" { line += 1 }
+                    if s != "\r" { cell.unicodeScalars.append(s) }
+                }
+                continue
+            }
+            switch s {
+            case "\"" where cell.isEmpty: quoted = true
+            case ",": endCell()
+            case "\r": continue
+            case "\n":
+                endCell()
+                records.append((startLine, cells))
+                cells = []
+                line += 1
+                startLine = line
+            default: cell.unicodeScalars.append(s)
+            }
+        }
+        if !cell.isEmpty || !cells.isEmpty {
+            endCell()
+            records.append((startLine, cells))
+        }
+        return records
+    }
+}

@@ -163,10 +163,10 @@ public enum LedgerSheet {
         }
 
         let statusText = cell(.status)
-        let status = statusText.isEmpty ? nil : PublicStatus(reportedWords: statusText)
+        let status = statusText.isEmpty ? nil : Self.status(statusText)
         if !statusText.isEmpty, status == nil {
             v.append(.init("ledger.statusUnreadable", field: "完成情况",
-                           "完成情况“\(statusText)”无法识别:应为 已完成、基本完成、达到序时进度、未达到序时进度 等"))
+                           "完成情况“\(statusText)”无法识别:应为 已完成、基本完成、达到序时进度、未达到序时进度、全面实施、正在推进 等"))
         }
 
         let (problemNumber, problemText) = problem(cell(.problem))
@@ -174,6 +174,19 @@ public enum LedgerSheet {
                    target: cell(.target), measures: cell(.measures), units: units, leadOfficial: cell(.leadOfficial),
                    deadlineText: deadlineText, deadline: deadline, originalDeadline: original, milestones: milestones,
                    status: status, violations: v)
+    }
+
+    /// 完成情况 in a report's words (PublicStatus labels) or a ledger's shorter ones.
+    public static func status(_ text: String) -> PublicStatus? {
+        if let s = PublicStatus(reportedWords: text) { return s }
+        let words: [(String, PublicStatus)] = [
+            ("基本完成", .basicallyCompleted), ("已完成", .completed), ("完成", .completed), ("已整改", .completed),
+            ("已办结", .completed), ("未达序时", .behindSchedule), ("进度滞后", .behindSchedule), ("滞后", .behindSchedule),
+            ("按序时推进", .onSchedule), ("序时推进", .onSchedule), ("正常推进", .onSchedule), ("达到序时", .onSchedule),
+            ("正在推进", .inProgress), ("推进中", .inProgress), ("进行中", .inProgress), ("整改中", .inProgress),
+        ]
+        let t = text.trimmingCharacters(in: .whitespaces)
+        return words.sorted { $0.0.count > $1.0.count }.first { t.hasPrefix($0.0) }?.1
     }
 
     /// 12, 12.0 (a number cell), 十二.

@@ -108,3 +108,19 @@ final class LedgerSheetTests: XCTestCase {
         XCTAssertEqual(LedgerSheet.unitNames("各县(市、区)政府【含开发区、新区】"), ["各县(市、区)政府【含开发区、新区】"])
     }
 }
+
+final class CSVParseTests: XCTestCase {
+    func testReadsWhatTheExportWrites() {
+        let rows = [["序号", "整改措施", "备注"], ["1", "第一步,排查\n第二步:\"清理\"", "=SUM(A1)"], ["2", "", "-5"]]
+        let text = CSV.byteOrderMark + rows.map(CSV.line).joined()
+        let parsed = CSV.parse(text)
+        XCTAssertEqual(parsed.map(\.cells), rows)
+        XCTAssertEqual(parsed.map(\.line), [1, 2, 4])
+    }
+
+    func testLFOnlyAndNoFinalNewline() {
+        XCTAssertEqual(CSV.parse("a,b\n1,2").map(\.cells), [["a", "b"], ["1", "2"]])
+        XCTAssertEqual(CSV.parse("a,\"b\"\"c\"").map(\.cells), [["a", "b\"c"]])
+        XCTAssertEqual(CSV.parse("").count, 0)
+    }
+}

@@ -15,6 +15,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ImportReportCommand(), as: "import-report")
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(ImportCommand(), as: "import")
 }
 
 struct AsyncCommandGroupBuilder {

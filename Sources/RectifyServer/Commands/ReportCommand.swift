@@ -2,13 +2,13 @@ import Foundation
 import Vapor
 import RectifyCore
 
-/// `rectify report --inspection ID [--round ID] [--format text|html] [--output FILE]`:
+/// `rectify report --inspection ID [--round ID] [--format text|html|docx] [--output FILE]`:
 /// the official progress report of one inspection, as the web and API produce it.
 struct ReportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "inspection", help: "督察编号") var inspection: Int?
         @Option(name: "round", help: "已结束的调度编号:按其冻结的数字出报告") var round: Int?
-        @Option(name: "format", help: "text(默认)或 html") var format: String?
+        @Option(name: "format", help: "text(默认)、html 或 docx") var format: String?
         @Option(name: "output", help: "写入文件(默认输出到屏幕)") var output: String?
         init() {}
     }
@@ -20,8 +20,11 @@ struct ReportCommand: AsyncCommand {
             throw StartupError("缺少参数:需要 --inspection(督察编号),例如 rectify report --inspection 1")
         }
         let format = signature.format ?? "text"
-        guard ["text", "html"].contains(format) else {
-            throw StartupError("报告格式应为 text 或 html(Word 格式尚未提供)。")
+        guard ["text", "html", "docx"].contains(format) else {
+            throw StartupError("报告格式应为 text、html 或 docx。")
+        }
+        if format == "docx", signature.output == nil {
+            throw StartupError("Word 格式须写入文件:请加 --output 报告.docx")
         }
         let app = context.application
         try await app.prepareDatabase()
@@ -34,7 +37,8 @@ struct ReportCommand: AsyncCommand {
         }
         let out = format == "html" ? OfficialReportBuilder.html(report) : report.text
         if let path = signature.output {
-            do { try out.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            let data = format == "docx" ? try OfficialReportBuilder.docx(report) : Data(out.utf8)
+            do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
                 throw StartupError("无法写入 \(path):请检查路径和权限。")
             }
             context.console.print("已写入 \(path)")

@@ -23,7 +23,13 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
     static func response(for error: any Error, on req: Request) -> Response {
         var (status, code, message, violations) = describe(error)
         if status == .payloadTooLarge {
-            if req.url.path.hasSuffix("/evidence"), let limit = req.application.rectifyConfig?.evidenceMaxBytes {
+            if req.url.path.contains("/ledger/") {
+                code = "file.tooLarge"
+                message = "台账文件超过 20 MB,未导入任何内容:请拆分后分批导入"
+            } else if req.url.path.hasSuffix("/report-drafts") {
+                code = "file.tooLarge"
+                message = "报告文本超过 20 MB,未识别"
+            } else if req.url.path.hasSuffix("/evidence"), let limit = req.application.rectifyConfig?.evidenceMaxBytes {
                 message = "上传的文件超过大小上限(\(limit / 1024 / 1024) MB),未保存"
             } else {
                 message = "提交的内容超过 1 MB,未保存;大段材料请作为佐证材料上传"

@@ -2,6 +2,7 @@ import Fluent
 import SQLKit
 import Vapor
 import RectifyCore
+import RectifyOffice
 
 /// 台账导出 (issue 5 §2): any ledger filter, in the standard columns, as CSV. Tasks are
 /// read a thousand at a time by keyset (inspection, number), each chunk's units,
@@ -44,8 +45,8 @@ struct LedgerExport {
         return d.chinese
     }
 
-    /// The CSV lines of one chunk.
-    func lines(_ tasks: [TaskRow]) async throws -> String {
+    /// The cells of one chunk, a row per task in the standard columns; 序号 as a number.
+    func rows(_ tasks: [TaskRow]) async throws -> [[XLSXWriter.Cell]] {
         let ids = tasks.map(\.id)
         struct UnitRow: Decodable { let task_id: Int; let role: String; let name: String }
         struct ProblemRow: Decodable { let task_id: Int; let number: Int; let text: String }
@@ -72,7 +73,8 @@ struct LedgerExport {
         var latest: [Int: String] = [:]
         for n in narratives where latest[n.task_id] == nil { latest[n.task_id] = n.narrative }
 
-        var out = ""
+        var out: [[XLSXWriter.Cell]] = []
+        out.reserveCapacity(tasks.count)
         for t in tasks {
             let mine = unitsByTask[t.id] ?? []
             func names(_ role: UnitRole) -> String { mine.filter { $0.role == role.rawValue }.map(\.name).joined(separator: "、") }
@@ -81,31 +83,81 @@ struct LedgerExport {
             let milestoneText = (milestonesByTask[t.id] ?? []).map { m in
                 "\(LocalDate(iso: m.date)?.chinese ?? m.date):\(m.description)" + (m.reached_on == nil ? "" : "(已完成)")
             }.joined(separator: "\n")
-            out += CSV.line([
-                String(t.number), problemText, t.title, t.target, t.measures,
+            out.append([.number(t.number)] + [
+                problemText, t.title, t.target, t.measures,
                 names(.responsible), names(.cooperating), names(.supervising), names(.acceptance), t.lead_official,
                 Self.date(t.deadline, kind: t.kind), Self.date(t.original_deadline, kind: t.kind), milestoneText,
                 latest[t.id] ?? "", t.progress_status.flatMap(PublicStatus.init(rawValue:))?.label ?? "",
                 t.light.flatMap(WarningLight.init(rawValue:))?.label ?? "",
-            ])
+            ].map(XLSXWriter.Cell.text))
         }
         return out
     }
 
-    /// Writes the whole export through `emit`, chunk by chunk.
-    func write(_ f: LedgerQuery.Filter, chunkSize: Int = 1_000, emit: (String) async throws -> Void) async throws {
-        try await emit(CSV.byteOrderMark + CSV.line(LedgerColumns.headers))
+    /// Hands every row of the export to `emit`, a chunk at a time.
+    func each(_ f: LedgerQuery.Filter, chunkSize: Int = 1_000, emit: ([[XLSXWriter.Cell]]) async throws -> Void) async throws {
         var after: (Int, Int)?
         while true {
             let tasks = try await chunk(f, after: after, limit: chunkSize)
             guard let last = tasks.last else { break }
-            try await emit(try await lines(tasks))
+            try await emit(try await rows(tasks))
             after = (last.inspection_id, last.number)
         }
+    }
+
+    /// The whole export as CSV text through `emit`, chunk by chunk.
+    func write(_ f: LedgerQuery.Filter, chunkSize: Int = 1_000, emit: (String) async throws -> Void) async throws {
+        try await emit(CSV.byteOrderMark + CSV.line(LedgerColumns.headers))
+        try await each(f, chunkSize: chunkSize) { rows in
+            try await emit(rows.map { row in
+                CSV.line(row.map { cell in
+                    switch cell {
+                    case .number(let n): String(n)
+                    case .text(let s): s
+                    }
+                })
+            }.joined())
+        }
+    }
+
+    /// Column widths (characters) for the XLSX, in the standard columns' order.
+    static let widths = [6, 40, 30, 30, 40, 18, 18, 14, 14, 10, 14, 14, 30, 40, 14, 8]
+
+    /// The whole export as an XLSX workbook at `url`: rows stream to a temporary sheet
+    /// file, so memory does not grow with the ledger.
+    func writeXLSX(_ f: LedgerQuery.Filter, to url: URL) async throws {
+        let writer = try XLSXWriter(sheetName: "整改台账", columnWidths: Self.widths)
+        try writer.header(LedgerColumns.headers)
+        try await each(f) { rows in for row in rows { try writer.append(row) } }
+        try writer.finish(to: url)
     }
 }
 
 enum LedgerExportAPI {
+    /// GET /api/v1/tasks/export.xlsx?<ledger filters>: built in a temporary file, then streamed.
+    static func xlsx(req: Request) async throws -> Response {
+        let filter: LedgerQuery.Filter
+        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
+            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
+        }
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let export = LedgerExport(query: LedgerQuery(access: try await req.access()), db: sql)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-export-\(UUID().uuidString).xlsx")
+        do {
+            try await export.writeXLSX(filter, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+        let response = try await req.fileio.asyncStreamFile(at: url.path, onCompleted: { _ in
+            try? FileManager.default.removeItem(at: url)
+        })
+        response.headers.replaceOrAdd(name: .contentType,
+                                      value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.xlsx")
+        return response
+    }
+
     /// GET /api/v1/tasks/export.csv?<ledger filters>: streamed, in the user's scope.
     static func csv(req: Request) async throws -> Response {
         let filter: LedgerQuery.Filter

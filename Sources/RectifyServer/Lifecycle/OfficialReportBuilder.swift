@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Plot
 import RectifyCore
+import RectifyOffice
 import Vapor
 
 /// Builds the official progress report (issue 5 §1) of one inspection from the
@@ -91,6 +92,20 @@ enum OfficialReportBuilder {
     }
 }
 
+extension OfficialReportBuilder {
+    /// The report as a Word document: title, opening, then each problem as a heading
+    /// with its status line and narratives, in the official layout.
+    static func docx(_ r: OfficialReport) throws -> Data {
+        var paragraphs: [DOCXDocument.Paragraph] = [.init(.title, "关于\(r.title)整改落实情况的报告"), .init(.body, r.opening)]
+        for p in r.problems {
+            paragraphs.append(.init(.heading, "\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))
+            paragraphs.append(.init(.body, "整改进展情况:\(p.statusWords)。"))
+            for n in p.narratives { paragraphs.append(.init(.body, n)) }
+        }
+        return try DOCXDocument(title: "关于\(r.title)整改落实情况的报告", paragraphs: paragraphs).data()
+    }
+}
+
 enum OfficialReportAPI {
     /// GET /api/v1/inspections/{id}/report?format=text|html[&round=ID]
     static func show(req: Request) async throws -> Response {
@@ -107,8 +122,14 @@ enum OfficialReportAPI {
         case "text":
             headers.contentType = .plainText
             return Response(status: .ok, headers: headers, body: .init(string: report.text))
+        case "docx":
+            headers.replaceOrAdd(name: .contentType,
+                                 value: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            headers.replaceOrAdd(name: .contentDisposition,
+                                 value: "attachment; filename*=UTF-8''%E6%95%B4%E6%94%B9%E6%8A%A5%E5%91%8A.docx")
+            return Response(status: .ok, headers: headers, body: .init(data: try OfficialReportBuilder.docx(report)))
         default:
-            throw AppError(status: .badRequest, code: "report.formatUnknown", message: "报告格式应为 text 或 html(Word 格式尚未提供)")
+            throw AppError(status: .badRequest, code: "report.formatUnknown", message: "报告格式应为 text、html 或 docx")
         }
     }
 }

@@ -9,6 +9,7 @@ func apiRoutes(_ app: Application) {
 
     api.get("tasks", use: TaskAPI.list)
     api.get("tasks", "export.csv", use: LedgerExportAPI.csv)
+    api.get("tasks", "export.xlsx", use: LedgerExportAPI.xlsx)
     api.get("tasks", ":id", use: TaskAPI.detail)
     api.get("tasks", ":id", "timeline", use: TaskAPI.timeline)
     api.patch("tasks", ":id", use: TaskAPI.edit)
@@ -33,6 +34,11 @@ func apiRoutes(_ app: Application) {
     api.post("orders", ":id", "close", use: OrderAPI.close)
 
     api.get("inspections", ":id", "report", use: OfficialReportAPI.show)
+    let fileLimit = ByteCount(value: LedgerImport.maxFileBytes)
+    api.on(.POST, "inspections", ":id", "ledger", "preview", body: .collect(maxSize: fileLimit), use: ImportAPI.preview)
+    api.on(.POST, "inspections", ":id", "ledger", "import", body: .collect(maxSize: fileLimit), use: ImportAPI.apply)
+    api.on(.POST, "report-drafts", body: .collect(maxSize: fileLimit), use: ImportAPI.draft)
+    api.post("inspections", "from-report", use: ImportAPI.createFromReport)
     api.get("dashboard", "counts", use: DashboardAPI.counts)
     api.get("flags", "unclaimed", use: DashboardAPI.unclaimed)
     api.get("settings", use: DashboardAPI.settings)
