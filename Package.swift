@@ -55,6 +55,7 @@ let package = Package(
                 // The executable tests run the real binary, so it must be built.
                 "rectify",
                 .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

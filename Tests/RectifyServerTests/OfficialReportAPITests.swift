@@ -1,6 +1,7 @@
 import Fluent
 import XCTVapor
 import RectifyCore
+import ZIPFoundation
 @testable import RectifyServer
 
 final class OfficialReportAPITests: XCTestCase {
@@ -21,6 +22,17 @@ final class OfficialReportAPITests: XCTestCase {
                 XCTAssertTrue(res.body.string.contains("<h1>关于第一轮中央环境保护督察(辽宁省)整改落实情况的报告</h1>"))
             }
             try await app.test(.GET, "/api/v1/inspections/1/report?format=docx", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertEqual(res.headers.first(name: .contentType),
+                               "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                let archive = try? Archive(data: Data(res.body.readableBytesView), accessMode: .read)
+                var xml = Data()
+                if let archive, let entry = archive["word/document.xml"] { _ = try? archive.extract(entry) { xml.append($0) } }
+                let document = String(decoding: xml, as: UTF8.self)
+                XCTAssertTrue(document.contains("《整改方案》58项整改任务中,已有13项基本完成整改,38项按照序时进度有序推进,2项全面实施,5项尚未达到序时进度。"))
+                XCTAssertTrue(document.contains("<w:pStyle w:val=\"heading\"/></w:pPr><w:r><w:t xml:space=\"preserve\">一、思想认识不到位"))
+            }
+            try await app.test(.GET, "/api/v1/inspections/1/report?format=pdf", beforeRequest: { $0.headers.cookie = cookies }) { res async in
                 XCTAssertEqual(res.status, .badRequest)
             }
         }
