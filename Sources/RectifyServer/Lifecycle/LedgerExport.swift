@@ -4,10 +4,11 @@ import Vapor
 import RectifyCore
 import RectifyOffice
 
-/// 台账导出 (issue 5 §2): any ledger filter, in the standard columns, as CSV. Tasks are
-/// read a thousand at a time by keyset (inspection, number), each chunk's units,
-/// problems, milestones and latest accepted narrative in one query apiece, and
-/// written out as they come, so memory stays flat however large the ledger.
+/// 台账导出 (issue 5 §2): any ledger filter, in the standard columns, as CSV or XLSX.
+/// The matching ids are read once in the ledger's order; then tasks are read a
+/// thousand at a time by id, each chunk's units, problems, milestones and latest
+/// accepted narrative in one query apiece, and written out as they come, so memory
+/// stays flat (a few bytes an id) however large the ledger.
 struct LedgerExport {
     let query: LedgerQuery
     let db: any SQLDatabase
@@ -27,17 +28,23 @@ struct LedgerExport {
         let light: String?
     }
 
-    func chunk(_ f: LedgerQuery.Filter, after: (Int, Int)?, limit: Int) async throws -> [TaskRow] {
-        var sql: SQLQueryString = """
+    /// Every matching task's id, in the ledger's order (its `sort` too): one sorted pass, then the rows
+    /// are read by primary key a chunk at a time. (A keyset over the filtered order
+    /// would rescan the region for each chunk: 10 s for 100,000 tasks instead of 2.)
+    func ids(_ f: LedgerQuery.Filter) async throws -> [Int] {
+        struct ID: Decodable { let id: Int }
+        return try await db.raw("SELECT tasks.id FROM tasks WHERE \(query.conditions(f)) ORDER BY \(query.order(f))")
+            .all(decoding: ID.self).map(\.id)
+    }
+
+    func chunk(_ ids: ArraySlice<Int>) async throws -> [TaskRow] {
+        let rows = try await db.raw("""
             SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.target, tasks.measures, tasks.kind, \
             tasks.deadline, tasks.original_deadline, tasks.lead_official, tasks.progress_status, tasks.light \
-            FROM tasks WHERE \(query.conditions(f))
-            """
-        if let (inspection, number) = after {
-            sql = sql + " AND (tasks.inspection_id > \(bind: inspection) OR (tasks.inspection_id = \(bind: inspection) AND tasks.number > \(bind: number)))"
-        }
-        sql = sql + " ORDER BY tasks.inspection_id, tasks.number LIMIT \(literal: limit)"
-        return try await db.raw(sql).all(decoding: TaskRow.self)
+            FROM tasks WHERE tasks.id IN (\(binds: Array(ids)))
+            """).all(decoding: TaskRow.self)
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return rows.sorted { position[$0.id]! < position[$1.id]! }
     }
 
     static func date(_ iso: String?, kind: String) -> String {
@@ -96,12 +103,9 @@ struct LedgerExport {
 
     /// Hands every row of the export to `emit`, a chunk at a time.
     func each(_ f: LedgerQuery.Filter, chunkSize: Int = 1_000, emit: ([[XLSXWriter.Cell]]) async throws -> Void) async throws {
-        var after: (Int, Int)?
-        while true {
-            let tasks = try await chunk(f, after: after, limit: chunkSize)
-            guard let last = tasks.last else { break }
-            try await emit(try await rows(tasks))
-            after = (last.inspection_id, last.number)
+        let all = try await ids(f)
+        for start in stride(from: 0, to: all.count, by: chunkSize) {
+            try await emit(try await rows(try await chunk(all[start..<min(start + chunkSize, all.count)])))
         }
     }
 

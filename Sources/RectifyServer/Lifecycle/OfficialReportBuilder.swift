@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Plot
+import SQLKit
 import RectifyCore
 import RectifyOffice
 import Vapor
@@ -41,21 +42,34 @@ enum OfficialReportBuilder {
             }
         }
 
+        // Three queries for the whole inspection, however many problems and tasks it has.
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct Link: Decodable { let problem_id: Int; let task_id: Int; let number: Int; let kind: String; let progress_status: String? }
+        struct Narrative: Decodable { let task_id: Int; let narrative: String }
+        let links = try await sql.raw("""
+            SELECT tp.problem_id, t.id AS task_id, t.number, t.kind, t.progress_status FROM task_problems tp \
+            JOIN tasks t ON t.id = tp.task_id WHERE t.inspection_id = \(bind: inspectionID) ORDER BY t.number
+            """).all(decoding: Link.self)
+        var narrativeSQL: SQLQueryString = """
+            SELECT pr.task_id, pr.narrative FROM progress_reports pr JOIN tasks t ON t.id = pr.task_id \
+            WHERE t.inspection_id = \(bind: inspectionID) AND pr.status = \(bind: ReportStatus.accepted.rawValue)
+            """
+        if let cutoff { narrativeSQL = narrativeSQL + " AND pr.submitted_at <= \(bind: cutoff)" }
+        narrativeSQL = narrativeSQL + " ORDER BY pr.task_id, pr.submitted_at DESC, pr.id DESC"
+        var latest: [Int: String] = [:]
+        for n in try await sql.raw(narrativeSQL).all(decoding: Narrative.self) where latest[n.task_id] == nil {
+            latest[n.task_id] = n.narrative
+        }
+        let linksByProblem = Dictionary(grouping: links, by: \.problem_id)
         var sections: [OfficialReport.ProblemSection] = []
         let problems = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).sort(\.$number).all()
         for problem in problems {
-            let taskIDs = try await TaskProblem.query(on: db).filter(\.$problem.$id == problem.id!).all().map(\.$task.id)
-            let tasks = taskIDs.isEmpty ? [] : try await TaskRecord.query(on: db).filter(\.$id ~~ taskIDs).sort(\.$number).all()
-            var narratives: [String] = []
-            for task in tasks {
-                var q = ProgressReport.query(on: db).filter(\.$task.$id == task.id!).filter(\.$status == ReportStatus.accepted.rawValue)
-                if let cutoff { q = q.filter(\.$submittedAt <= cutoff) }
-                if let latest = try await q.sort(\.$submittedAt, .descending).first() { narratives.append(latest.narrative) }
-            }
-            let longTerm = !tasks.isEmpty && tasks.allSatisfy { $0.taskKind == .longTerm }
+            let tasks = linksByProblem[problem.id!] ?? []
+            let longTerm = !tasks.isEmpty && tasks.allSatisfy { $0.kind == TaskKind.longTerm.rawValue }
             sections.append(.init(number: problem.number, text: problem.text,
-                                  statusWords: OfficialReport.statusWords(of: tasks.map(\.status), longTerm: longTerm),
-                                  narratives: narratives))
+                                  statusWords: OfficialReport.statusWords(of: tasks.map { $0.progress_status.flatMap(PublicStatus.init(rawValue:)) },
+                                                                          longTerm: longTerm),
+                                  narratives: tasks.compactMap { latest[$0.task_id] }))
         }
         return OfficialReport(title: inspection.title, team: inspection.team, regionName: inspection.targetRegion.name,
                               stationedFrom: inspection.stationedFrom.flatMap(LocalDate.init(iso:)),
