@@ -10,10 +10,26 @@ public enum CSV {
     }
 
     static func cell(_ raw: String) -> String {
-        var value = raw
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Byte-wise: this runs for every cell of a 100,000-task export.
+        var quote = false, quotes = false
+        for b in raw.utf8 {
+            switch b {
+            case 0x2C, 0x0A, 0x0D: quote = true
+            case 0x22: quote = true; quotes = true
+            default: continue
+            }
+        }
+        let defuse = raw.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+        guard quote else { return defuse ? "'" + raw : raw }
+        var bytes: [UInt8] = [0x22]
+        bytes.reserveCapacity(raw.utf8.count + 8)
+        if defuse { bytes.append(0x27) }
+        for b in raw.utf8 {
+            bytes.append(b)
+            if b == 0x22, quotes { bytes.append(0x22) }
+        }
+        bytes.append(0x22)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -17,7 +17,9 @@ public final class XLSXWriter {
     private let columnWidths: [Int]
     private let sheetURL: URL
     private let handle: FileHandle
-    private var buffer = ""
+    private var buffer: [UInt8] = []
+    /// A, B, C, … computed once.
+    private var letters: [[UInt8]] = (0..<64).map { Array(XLSXWriter.column($0).utf8) }
     private var rowCount = 0
     private var columnCount = 0
 
@@ -30,7 +32,7 @@ public final class XLSXWriter {
             throw OfficeError("file.writeFailed", "无法创建临时文件")
         }
         handle = try FileHandle(forWritingTo: sheetURL)
-        buffer.reserveCapacity(1 << 20)
+        buffer.reserveCapacity(1 << 21)
     }
 
     deinit {
@@ -49,24 +51,32 @@ public final class XLSXWriter {
     private func append(_ cells: [Cell], style: Int) throws {
         rowCount += 1
         columnCount = max(columnCount, cells.count)
-        buffer += "<row r=\"\(rowCount)\">"
+        let row = Array(String(rowCount).utf8)
+        let s = Array(" s=\"\(style)\"".utf8)
+        buffer += Array("<row r=\"".utf8) + row + Array("\">".utf8)
         for (i, cell) in cells.enumerated() {
-            let ref = XLSXWriter.column(i) + String(rowCount)
+            if i >= letters.count { letters.append(Array(XLSXWriter.column(i).utf8)) }
+            buffer += Array("<c r=\"".utf8)
+            buffer += letters[i]
+            buffer += row
+            buffer += [0x22] + s
             switch cell {
             case .number(let n):
-                buffer += "<c r=\"\(ref)\" s=\"\(style)\"><v>\(n)</v></c>"
-            case .text(let s) where s.isEmpty:
-                buffer += "<c r=\"\(ref)\" s=\"\(style)\"/>"
-            case .text(let s):
-                buffer += "<c r=\"\(ref)\" s=\"\(style)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(XMLText.escape(s))</t></is></c>"
+                buffer += Array("><v>\(n)</v></c>".utf8)
+            case .text(let text) where text.isEmpty:
+                buffer += Array("/>".utf8)
+            case .text(let text):
+                buffer += Array(" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+                buffer += XMLText.escape(text).utf8
+                buffer += Array("</t></is></c>".utf8)
             }
         }
-        buffer += "</row>"
-        if buffer.utf8.count > 1 << 20 { try flush() }
+        buffer += Array("</row>".utf8)
+        if buffer.count > 1 << 20 { try flush() }
     }
 
     private func flush() throws {
-        try handle.write(contentsOf: Data(buffer.utf8))
+        try handle.write(contentsOf: buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -130,3 +130,13 @@ struct ZIPArchiveProbe {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+final class XMLTextTests: XCTestCase {
+    func testEscapesMarkupAndDropsWhatXMLForbids() {
+        XCTAssertEqual(XMLText.escape("河长制"), "河长制")
+        XCTAssertEqual(XMLText.escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;")
+        XCTAssertEqual(XMLText.escape("行\t一\n二\r\u{1}\u{1F}三"), "行\t一\n二\r三")
+        XCTAssertEqual(XMLText.escape("x\u{FFFE}y\u{FFFF}z\u{FFFD}"), "xyz\u{FFFD}")
+        XCTAssertEqual(XMLText.escape("水😀<"), "水😀&lt;")
+    }
+}

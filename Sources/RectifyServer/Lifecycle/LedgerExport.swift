@@ -13,7 +13,7 @@ struct LedgerExport {
     let query: LedgerQuery
     let db: any SQLDatabase
 
-    struct TaskRow: Decodable {
+    struct TaskRow {
         let id: Int
         let inspection_id: Int
         let number: Int
@@ -26,6 +26,23 @@ struct LedgerExport {
         let lead_official: String
         let progress_status: String?
         let light: String?
+
+        /// Column by column: cheaper than Decodable's keyed containers, which cost a
+        /// fifth of a 100,000-task export's time.
+        init(_ r: any SQLRow) throws {
+            id = try r.decode(column: "id", as: Int.self)
+            inspection_id = try r.decode(column: "inspection_id", as: Int.self)
+            number = try r.decode(column: "number", as: Int.self)
+            title = try r.decode(column: "title", as: String.self)
+            target = try r.decode(column: "target", as: String.self)
+            measures = try r.decode(column: "measures", as: String.self)
+            kind = try r.decode(column: "kind", as: String.self)
+            deadline = try r.decode(column: "deadline", as: String?.self)
+            original_deadline = try r.decode(column: "original_deadline", as: String?.self)
+            lead_official = try r.decode(column: "lead_official", as: String.self)
+            progress_status = try r.decode(column: "progress_status", as: String?.self)
+            light = try r.decode(column: "light", as: String?.self)
+        }
     }
 
     /// Every matching task's id, in the ledger's order (its `sort` too): one sorted pass, then the rows
@@ -42,7 +59,7 @@ struct LedgerExport {
             SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.target, tasks.measures, tasks.kind, \
             tasks.deadline, tasks.original_deadline, tasks.lead_official, tasks.progress_status, tasks.light \
             FROM tasks WHERE tasks.id IN (\(binds: Array(ids)))
-            """).all(decoding: TaskRow.self)
+            """).all().map(TaskRow.init)
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         return rows.sorted { position[$0.id]! < position[$1.id]! }
     }
@@ -55,14 +72,16 @@ struct LedgerExport {
     /// The cells of one chunk, a row per task in the standard columns; 序号 as a number.
     func rows(_ tasks: [TaskRow]) async throws -> [[XLSXWriter.Cell]] {
         let ids = tasks.map(\.id)
-        struct UnitRow: Decodable { let task_id: Int; let role: String; let name: String }
+        struct UnitRow { let task_id: Int; let role: String; let name: String }
         struct ProblemRow: Decodable { let task_id: Int; let number: Int; let text: String }
         struct MilestoneRow: Decodable { let task_id: Int; let date: String; let description: String; let reached_on: String? }
         struct NarrativeRow: Decodable { let task_id: Int; let narrative: String }
         let units = try await db.raw("""
             SELECT tu.task_id, tu.role, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id \
             WHERE tu.task_id IN (\(binds: ids)) ORDER BY tu.id
-            """).all(decoding: UnitRow.self)
+            """).all().map { UnitRow(task_id: try $0.decode(column: "task_id", as: Int.self),
+                                     role: try $0.decode(column: "role", as: String.self),
+                                     name: try $0.decode(column: "name", as: String.self)) }
         let problems = try await db.raw("""
             SELECT tp.task_id, p.number, p.text FROM task_problems tp JOIN problems p ON p.id = tp.problem_id \
             WHERE tp.task_id IN (\(binds: ids)) ORDER BY p.number
