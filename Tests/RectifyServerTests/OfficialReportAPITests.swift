@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import XCTVapor
 import RectifyCore
 import ZIPFoundation
@@ -75,6 +76,60 @@ final class OfficialReportAPITests: XCTestCase {
             XCTAssertTrue(live.contains("1项尚未达到序时进度"), live)
             let out = try await runCommand(ReportCommand(), ["--inspection", "\(f.inspectionID)", "--round", "\(roundID)"], on: app)
             XCTAssertTrue(out.contains("已有1项按照序时进度有序推进"), out)
+        }
+    }
+
+    /// The ledger as it stood at the end of a chosen day, rebuilt from the audit trail
+    /// (changes by people and by the daily recompute alike).
+    func testAReportAsOfAChosenDate() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let problem = try await Store(db: app.db).createProblem(inspectionID: f.inspectionID,
+                                                                     ProblemDraft(number: 1, text: "实施方案出台滞后。"))
+            try await TaskProblem(taskID: f.taskID, problemID: problem.id!).create(on: app.db)
+            // The fixture's task existed from February 2018 (its timestamp is the machine's clock).
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE tasks SET created_at = \(bind: OfficialReportBuilder.endOfDay(LocalDate(iso: "2018-02-01")!))").run()
+            f.set("2018-03-10")
+            let report = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible",
+                                            #"{"narrative":"完成方案初稿","percent":30}"#).id
+            try await f.expect(.ok, .POST, "/api/v1/reports/\(report)/review", as: "office", #"{"decision":"accept"}"#)
+            let march = try await f.task.progressStatus
+            // July: the June milestone was missed; the daily recompute turns the task behind schedule.
+            f.set("2018-07-02")
+            _ = try await TaskAssessment.recomputeAll(on: app.db, today: LocalDate(iso: "2018-07-02")!, now: app.clock.now())
+            let july = try await f.task.progressStatus
+            XCTAssertEqual(july, PublicStatus.behindSchedule.rawValue)
+            XCTAssertNotEqual(march, july)
+
+            func text(_ query: String) async throws -> String {
+                try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?\(query)", as: "office").body
+            }
+            let inMarch = try await text("date=2018-03-31")
+            let marchWords = PublicStatus(rawValue: march!)!
+            XCTAssertTrue(inMarch.contains("截至2018年3月31日,《整改方案》1项整改任务中"), inMarch)
+            XCTAssertTrue(inMarch.contains(OfficialReport.countSentence(total: 1, counts: [marchWords: 1])), inMarch)
+            XCTAssertTrue(inMarch.contains("完成方案初稿"), inMarch)
+            let inJuly = try await text("date=2018-07-02")
+            XCTAssertTrue(inJuly.contains("1项尚未达到序时进度"), inJuly)
+            // Before the task existed: no tasks.
+            let january = try await text("date=2018-01-15")
+            XCTAssertTrue(january.contains("《整改方案》0项整改任务"), january)
+            XCTAssertFalse(january.contains("完成方案初稿"))
+            // Before the report was submitted, no narrative.
+            let early = try await text("date=2018-03-05")
+            XCTAssertFalse(early.contains("完成方案初稿"), early)
+
+            let future = try await f.expect(.unprocessableEntity, .GET, "/api/v1/inspections/\(f.inspectionID)/report?date=2018-07-03", as: "office")
+            XCTAssertEqual(future.code, "report.dateInFuture")
+            try await f.expect(.badRequest, .GET, "/api/v1/inspections/\(f.inspectionID)/report?date=2018年7月", as: "office")
+            let out = try await runCommand(ReportCommand(), ["--inspection", "\(f.inspectionID)", "--date", "2018-07-02"], on: app)
+            XCTAssertTrue(out.contains("截至2018年7月2日"), out)
+            // The recompute left its mark in the audit trail, and the chain holds.
+            let recomputed = try await AuditEvent.query(on: app.db).filter(\.$action == "task.recompute").count()
+            XCTAssertEqual(recomputed, 1)
+            let verification = try await Audit.verify(on: app.db)
+            XCTAssertNil(verification.firstBroken)
         }
     }
 }

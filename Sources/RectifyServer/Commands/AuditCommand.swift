@@ -32,7 +32,7 @@ struct RecomputeCommand: AsyncCommand {
         let app = context.application
         try await app.prepareDatabase()
         let today = app.clock.today
-        let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today)
+        let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
         context.console.print("已按\(today.chinese)重算,\(changed) 项任务的预警或状态有变化。")
     }
 }

@@ -65,7 +65,7 @@ enum DailyRecompute {
                 let today = app.clock.today
                 guard lastDay.withLockedValue({ $0 }) != today else { return }
                 do {
-                    let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today)
+                    let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
                     lastDay.withLockedValue { $0 = today }
                     app.logger.notice("recomputed lights for \(today.iso): \(changed) tasks changed")
                 } catch {

@@ -9,7 +9,9 @@ import Vapor
 /// Builds the official progress report (issue 5 §1) of one inspection from the
 /// ledger as it stands, or from a closed dispatch round's frozen figures.
 enum OfficialReportBuilder {
-    static func build(inspectionID: Int, roundID: Int?, access: Access, today: LocalDate,
+    /// `date`: the ledger as it stood at the end of that day (China time), rebuilt from
+    /// the audit trail; `roundID`: a closed round's frozen figures. At most one of them.
+    static func build(inspectionID: Int, roundID: Int?, date: LocalDate? = nil, access: Access, today: LocalDate,
                       on db: any Database) async throws -> OfficialReport {
         guard let inspection = try await Inspection.query(on: db).filter(\.$id == inspectionID).with(\.$targetRegion).first() else {
             throw AppError.notFound
@@ -21,6 +23,7 @@ enum OfficialReportBuilder {
         var total = 0
         var asOf = today.chinese
         var cutoff: Date?
+        var past: [Int: String?]?
         if let roundID {
             guard let round = try await DispatchRound.find(roundID, on: db) else { throw AppError.notFound }
             try RoundService.authorize(round, access, write: false)
@@ -34,6 +37,18 @@ enum OfficialReportBuilder {
             }
             asOf = "\(round.name)(\(LocalDate.today(now: closedAt).chinese))"
             cutoff = closedAt
+        } else if let date {
+            guard date <= today else {
+                throw AppError(status: .unprocessableEntity, code: "report.dateInFuture", message: "报告日期(\(date.chinese))不能晚于今天")
+            }
+            let end = endOfDay(date)
+            cutoff = end
+            asOf = date.chinese
+            past = try await statuses(inspectionID: inspectionID, at: end, on: db)
+            for status in past!.values {
+                total += 1
+                if let s = status.flatMap(PublicStatus.init(rawValue:)) { counts[s, default: 0] += 1 }
+            }
         } else {
             let live = try await InspectionQueries.taskCounts(inspectionIDs: [inspectionID], on: db)[inspectionID] ?? [:]
             for (status, n) in live {
@@ -41,6 +56,8 @@ enum OfficialReportBuilder {
                 if let s = status { counts[s, default: 0] += n }
             }
         }
+        // A report as of a moment words each problem as its tasks stood then.
+        if past == nil, let cutoff { past = try await statuses(inspectionID: inspectionID, at: cutoff, on: db) }
 
         // Three queries for the whole inspection, however many problems and tasks it has.
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
@@ -64,7 +81,12 @@ enum OfficialReportBuilder {
         var sections: [OfficialReport.ProblemSection] = []
         let problems = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).sort(\.$number).all()
         for problem in problems {
-            let tasks = linksByProblem[problem.id!] ?? []
+            var tasks = linksByProblem[problem.id!] ?? []
+            if let past {
+                tasks = tasks.compactMap { t in
+                    past[t.task_id].map { Link(problem_id: t.problem_id, task_id: t.task_id, number: t.number, kind: t.kind, progress_status: $0) }
+                }
+            }
             let longTerm = !tasks.isEmpty && tasks.allSatisfy { $0.kind == TaskKind.longTerm.rawValue }
             sections.append(.init(number: problem.number, text: problem.text,
                                   statusWords: OfficialReport.statusWords(of: tasks.map { $0.progress_status.flatMap(PublicStatus.init(rawValue:)) },
@@ -76,6 +98,48 @@ enum OfficialReportBuilder {
                               stationedUntil: inspection.stationedUntil.flatMap(LocalDate.init(iso:)),
                               feedbackDate: inspection.feedbackDate.flatMap(LocalDate.init(iso:)),
                               asOf: asOf, tasksTotal: total, counts: counts, problems: sections)
+    }
+
+    /// The end of a day in China time (UTC+8), as an instant.
+    static func endOfDay(_ d: LocalDate) -> Date {
+        // Day numbers count from 1970-01-01; the day ends at 24:00 in UTC+8.
+        Date(timeIntervalSince1970: TimeInterval((d.dayNumber + 1) * 86_400 - 8 * 3_600))
+    }
+
+    /// Each task of the inspection that existed at `instant`, with the public status the
+    /// ledger then recorded: the after-state of its last audited change up to then, or,
+    /// if its first audited change came later, that change's before-state, or, if it was
+    /// never changed, its status now.
+    static func statuses(inspectionID: Int, at instant: Date, on db: any Database) async throws -> [Int: String?] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct T: Decodable { let id: Int; let progress_status: String? }
+        struct E: Decodable { let task_id: Int; let at: String; let before_json: String?; let after_json: String? }
+        struct Snapshot: Decodable { let progressStatus: String? }
+        let tasks = try await sql.raw("""
+            SELECT id, progress_status FROM tasks WHERE inspection_id = \(bind: inspectionID) AND created_at <= \(bind: instant)
+            """).all(decoding: T.self)
+        var result: [Int: String?] = [:]
+        for t in tasks { result[t.id] = t.progress_status }
+        let stamp = Audit.timestamp(instant)
+        let events = try await sql.raw("""
+            SELECT e.task_id, e.at, e.before_json, e.after_json FROM audit_events e JOIN tasks t ON t.id = e.task_id \
+            WHERE t.inspection_id = \(bind: inspectionID) AND e.record_type = 'task' ORDER BY e.id
+            """).all(decoding: E.self)
+        func status(_ json: String?) -> String?? {
+            guard let json, let s = try? JSONDecoder().decode(Snapshot.self, from: Data(json.utf8)) else { return nil }
+            return .some(s.progressStatus)
+        }
+        var settled: Set<Int> = []
+        for e in events where result[e.task_id] != nil {
+            if e.at <= stamp {
+                if let s = status(e.after_json) { result[e.task_id] = s }
+                settled.insert(e.task_id)
+            } else if !settled.contains(e.task_id) {
+                if let s = status(e.before_json) { result[e.task_id] = s }
+                settled.insert(e.task_id)
+            }
+        }
+        return result
     }
 
     /// Printable HTML, all text escaped.
@@ -121,11 +185,21 @@ extension OfficialReportBuilder {
 }
 
 enum OfficialReportAPI {
-    /// GET /api/v1/inspections/{id}/report?format=text|html[&round=ID]
+    /// GET /api/v1/inspections/{id}/report?format=text|html|docx[&round=ID | &date=YYYY-MM-DD]
     static func show(req: Request) async throws -> Response {
         let access = try await req.access()
         let round = try? req.query.get(Int.self, at: "round")
-        let report = try await OfficialReportBuilder.build(inspectionID: try req.intParameter("id"), roundID: round,
+        var date: LocalDate?
+        if let text = try? req.query.get(String.self, at: "date"), !text.isEmpty {
+            guard let d = LocalDate(iso: text) else {
+                throw AppError(status: .badRequest, code: "report.dateInvalid", message: "日期应写成 2018-06-30 的格式")
+            }
+            guard round == nil else {
+                throw AppError(status: .badRequest, code: "report.dateAndRound", message: "按日期或按调度出报告,只能选一种")
+            }
+            date = d
+        }
+        let report = try await OfficialReportBuilder.build(inspectionID: try req.intParameter("id"), roundID: round, date: date,
                                                            access: access, today: req.application.clock.today, on: req.db)
         let format = (try? req.query.get(String.self, at: "format")) ?? "text"
         var headers = HTTPHeaders()

@@ -47,7 +47,7 @@ enum TaskAssessment {
 
 extension TaskAssessment {
     /// Refreshes every open task for `today`, a thousand at a time; returns how many changed.
-    static func recomputeAll(on db: any Database, today: LocalDate) async throws -> Int {
+    static func recomputeAll(on db: any Database, today: LocalDate, now: Date = Date()) async throws -> Int {
         var changed = 0
         var afterID = 0
         while true {
@@ -57,10 +57,14 @@ extension TaskAssessment {
             changed += try await db.transaction { tx in
                 var n = 0
                 for task in page {
-                    let before = (task.light, task.progressStatus)
+                    let before = TaskSnapshot(task)
                     try await refresh(task, on: tx, today: today)
-                    if before != (task.light, task.progressStatus) {
+                    if (before.light, before.progressStatus) != (task.light, task.progressStatus) {
                         try await task.save(on: tx)
+                        // Audited, so the ledger as of any past day can be rebuilt (reports by date).
+                        try await Audit.record(on: tx, actor: Access.system.auditActor, action: "task.recompute",
+                                               recordType: "task", recordID: task.id!, taskID: task.id,
+                                               before: before, after: TaskSnapshot(task), now: now)
                         n += 1
                     }
                 }
