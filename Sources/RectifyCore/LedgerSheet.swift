@@ -219,7 +219,7 @@ public enum LedgerSheet {
     }
 
     /// "2018年6月30日:完成方案(已完成)" → "完成方案"; a line that is not "date: text" stays whole.
-    static func milestoneDescription(_ text: String) -> String {
+    public static func milestoneDescription(_ text: String) -> String {
         var t = text
         for done in ["(已完成)", "(已完成)"] where t.hasSuffix(done) { t = String(t.dropLast(done.count)) }
         if let colon = t.firstIndex(where: { $0 == ":" || $0 == ":" }),

@@ -71,7 +71,15 @@ final class HTTPTests: XCTestCase {
                 XCTAssertEqual(liaoning.tasksByStatus, ["basicallyCompleted": 13, "onSchedule": 38,
                                                         "fullyImplemented": 2, "behindSchedule": 5])
             }
+            // Logging out is a form like any other: without the page's token it is refused.
             try await app.test(.POST, "/logout", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+                XCTAssertEqual(res.status, .forbidden)
+            }
+            let token = try await app.csrfToken(cookies)
+            try await app.test(.POST, "/logout", beforeRequest: { req in
+                req.headers.cookie = cookies
+                try req.content.encode(["_csrf": token], as: .urlEncodedForm)
+            }) { res async in
                 XCTAssertEqual(res.status, .seeOther)
             }
             try await app.test(.GET, "/inspections", beforeRequest: { $0.headers.cookie = cookies }) { res async in
@@ -91,8 +99,9 @@ final class HTTPTests: XCTestCase {
                 XCTAssertEqual(res.status, .unauthorized)
                 XCTAssertEqual(try? res.content.decode([String: String].self), ["code": "loginRequired", "message": "请先登录"])
             }
+            // The home page of a visitor is the public portal.
             try await app.test(.GET, "/") { res async in
-                XCTAssertEqual(res.headers.first(name: .location), "/login")
+                XCTAssertEqual(res.headers.first(name: .location), "/public")
             }
         }
     }

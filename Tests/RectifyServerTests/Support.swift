@@ -94,6 +94,19 @@ func runCommand(_ command: any AnyAsyncCommand, _ arguments: [String], on app: A
 }
 
 extension Application {
+    /// The CSRF token the pages of this session carry in their forms.
+    func csrfToken(_ cookies: HTTPCookies) async throws -> String {
+        var token = ""
+        try await test(.GET, "/tokens", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+            let html = res.body.string
+            if let r = html.range(of: #"name="_csrf" value=""#) {
+                token = String(html[r.upperBound...].prefix { $0 != "\"" })
+            }
+        }
+        XCTAssertFalse(token.isEmpty, "no CSRF token on the page")
+        return token
+    }
+
     /// Logs in through the real form and returns the session cookie.
     func sessionCookie(login: String, password: String) async throws -> HTTPCookies {
         var cookies = HTTPCookies()

@@ -8,4 +8,11 @@ enum AssetController {
         headers.cacheControl = .init(isPublic: true, maxAge: 3600)
         return Response(status: .ok, headers: headers, body: .init(string: Stylesheet.css))
     }
+
+    static func script(req: Request) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+        headers.cacheControl = .init(isPublic: true, maxAge: 3600)
+        return Response(status: .ok, headers: headers, body: .init(string: Script.js))
+    }
 }

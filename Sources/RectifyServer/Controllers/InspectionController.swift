@@ -11,7 +11,9 @@ enum InspectionController {
         if req.wantsJSON {
             return try await page.rows.map(InspectionSummary.init).encodeResponse(for: req)
         }
-        return InspectionListView(page: page, user: UserBadge(user)).response()
+        let access = try await req.access()
+        return InspectionListView(page: page, context: PageContext(req, section: .inspections),
+                                  canEdit: access.isAdmin || access.roles.contains(.office)).response()
     }
 }
 

@@ -9,31 +9,43 @@ enum SessionController {
         var password: String
     }
 
-    static func home(req: Request) -> Response {
-        req.redirect(to: req.auth.has(User.self) ? SiteURL.inspections.path : SiteURL.login.path)
+    /// The dashboard for a signed-in user; the public portal for everyone else.
+    static func home(req: Request) async throws -> Response {
+        guard let user = req.auth.get(User.self), user.active else { return req.redirect(to: SiteURL.publicHome.path) }
+        return try await DashboardPageController.show(req: req)
     }
 
     static func loginPage(req: Request) async throws -> Response {
-        if req.auth.has(User.self) { return req.redirect(to: SiteURL.inspections.path) }
+        if req.auth.has(User.self) { return req.redirect(to: SiteURL.home.path) }
         return LoginPage(login: "", error: nil).response()
     }
 
     static func login(req: Request) async throws -> Response {
         let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm(login: "", password: "")
         let login = form.login.trimmingCharacters(in: .whitespaces)
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let throttle = req.application.loginThrottle
+        if let wait = await throttle.wait(login: login, address: address) {
+            req.logger.warning("login throttled: \(login) from \(address)")
+            return LoginPage(login: login, error: "登录失败次数过多,请 \((wait + 59) / 60) 分钟后再试").response(status: .tooManyRequests)
+        }
         let candidate = try await User.query(on: req.db).filter(\.$login == login).first()
         // Verify against a fixed hash when the login is unknown, so timing does not
         // tell which logins exist.
         let hash = candidate?.passwordHash ?? unknownLoginHash
         let matches = (try? req.password.verify(form.password, created: hash)) ?? false
         guard let user = candidate, matches, user.active else {
+            await throttle.failed(login: login, address: address)
             let page = LoginPage(login: login, error: "登录名或密码不正确,或账号已停用")
             return page.response(status: .unauthorized)
         }
+        await throttle.succeeded(login: login)
         req.auth.login(user)
         req.session.authenticate(user)
+        // A new token for the new session's forms.
+        req.session.data["csrf"] = nil
         req.logger.info("login: \(user.login)")
-        return req.redirect(to: SiteURL.inspections.path, redirectType: .normal)
+        return req.redirect(to: SiteURL.home.path, redirectType: .normal)
     }
 
     static func logout(req: Request) -> Response {

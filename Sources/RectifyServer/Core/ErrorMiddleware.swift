@@ -44,8 +44,10 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
             try? response.content.encode(body, as: .json)
             return response
         }
-        let badge = req.auth.get(User.self).map(UserBadge.init)
-        return ErrorPage(status: Int(status.code), message: message, code: code, user: badge).response(status: status)
+        let user = req.auth.get(User.self)
+        let context = PageContext(displayName: user?.displayName, roles: user?.roles ?? [],
+                                  csrf: user == nil || !req.hasSession ? nil : req.session.data["csrf"], flash: nil, section: nil)
+        return ErrorPage(status: Int(status.code), message: message, code: code, context: context).response(status: status)
     }
 
     static func describe(_ error: any Error) -> (HTTPResponseStatus, String, String, [Violation]) {

@@ -5,7 +5,7 @@ struct ErrorPage: PageView {
     let status: Int
     let message: String
     let code: String
-    let user: UserBadge?
+    let context: PageContext
 
     var title: String { "出错了" }
 
@@ -15,7 +15,7 @@ struct ErrorPage: PageView {
             .h1(.text("\(status)")),
             .p(.text(message)),
             .p(.class("sub"), .text("错误代码:\(code)")),
-            .p(.a(.href(SiteURL.home.path), .text("返回首页")))
+            .p(.a(.href(SiteURL.home.path), .text("返回首页")), .text(" · "), .a(.href(SiteURL.publicHome.path), .text("信息公开")))
         )
     }
 }

@@ -25,13 +25,16 @@ struct InspectionListPage {
 
 struct InspectionListView: PageView {
     let page: InspectionListPage
-    let user: UserBadge?
+    let context: PageContext
+    let canEdit: Bool
 
     var title: String { "督察整改" }
 
     var content: Node<HTML.BodyContext> {
         .div(
-            .h1("督察与整改任务"),
+            .div(.class("titlebar"), .h1("督察与整改任务"),
+                 .if(canEdit, .div(.class("tools"), .a(.class("button"), .href(SiteURL.inspectionNew.path), .text("新建督察")),
+                                   .a(.class("button"), .href(SiteURL.reportImport.path), .text("从公开报告导入"))))),
             .if(page.rows.isEmpty, .p(.class("empty"), .text("您的范围内还没有督察记录。"))),
             .if(!page.rows.isEmpty, .div(.class("scroll"), .table(
                 .class("ledger"),
@@ -39,11 +42,12 @@ struct InspectionListView: PageView {
                     .th("督察"), .th("督察组"), .th("被督察地区"), .th("进驻时间"), .th("反馈日期"),
                     .th(.class("num"), .text("整改任务")),
                     .forEach(PublicStatus.allCases) { .th(.class("num"), .text($0.label)) },
-                    .th(.class("num"), .text("未评估"))
+                    .th(.class("num"), .text("未评估")),
+                    .th("")
                 )),
                 .tbody(.forEach(page.rows) { row in
                     .tr(
-                        .td(.strong(.text(row.title)),
+                        .td(.a(.href(SiteURL.ledger.with([("inspection", String(row.id))])), .strong(.text(row.title))),
                             .div(.class("sub"), .text(subtitle(row)))),
                         .td(.text(row.team)),
                         .td(.text(row.regionName)),
@@ -53,7 +57,11 @@ struct InspectionListView: PageView {
                         .forEach(PublicStatus.allCases) { status in
                             .td(.class("num"), .text(count(row.countsByStatus[status])))
                         },
-                        .td(.class("num"), .text(count(row.countsByStatus[nil])))
+                        .td(.class("num"), .text(count(row.countsByStatus[nil]))),
+                        .td(.class("links"),
+                            .a(.href(SiteURL.report(row.id).path), .text("整改报告")),
+                            .if(canEdit, .group(.a(.href(SiteURL.taskNew(row.id).path), .text("新增任务")),
+                                                .a(.href(SiteURL.ledgerImport(row.id).path), .text("导入台账")))))
                     )
                 })
             )))

@@ -5,7 +5,7 @@ struct LoginPage: PageView {
     let error: String?
 
     var title: String { "登录" }
-    var user: UserBadge? { nil }
+    var context: PageContext { .anonymous }
 
     var content: Node<HTML.BodyContext> {
         .div(
@@ -21,7 +21,8 @@ struct LoginPage: PageView {
                 .input(.id("password"), .name("password"), .type(.password),
                        .attribute(named: "autocomplete", value: "current-password"), .required(true)),
                 .button(.type(.submit), .text("登录"))
-            )
+            ),
+            .p(.class("sub"), .a(.href(SiteURL.publicHome.path), .text("不登录,查看信息公开")))
         )
     }
 }

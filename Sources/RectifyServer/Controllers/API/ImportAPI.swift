@@ -82,8 +82,13 @@ enum ImportAPI {
     /// with a problem and a task per item, each task carrying the report's status and
     /// measures. All or nothing; every problem of the draft is reported at once.
     static func createFromReport(req: Request) async throws -> Response {
-        let access = try await req.access()
         let body = try req.decodeBody(FromReport.self)
+        return try await create(body, req: req).encodeResponse(status: .created, for: req)
+    }
+
+    /// Shared by the API and the review page.
+    static func create(_ body: FromReport, req: Request) async throws -> Created {
+        let access = try await req.access()
         guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
         guard access.isAdmin || access.oversees([body.inspection.targetRegionCode], as: .office) else {
             throw AppError(status: .forbidden, code: "inspection.outsideRegion", message: "只能为本地区建立督察")
@@ -145,7 +150,7 @@ enum ImportAPI {
                                    after: ["problems": body.problems.count])
             return Created(inspectionID: inspectionID, problems: body.problems.count, tasks: body.problems.count)
         }
-        return try await created.encodeResponse(status: .created, for: req)
+        return created
     }
 
     /// A task's name from its problem: the first sentence, at most 60 characters.

@@ -1,0 +1,246 @@
+import Plot
+import Vapor
+import RectifyCore
+
+/// The parts of the interface a page lives in.
+enum Section {
+    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal
+}
+
+/// What every page needs to know about the request: who is looking (for the menu and
+/// the header), the CSRF token its forms carry, and a one-time message.
+struct PageContext {
+    let displayName: String?
+    let roles: Set<Role>
+    let csrf: String?
+    let flash: String?
+    let section: Section?
+
+    static let anonymous = PageContext(displayName: nil, roles: [], csrf: nil, flash: nil, section: nil)
+
+    init(displayName: String?, roles: Set<Role>, csrf: String?, flash: String?, section: Section?) {
+        self.displayName = displayName
+        self.roles = roles
+        self.csrf = csrf
+        self.flash = flash
+        self.section = section
+    }
+
+    init(_ req: Request, section: Section? = nil) {
+        let user = req.auth.get(User.self)
+        displayName = user?.displayName
+        roles = user?.roles ?? []
+        csrf = user == nil ? nil : req.csrfToken
+        flash = req.takeFlash()
+        self.section = section
+    }
+
+    var signedIn: Bool { displayName != nil }
+    var isAdmin: Bool { roles.contains(.admin) }
+    var isOffice: Bool { roles.contains(.office) || isAdmin }
+    var isLeader: Bool { roles.contains(.leader) }
+    var oversees: Bool { isOffice || isLeader }
+    var isUnit: Bool { roles.contains(.unit) }
+    var isAcceptor: Bool { roles.contains(.acceptor) }
+
+    /// The menu: what this user's roles can use.
+    var menu: [(Section, String, String)] {
+        guard signedIn else {
+            return [(.portal, "信息公开", SiteURL.publicHome.path)]
+        }
+        var items: [(Section, String, String)] = [(.dashboard, "首页", SiteURL.home.path)]
+        items.append((.ledger, oversees ? "总账" : "我的台账", SiteURL.ledger.path))
+        if isUnit || isAcceptor { items.append((.myWork, "我的任务", SiteURL.myWork.path)) }
+        if oversees || isUnit { items.append((.orders, "督办", SiteURL.orders.path)) }
+        if isOffice || isLeader { items.append((.rounds, "调度", SiteURL.rounds.path)) }
+        if oversees { items.append((.inspections, "督察", SiteURL.inspections.path)) }
+        if isOffice { items.append((.imports, "导入", SiteURL.reportImport.path)) }
+        if isAdmin { items.append((.admin, "管理", SiteURL.adminUsers.path)) }
+        items.append((.tokens, "接口令牌", SiteURL.tokens.path))
+        items.append((.portal, "信息公开", SiteURL.publicHome.path))
+        return items
+    }
+}
+
+/// A page: its title and body, rendered into the common layout.
+protocol PageView {
+    var title: String { get }
+    var context: PageContext { get }
+    var content: Node<HTML.BodyContext> { get }
+}
+
+extension PageView {
+    func render() -> String {
+        HTML(
+            .lang(.chinese),
+            .head(
+                .encoding(.utf8),
+                .viewport(.accordingToDevice),
+                .title("\(title) · Rectify 督察整改"),
+                .stylesheet(SiteURL.stylesheet.path),
+                .script(.src(SiteURL.script.path), .attribute(named: "defer", value: "defer"))
+            ),
+            .body(
+                .header(
+                    .class("top"),
+                    .a(.class("brand"), .href(context.signedIn ? SiteURL.home.path : SiteURL.publicHome.path), .text("Rectify 督察整改")),
+                    .nav(
+                        .attribute(named: "aria-label", value: "主菜单"),
+                        .forEach(context.menu) { section, label, href in
+                            .a(.href(href), .class(section == context.section ? "on" : ""), .text(label))
+                        }
+                    ),
+                    .if(context.signedIn,
+                        .div(
+                            .class("who"),
+                            .span(.text(context.displayName ?? "")),
+                            .span(.class("roles"), .text(Role.allCases.filter(context.roles.contains).map(\.label).joined(separator: "、"))),
+                            .form(.action(SiteURL.logout.path), .method(.post),
+                                  Forms.csrf(context),
+                                  .button(.type(.submit), .text("退出登录")))
+                        ),
+                        else: .a(.class("login-link"), .href(SiteURL.login.path), .text("登录"))
+                    )
+                ),
+                .main(
+                    .unwrap(context.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), .text($0)) },
+                    content
+                )
+            )
+        ).render()
+    }
+
+    func response(status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        headers.replaceOrAdd(name: "Content-Security-Policy",
+                             value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+        return Response(status: status, headers: headers, body: .init(string: render()))
+    }
+}
+
+/// Words for values, as pages show them.
+enum Fmt {
+    static func date(_ iso: String?) -> String {
+        guard let iso else { return "—" }
+        return LocalDate(iso: String(iso.prefix(10)))?.chinese ?? iso
+    }
+
+    /// 2018-03-01T02:00:00.000Z → 2018年3月1日 10:00 (China time).
+    static func instant(_ iso: String) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let d = f.date(from: iso) ?? ISO8601DateFormatter().date(from: iso) else { return iso }
+        let local = d.addingTimeInterval(8 * 3600)
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(secondsFromGMT: 0)!
+        let p = c.dateComponents([.year, .month, .day, .hour, .minute], from: local)
+        return String(format: "%d年%d月%d日 %02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
+    }
+
+    static func state(_ raw: String) -> String { TaskState(rawValue: raw)?.label ?? raw }
+    static func status(_ raw: String?) -> String { raw.flatMap(PublicStatus.init(rawValue:))?.label ?? "未评估" }
+    static func deadline(_ iso: String?, kind: String) -> String {
+        iso.map(date) ?? (kind == TaskKind.longTerm.rawValue ? "长期坚持" : "—")
+    }
+}
+
+extension Node where Context: HTML.BodyContext {
+    /// A red / yellow / green dot with its word, for lights.
+    static func light(_ raw: String?) -> Node {
+        guard let light = raw.flatMap(WarningLight.init(rawValue:)) else { return .span(.class("light none"), .text("—")) }
+        return .span(.class("light \(light.rawValue)"), .text(light.label))
+    }
+}
+
+/// Form parts: every form carries the CSRF token; fields show their error and keep
+/// what the user typed.
+struct FormState {
+    /// Which form on the page these belong to.
+    var form: String? = nil
+    var values: [String: String] = [:]
+    var errors: [String: String] = [:]
+    var message: String? = nil
+
+    func value(_ name: String, _ fallback: String = "") -> String { values[name] ?? fallback }
+    func error(_ name: String) -> String? { errors[name] }
+    func isFor(_ name: String) -> Bool { form == name }
+}
+
+enum Forms {
+    static func csrf(_ context: PageContext) -> Node<HTML.FormContext> {
+        .input(.type(.hidden), .name("_csrf"), .value(context.csrf ?? ""))
+    }
+
+    static func message(_ state: FormState?, _ form: String) -> Node<HTML.FormContext> {
+        guard let state, state.isFor(form), let m = state.message else { return .empty }
+        return .p(.class("error"), .attribute(named: "role", value: "alert"), .text(m))
+    }
+
+    static func field(_ label: String, _ name: String, type: HTMLInputType = .text, value: String = "", required: Bool = false,
+                      hint: String? = nil, error: String? = nil, form: String = "") -> Node<HTML.FormContext> {
+        let id = "\(form)-\(name)"
+        return .div(
+            .class(error == nil ? "field" : "field invalid"),
+            .label(.for(id), .text(label), .if(required, .span(.class("req"), .text(" *")))),
+            .input(.id(id), .name(name), .type(type), .value(value), .required(required),
+                   .attribute(named: "aria-invalid", value: error == nil ? "false" : "true")),
+            .unwrap(hint) { .small(.class("sub"), .text($0)) },
+            .unwrap(error) { .small(.class("field-error"), .text($0)) }
+        )
+    }
+
+    static func area(_ label: String, _ name: String, value: String = "", required: Bool = false, rows: Int = 3,
+                     error: String? = nil, form: String = "") -> Node<HTML.FormContext> {
+        let id = "\(form)-\(name)"
+        return .div(
+            .class(error == nil ? "field wide" : "field wide invalid"),
+            .label(.for(id), .text(label), .if(required, .span(.class("req"), .text(" *")))),
+            .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)), .required(required), .text(value)),
+            .unwrap(error) { .small(.class("field-error"), .text($0)) }
+        )
+    }
+
+    static func select(_ label: String, _ name: String, options: [(String, String)], selected: String?,
+                       error: String? = nil, form: String = "", blank: String? = nil) -> Node<HTML.FormContext> {
+        let id = "\(form)-\(name)"
+        return .div(
+            .class(error == nil ? "field" : "field invalid"),
+            .label(.for(id), .text(label)),
+            .select(.id(id), .attribute(named: "name", value: name),
+                    .unwrap(blank) { .choice("", $0) },
+                    .forEach(options) { value, text in .choice(value, text, selected: value == selected) }),
+            .unwrap(error) { .small(.class("field-error"), .text($0)) }
+        )
+    }
+
+    static func submit(_ label: String, style: String = "primary") -> Node<HTML.FormContext> {
+        .div(.class("actions"), .button(.type(.submit), .class(style), .text(label)))
+    }
+}
+
+/// A table of numbers that goes with a chart, so the figures print and read aloud.
+extension Node where Context == HTML.BodyContext {
+    static func figures(_ caption: String, _ rows: [(String, [String])], headers: [String]) -> Node {
+        .table(
+            .class("figures"),
+            .caption(.text(caption)),
+            .thead(.tr(.forEach(headers) { .th(.text($0)) })),
+            .tbody(.forEach(rows) { label, values in
+                .tr(.th(.attribute(named: "scope", value: "row"), .text(label)), .forEach(values) { .td(.class("num"), .text($0)) })
+            })
+        )
+    }
+}
+
+extension Node where Context == HTML.SelectContext {
+    /// An <option> with its text as content (Plot's own puts the text in an attribute).
+    static func choice(_ value: String, _ label: String, selected: Bool = false) -> Node {
+        .element(named: "option", nodes: [.attribute(named: "value", value: value, ignoreIfValueIsEmpty: false),
+                                          selected ? .attribute(named: "selected", value: "selected") : .empty, .text(label)])
+    }
+}

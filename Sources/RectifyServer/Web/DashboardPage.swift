@@ -1,0 +1,213 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// 首页: the user's scope at a glance (issue 4 §2).
+struct DashboardModel {
+    struct Named { let name: String; let red: Int; let yellow: Int; let green: Int; let other: Int
+        var total: Int { red + yellow + green + other } }
+    struct Due { let id: Int; let number: Int; let title: String; let deadline: String; let light: String? }
+    struct Order { let id: Int; let number: String; let unit: String; let replyBy: String; let replied: Bool }
+    struct Round { let id: Int; let name: String; let dueDate: String; let owed: Int; let reported: Int; let late: Int; let missing: Int }
+
+    var total = 0
+    var byStatus: [String: Int] = [:]
+    var byLight: [String: Int] = [:]
+    var byState: [String: Int] = [:]
+    var regions: [Named] = []
+    var units: [Named] = []
+    var closures: [(String, Int)] = []
+    var due: [Due] = []
+    var round: Round?
+    var orders: [Order] = []
+    var openOrders = 0
+}
+
+enum DashboardPageController {
+    static func show(req: Request) async throws -> Response {
+        let access = try await req.access()
+        let model = try await load(access: access, today: req.application.clock.today, on: req.db)
+        return DashboardView(context: PageContext(req, section: .dashboard), model: model, today: req.application.clock.today).response()
+    }
+
+    static func load(access: Access, today: LocalDate, on db: any Database) async throws -> DashboardModel {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let q = LedgerQuery(access: access)
+        var m = DashboardModel()
+        let counts = try await q.counts(inspection: nil, on: db)
+        m.total = counts.total
+        m.byStatus = counts.byStatus
+        m.byLight = counts.byLight
+        m.byState = counts.byState
+        let scope = q.conditions(LedgerQuery.Filter())
+
+        struct G: Decodable { let k: Int?; let name: String?; let light: String?; let n: Int }
+        func named(_ rows: [G]) -> [DashboardModel.Named] {
+            var by: [String: (Int, Int, Int, Int)] = [:]
+            for r in rows {
+                let name = r.name ?? "—"
+                var v = by[name] ?? (0, 0, 0, 0)
+                switch r.light {
+                case "red": v.0 += r.n
+                case "yellow": v.1 += r.n
+                case "green": v.2 += r.n
+                default: v.3 += r.n
+                }
+                by[name] = v
+            }
+            return by.map { .init(name: $0.key, red: $0.value.0, yellow: $0.value.1, green: $0.value.2, other: $0.value.3) }
+                .sorted { ($0.red, $0.yellow, $0.total, $1.name) > ($1.red, $1.yellow, $1.total, $0.name) }
+        }
+        let regionRows = try await sql.raw("""
+            SELECT tasks.region_code AS k, regions.name AS name, tasks.light AS light, COUNT(*) AS n FROM tasks \
+            LEFT JOIN regions ON regions.code = tasks.region_code WHERE \(scope) \
+            GROUP BY tasks.region_code, regions.name, tasks.light
+            """).all(decoding: G.self)
+        m.regions = Array(named(regionRows).prefix(12))
+        let unitRows = try await sql.raw("""
+            SELECT tu.unit_id AS k, units.name AS name, tasks.light AS light, COUNT(*) AS n FROM tasks \
+            JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' JOIN units ON units.id = tu.unit_id \
+            WHERE \(scope) GROUP BY tu.unit_id, units.name, tasks.light
+            """).all(decoding: G.self)
+        m.units = Array(named(unitRows).prefix(10))
+
+        // Closures per month, the last twelve months.
+        struct C: Decodable { let month: String; let n: Int }
+        let firstMonth = LocalDate(year: today.month == 12 ? today.year : today.year - 1, month: today.month % 12 + 1, day: 1)!
+        let closures = try await sql.raw("""
+            SELECT substr(e.at, 1, 7) AS month, COUNT(*) AS n FROM audit_events e JOIN tasks ON tasks.id = e.task_id \
+            WHERE e.action = 'close' AND e.at >= \(bind: firstMonth.iso) AND \(scope) GROUP BY substr(e.at, 1, 7)
+            """).all(decoding: C.self)
+        let byMonth = Dictionary(closures.map { ($0.month, $0.n) }, uniquingKeysWith: +)
+        m.closures = (0..<12).map { i in
+            let month = (firstMonth.month - 1 + i) % 12 + 1
+            let year = firstMonth.year + (firstMonth.month - 1 + i) / 12
+            return (i == 0 || month == 1 ? "\(year)年\(month)月" : "\(month)月", byMonth[String(format: "%04d-%02d", year, month)] ?? 0)
+        }
+
+        // Deadlines in the next 30 days, open tasks only.
+        var f = LedgerQuery.Filter()
+        f.deadlineFrom = today
+        f.deadlineTo = today.adding(days: 30)
+        f.sort = "deadline"
+        f.per = 10
+        struct D: Decodable { let id: Int; let number: Int; let title: String; let deadline: String; let light: String? }
+        m.due = try await sql.raw("""
+            SELECT tasks.id, tasks.number, tasks.title, tasks.deadline, tasks.light FROM tasks WHERE \(q.conditions(f)) \
+            AND tasks.state IN ('assigned', 'inProgress', 'completionSubmitted') ORDER BY tasks.deadline, tasks.id LIMIT 10
+            """).all(decoding: D.self).map { .init(id: $0.id, number: $0.number, title: $0.title, deadline: $0.deadline, light: $0.light) }
+
+        // The current dispatch round in the user's region, and open supervision orders.
+        if let range = access.oversight ?? (access.isAdmin ? 0...999_999 : nil), access.isAdmin || access.roles.contains(.office) || access.roles.contains(.leader) {
+            let rounds = try await DispatchRound.query(on: db).filter(\.$closedAt == nil).sort(\.$openedAt, .descending).all()
+            if let r = rounds.first(where: { range.contains($0.$region.id) || Access.subtree(of: $0.$region.id).contains(access.regionCode ?? -1) }) {
+                let fig = try await RoundService.figures(r, on: db)
+                m.round = .init(id: r.id!, name: r.name, dueDate: r.dueDate, owed: fig.owed, reported: fig.reported, late: fig.late, missing: fig.missing)
+            }
+            var orders = SupervisionOrder.query(on: db).filter(\.$closedAt == nil).with(\.$unit)
+            if !access.isAdmin { orders = orders.filter(\.$region.$id >= range.lowerBound).filter(\.$region.$id <= range.upperBound) }
+            m.openOrders = try await orders.count()
+            m.orders = try await orders.sort(\.$replyBy).limit(5).all().map {
+                .init(id: $0.id!, number: OversightService.number($0), unit: $0.unit.name, replyBy: $0.replyBy, replied: $0.replyText != nil)
+            }
+        } else if let unitID = access.unitID {
+            let orders = SupervisionOrder.query(on: db).filter(\.$closedAt == nil).filter(\.$unit.$id == unitID).with(\.$unit)
+            m.openOrders = try await orders.count()
+            m.orders = try await orders.sort(\.$replyBy).limit(5).all().map {
+                .init(id: $0.id!, number: OversightService.number($0), unit: $0.unit.name, replyBy: $0.replyBy, replied: $0.replyText != nil)
+            }
+        }
+        return m
+    }
+}
+
+struct DashboardView: PageView {
+    let context: PageContext
+    let model: DashboardModel
+    let today: LocalDate
+    var title: String { "首页" }
+
+    static let statusTones: [PublicStatus: String] = [.completed: "s-done", .basicallyCompleted: "s-basic", .fullyImplemented: "s-full",
+                                                      .onSchedule: "s-green", .inProgress: "s-blue", .behindSchedule: "s-red"]
+
+    func ledger(_ query: [(String, String?)]) -> String { SiteURL.ledger.with(query) }
+
+    var content: Node<HTML.BodyContext> {
+        let m = model
+        let statuses = PublicStatus.allCases.map { s in Charts.Segment(label: s.label, value: m.byStatus[s.rawValue] ?? 0, tone: Self.statusTones[s] ?? "s-grey") }
+            + [Charts.Segment(label: "未评估", value: m.byStatus["none"] ?? 0, tone: "s-grey")]
+        let lights = WarningLight.allCases.map { l in Charts.Segment(label: l.label, value: m.byLight[l.rawValue] ?? 0, tone: "s-\(l.rawValue)") }
+            + [Charts.Segment(label: "不预警", value: m.byLight["none"] ?? 0, tone: "s-grey")]
+        func parts(_ n: DashboardModel.Named) -> [Charts.Segment] {
+            [.init(label: "红灯", value: n.red, tone: "s-red"), .init(label: "黄灯", value: n.yellow, tone: "s-yellow"),
+             .init(label: "绿灯", value: n.green, tone: "s-green"), .init(label: "不预警", value: n.other, tone: "s-grey")]
+        }
+        return .div(
+            .h1("首页"),
+            .p(.class("sub"), .text("截至\(today.chinese),您的范围内共有 \(m.total) 项整改任务;“不预警”指尚未交办或已验收、公示、销号的任务。")),
+            .div(.class("cards"),
+                 .forEach(WarningLight.allCases) { l in
+                     .a(.class("card \(l.rawValue)"), .href(ledger([("light", l.rawValue)])),
+                        .strong(.text(String(m.byLight[l.rawValue] ?? 0))), .span(.text(l.label + "任务")))
+                 },
+                 .a(.class("card"), .href(SiteURL.orders.path), .strong(.text(String(m.openOrders))), .span(.text("未办结督办单"))),
+                 .unwrap(m.round) { r in
+                     .a(.class("card"), .href(SiteURL.round(r.id).path),
+                        .strong(.text(r.owed == 0 ? "—" : "\(r.reported * 100 / max(r.owed, 1))%")),
+                        .span(.text("\(r.name) 报送率")))
+                 }
+            ),
+            .div(.class("grid"),
+                 .section(.class("panel"),
+                          .h2("按完成情况"),
+                          Charts.donut(statuses.filter { $0.value > 0 }, label: "整改任务按完成情况", centre: "项任务"),
+                          .figures("按完成情况", statuses.map { ($0.label, [String($0.value)]) }, headers: ["完成情况", "任务数"])),
+                 .section(.class("panel"),
+                          .h2("按预警"),
+                          Charts.bars(lights, label: "整改任务按预警灯"),
+                          .figures("按预警", lights.map { ($0.label, [String($0.value)]) }, headers: ["预警", "任务数"])),
+                 .section(.class("panel"),
+                          .h2("各地区(红灯多的在前)"),
+                          Charts.stacked(m.regions.map { ($0.name, parts($0)) }, label: "各地区任务按预警灯"),
+                          .figures("各地区", m.regions.map { ($0.name, [String($0.red), String($0.yellow), String($0.green), String($0.total)]) },
+                                   headers: ["地区", "红灯", "黄灯", "绿灯", "合计"])),
+                 .section(.class("panel"),
+                          .h2("各责任单位(红灯多的在前)"),
+                          Charts.stacked(m.units.map { ($0.name, parts($0)) }, label: "各责任单位任务按预警灯"),
+                          .figures("各责任单位", m.units.map { ($0.name, [String($0.red), String($0.yellow), String($0.green), String($0.total)]) },
+                                   headers: ["责任单位", "红灯", "黄灯", "绿灯", "合计"])),
+                 .section(.class("panel"),
+                          .h2("每月销号"),
+                          Charts.line(m.closures, label: "近十二个月每月销号任务数"),
+                          .figures("每月销号", m.closures.map { ($0.0, [String($0.1)]) }, headers: ["月份", "销号数"])),
+                 .section(.class("panel"),
+                          .h2("30 天内到期"),
+                          .if(m.due.isEmpty, .p(.class("empty"), .text("30 天内没有到期的在办任务。"))),
+                          .if(!m.due.isEmpty, .table(.class("ledger"),
+                              .thead(.tr(.th("序号"), .th("任务"), .th("整改时限"), .th("预警"))),
+                              .tbody(.forEach(m.due) { d in
+                                  .tr(.td(.text(String(d.number))), .td(.a(.href(SiteURL.task(d.id).path), .text(d.title))),
+                                      .td(.text(Fmt.date(d.deadline))), .td(.light(d.light)))
+                              }))),
+                          .p(.a(.href(ledger([("deadlineFrom", today.iso), ("deadlineTo", today.adding(days: 30).iso), ("sort", "deadline")])), .text("在台账中查看")))),
+                 .section(.class("panel"),
+                          .h2("本期调度"),
+                          .unwrap(m.round) { r in
+                              .div(.p(.a(.href(SiteURL.round(r.id).path), .text(r.name)), .text(",报送截止 \(Fmt.date(r.dueDate))")),
+                                   .figures("报送情况", [("应报", [String(r.owed)]), ("已报", [String(r.reported)]),
+                                                      ("逾期报送", [String(r.late)]), ("未报", [String(r.missing)])], headers: ["", "数量"]))
+                          },
+                          .if(m.round == nil, .p(.class("empty"), .text("目前没有进行中的调度。")))),
+                 .section(.class("panel"),
+                          .h2("未办结的督办单"),
+                          .if(m.orders.isEmpty, .p(.class("empty"), .text("没有未办结的督办单。"))),
+                          .ul(.forEach(m.orders) { o in
+                              .li(.a(.href(SiteURL.orders.path), .text(o.number)), .text(" \(o.unit),\(Fmt.date(o.replyBy))前回复"),
+                                  .if(o.replied, .span(.class("tag"), .text("已回复"))))
+                          }))
+            )
+        )
+    }
+}

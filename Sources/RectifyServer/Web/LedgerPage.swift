@@ -1,0 +1,162 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// 总账 / 分账 (issue 4 §2): the task table with every filter in the URL, so a view can
+/// be bookmarked and shared. The scope is the user's: an office sees its region, a
+/// unit its own tasks (分账), an acceptor the tasks it accepts.
+struct LedgerModel {
+    struct Row {
+        let id: Int
+        let number: Int
+        let title: String
+        let inspection: String
+        let region: String
+        let responsible: String
+        let state: String
+        let status: String?
+        let light: String?
+        let deadline: String?
+        let kind: String
+        let extended: Bool
+    }
+    var filter: LedgerQuery.Filter
+    var rows: [Row]
+    var total: Int
+    var page: Int
+    var per: Int
+    var inspections: [(Int, String)]
+    var regions: [(Int, String)]
+    var byLight: [String: Int]
+}
+
+enum LedgerPageController {
+    static func show(req: Request) async throws -> Response {
+        let access = try await req.access()
+        var filter: LedgerQuery.Filter
+        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
+            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
+        }
+        if filter.q?.isEmpty == true { filter.q = nil }
+        let model = try await load(filter, access: access, on: req.db)
+        return LedgerView(context: PageContext(req, section: .ledger), model: model).response()
+    }
+
+    static func load(_ filter: LedgerQuery.Filter, access: Access, on db: any Database) async throws -> LedgerModel {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let query = LedgerQuery(access: access)
+        let page = try await query.list(filter, on: db)
+        let ids = page.items.map(\.id)
+        let units = try await DashboardAPI.units(of: ids, on: db).filter { $0.role == UnitRole.responsible.rawValue }
+        let unitIDs = Set(units.map(\.$unit.id))
+        let names = unitIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Unit.query(on: db).filter(\.$id ~~ unitIDs).all().map { ($0.id!, $0.name) })
+        let byTask = Dictionary(grouping: units, by: \.$task.id)
+        // The inspections and regions this user has tasks in, for the filter menus.
+        struct I: Decodable { let id: Int; let title: String }
+        let inspections = try await sql.raw("""
+            SELECT inspections.id, inspections.title FROM inspections WHERE inspections.id IN \
+            (SELECT DISTINCT tasks.inspection_id FROM tasks WHERE \(query.scope)) ORDER BY inspections.id
+            """).all(decoding: I.self)
+        let titles = Dictionary(uniqueKeysWithValues: inspections.map { ($0.id, $0.title) })
+        var regionCodes: [Int] = []
+        if access.isAdmin {
+            regionCodes = RegionCatalog.all.filter { $0.code % 10_000 == 0 }.map(\.code)
+        } else if let range = access.oversight {
+            regionCodes = RegionCatalog.all.map(\.code).filter { range.contains($0) && ($0 % 100 == 0) }
+        }
+        struct L: Decodable { let k: String?; let n: Int }
+        var lightFilter = filter
+        lightFilter.light = nil
+        let lights = try await sql.raw(query.groupSQL("light", lightFilter)).all(decoding: L.self)
+        let rows = page.items.map { t in
+            LedgerModel.Row(
+                id: t.id, number: t.number, title: t.title, inspection: titles[t.inspection_id] ?? "",
+                region: t.region_code.flatMap { RegionCatalog.byCode[$0]?.name } ?? "",
+                responsible: (byTask[t.id] ?? []).compactMap { names[$0.$unit.id] }.joined(separator: "、"),
+                state: t.state, status: t.progress_status, light: t.light, deadline: t.deadline, kind: t.kind,
+                extended: t.deadline != nil && t.original_deadline != nil && t.deadline != t.original_deadline)
+        }
+        return LedgerModel(filter: filter, rows: rows, total: page.total, page: page.page, per: page.per,
+                           inspections: inspections.map { ($0.id, $0.title) },
+                           regions: regionCodes.compactMap { c in RegionCatalog.byCode[c].map { (c, $0.name) } },
+                           byLight: Dictionary(lights.map { ($0.k ?? "none", $0.n) }, uniquingKeysWith: +))
+    }
+
+    /// The filter as query items, for links that keep it (sort, pages, exports).
+    static func items(_ f: LedgerQuery.Filter) -> [(String, String?)] {
+        [("inspection", f.inspection.map(String.init)), ("region", f.region.map(String.init)), ("unit", f.unit.map(String.init)),
+         ("state", f.state?.rawValue), ("light", f.light?.rawValue), ("status", f.status?.rawValue), ("kind", f.kind?.rawValue),
+         ("tag", f.tag?.rawValue), ("deadlineFrom", f.deadlineFrom?.iso), ("deadlineTo", f.deadlineTo?.iso), ("q", f.q),
+         ("extended", f.extended == true ? "true" : nil), ("sort", f.sort), ("per", f.per.map(String.init))]
+    }
+}
+
+struct LedgerView: PageView {
+    let context: PageContext
+    let model: LedgerModel
+    var title: String { context.oversees ? "总账" : "我的台账" }
+
+    func link(_ change: (inout LedgerQuery.Filter) -> Void) -> String {
+        var f = model.filter
+        change(&f)
+        return SiteURL.ledger.with(LedgerPageController.items(f) + [("page", f.page.map(String.init))])
+    }
+
+    var content: Node<HTML.BodyContext> {
+        let f = model.filter
+        let pages = max(1, (model.total + model.per - 1) / model.per)
+        let exportQuery = LedgerPageController.items(f).compactMap { k, v in v.map { "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValue) ?? $0)" } }.joined(separator: "&")
+        return .div(
+            .div(.class("titlebar"),
+                 .h1(.text(title)),
+                 .div(.class("tools"),
+                      .a(.class("button"), .href("/api/v1/tasks/export.xlsx" + (exportQuery.isEmpty ? "" : "?" + exportQuery)), .text("导出 Excel")),
+                      .a(.class("button"), .href("/api/v1/tasks/export.csv" + (exportQuery.isEmpty ? "" : "?" + exportQuery)), .text("导出 CSV")))),
+            .form(.class("filters"), .method(.get), .action(SiteURL.ledger.path),
+                  Forms.select("督察", "inspection", options: model.inspections.map { (String($0.0), $0.1) },
+                               selected: f.inspection.map(String.init), blank: "全部"),
+                  .if(!model.regions.isEmpty, Forms.select("地区", "region", options: model.regions.map { (String($0.0), $0.1) },
+                                                           selected: f.region.map(String.init), blank: "全部")),
+                  Forms.select("状态", "state", options: TaskState.allCases.map { ($0.rawValue, $0.label) }, selected: f.state?.rawValue, blank: "全部"),
+                  Forms.select("预警", "light", options: WarningLight.allCases.map { ($0.rawValue, $0.label) }, selected: f.light?.rawValue, blank: "全部"),
+                  Forms.select("完成情况", "status", options: PublicStatus.allCases.map { ($0.rawValue, $0.label) }, selected: f.status?.rawValue, blank: "全部"),
+                  Forms.select("类型", "kind", options: TaskKind.allCases.map { ($0.rawValue, $0.label) }, selected: f.kind?.rawValue, blank: "全部"),
+                  Forms.select("领域", "tag", options: DomainTag.allCases.map { ($0.rawValue, $0.label) }, selected: f.tag?.rawValue, blank: "全部"),
+                  Forms.field("时限自", "deadlineFrom", type: .date, value: f.deadlineFrom?.iso ?? ""),
+                  Forms.field("时限至", "deadlineTo", type: .date, value: f.deadlineTo?.iso ?? ""),
+                  Forms.field("任务名称含", "q", type: .search, value: f.q ?? ""),
+                  Forms.select("排序", "sort", options: [("", "按序号"), ("deadline", "按整改时限"), ("light", "红灯在前"), ("updated", "最近更新")],
+                               selected: f.sort ?? ""),
+                  .div(.class("actions"), .button(.type(.submit), .class("primary"), .text("筛选")),
+                       .a(.href(SiteURL.ledger.path), .text("清除")))),
+            .p(.class("counts"),
+               .text("共 \(model.total) 项"),
+               .forEach(WarningLight.allCases.reversed()) { l in
+                   .a(.class("chip \(l.rawValue)"), .href(link { $0.light = l; $0.page = nil }), .text("\(l.label) \(model.byLight[l.rawValue] ?? 0)"))
+               }),
+            .if(model.rows.isEmpty, .p(.class("empty"), .text("没有符合条件的任务。"))),
+            .if(!model.rows.isEmpty, .div(.class("scroll"), .table(
+                .class("ledger"),
+                .thead(.tr(.th(.class("num"), .text("序号")), .th("整改任务"), .th("督察"), .th("地区"), .th("责任单位"),
+                           .th("状态"), .th("完成情况"), .th("预警"), .th("整改时限"))),
+                .tbody(.forEach(model.rows) { r in
+                    .tr(.td(.class("num"), .text(String(r.number))),
+                        .td(.a(.href(SiteURL.task(r.id).path), .text(r.title))),
+                        .td(.class("sub"), .text(r.inspection)),
+                        .td(.text(r.region)),
+                        .td(.text(r.responsible)),
+                        .td(.text(Fmt.state(r.state))),
+                        .td(.text(Fmt.status(r.status))),
+                        .td(.light(r.light)),
+                        .td(.text(Fmt.deadline(r.deadline, kind: r.kind)), .if(r.extended, .span(.class("tag"), .text("已延期")))))
+                })
+            ))),
+            .nav(.class("pager"), .attribute(named: "aria-label", value: "分页"),
+                 .if(model.page > 1, .a(.href(link { $0.page = model.page - 1 }), .text("上一页"))),
+                 .span(.text("第 \(model.page) / \(pages) 页")),
+                 .if(model.page < pages, .a(.href(link { $0.page = model.page + 1 }), .text("下一页"))))
+        )
+    }
+}

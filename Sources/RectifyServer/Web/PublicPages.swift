@@ -1,0 +1,158 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// 信息公开 (issue 4 §2), no login: inspections; for each, its tasks with their public
+/// status words and latest accepted progress; notices now running and how to object;
+/// closed tasks. Only what an office publishes: no internal fields (states, lights,
+/// versions, remarks, review notes), no people's names, no evidence unless published.
+struct PublicInspection {
+    struct Task { let id: Int; let number: Int; let title: String; let units: String; let deadline: String; let status: String
+        let progress: String?; let evidence: [(Int, String)] }
+    struct Notice { let taskNumber: Int; let taskTitle: String; let from: String; let until: String; let text: String }
+    let id: Int
+    let title: String
+    let team: String
+    let region: String
+    let feedback: String?
+    let sentence: String
+    let tasks: [Task]
+    let notices: [Notice]
+    let closed: [Task]
+}
+
+enum PublicPagesController {
+    static func home(req: Request) async throws -> Response {
+        let inspections = try await Inspection.query(on: req.db).with(\.$targetRegion).sort(\.$feedbackDate, .descending).sort(\.$id).all()
+        let counts = try await InspectionQueries.taskCounts(inspectionIDs: inspections.compactMap(\.id), on: req.db)
+        let rows = inspections.map { i -> (Int, String, String, String) in
+            let c = counts[i.id!] ?? [:]
+            var byStatus: [PublicStatus: Int] = [:]
+            for (k, v) in c { if let k { byStatus[k, default: 0] += v } }
+            return (i.id!, i.title, i.targetRegion.name, OfficialReport.countSentence(total: c.values.reduce(0, +), counts: byStatus))
+        }
+        return PublicHomeView(context: PageContext(req, section: .portal), rows: rows).response()
+    }
+
+    static func inspection(req: Request) async throws -> Response {
+        guard let i = try await Inspection.query(on: req.db).filter(\.$id == (try req.intParameter("id"))).with(\.$targetRegion).first() else {
+            throw AppError.notFound
+        }
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let id = i.id!
+        struct T: Decodable { let id: Int; let number: Int; let title: String; let deadline: String?; let kind: String
+            let state: String; let progress_status: String?; let basically_completed: Bool }
+        let tasks = try await sql.raw("""
+            SELECT id, number, title, deadline, kind, state, progress_status, basically_completed FROM tasks \
+            WHERE inspection_id = \(bind: id) AND state <> 'draft' AND parent_task_id IS NULL ORDER BY number
+            """).all(decoding: T.self)
+        let ids = tasks.map(\.id)
+        struct U: Decodable { let task_id: Int; let name: String }
+        let units = ids.isEmpty ? [] : try await sql.raw("""
+            SELECT tu.task_id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id \
+            WHERE tu.task_id IN (SELECT id FROM tasks WHERE inspection_id = \(bind: id)) AND tu.role = 'responsible' ORDER BY tu.id
+            """).all(decoding: U.self)
+        struct N: Decodable { let task_id: Int; let narrative: String }
+        let narratives = try await sql.raw("""
+            SELECT r.task_id, r.narrative FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+            WHERE t.inspection_id = \(bind: id) AND r.status = 'accepted' ORDER BY r.task_id, r.submitted_at DESC, r.id DESC
+            """).all(decoding: N.self)
+        var latest: [Int: String] = [:]
+        for n in narratives where latest[n.task_id] == nil { latest[n.task_id] = n.narrative }
+        struct E: Decodable { let id: Int; let task_id: Int; let original_name: String }
+        let evidence = try await sql.raw("""
+            SELECT l.id, l.task_id, l.original_name FROM evidence_links l JOIN tasks t ON t.id = l.task_id \
+            WHERE t.inspection_id = \(bind: id) AND l.public = \(bind: true) ORDER BY l.id
+            """).all(decoding: E.self)
+        let unitsByTask = Dictionary(grouping: units, by: \.task_id)
+        let evidenceByTask = Dictionary(grouping: evidence, by: \.task_id)
+        let today = req.application.clock.today
+        func row(_ t: T) -> PublicInspection.Task {
+            let words = t.progress_status.flatMap(PublicStatus.init(rawValue:)).map { status in
+                OfficialReport.statusWords(of: [status], longTerm: t.kind == TaskKind.longTerm.rawValue)
+            } ?? "正在推进整改"
+            return .init(id: t.id, number: t.number, title: t.title, units: (unitsByTask[t.id] ?? []).map(\.name).joined(separator: "、"),
+                         deadline: Fmt.deadline(t.deadline, kind: t.kind), status: words, progress: latest[t.id],
+                         evidence: (evidenceByTask[t.id] ?? []).map { ($0.id, $0.original_name) })
+        }
+        struct NoticeRow: Decodable { let task_id: Int; let on_date: String?; let until_date: String?; let text: String }
+        let notices = try await sql.raw("""
+            SELECT e.task_id, e.on_date, e.until_date, e.text FROM task_entries e JOIN tasks t ON t.id = e.task_id \
+            WHERE t.inspection_id = \(bind: id) AND e.kind = 'notice' AND t.state = 'publicNotice' \
+            AND e.on_date <= \(bind: today.iso) AND e.until_date >= \(bind: today.iso) ORDER BY e.until_date
+            """).all(decoding: NoticeRow.self)
+        let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
+        let counts = try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id] ?? [:]
+        var byStatus: [PublicStatus: Int] = [:]
+        for (k, v) in counts { if let k { byStatus[k, default: 0] += v } }
+        let model = PublicInspection(
+            id: id, title: i.title, team: i.team, region: i.targetRegion.name, feedback: i.feedbackDate,
+            sentence: OfficialReport.countSentence(total: counts.values.reduce(0, +), counts: byStatus),
+            tasks: tasks.filter { $0.state != TaskState.closed.rawValue }.map(row),
+            notices: notices.compactMap { n in byID[n.task_id].map {
+                .init(taskNumber: $0.number, taskTitle: $0.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date), text: n.text)
+            } },
+            closed: tasks.filter { $0.state == TaskState.closed.rawValue }.map(row))
+        return PublicInspectionView(context: PageContext(req, section: .portal), model: model).response()
+    }
+}
+
+struct PublicHomeView: PageView {
+    let context: PageContext
+    let rows: [(Int, String, String, String)]
+    var title: String { "信息公开" }
+
+    var content: Node<HTML.BodyContext> {
+        .div(
+            .h1("督察整改信息公开"),
+            .p(.class("sub"), .text("各次督察反馈问题的整改任务、整改进展、正在公示的任务和已销号的任务。")),
+            .if(rows.isEmpty, .p(.class("empty"), .text("暂无公开信息。"))),
+            .ul(.class("cards-list"), .forEach(rows) { id, title, region, sentence in
+                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.text(title))), .span(.class("sub"), .text(" \(region)")),
+                    .p(.text(sentence + "。")))
+            })
+        )
+    }
+}
+
+struct PublicInspectionView: PageView {
+    let context: PageContext
+    let model: PublicInspection
+    var title: String { model.title }
+
+    func table(_ tasks: [PublicInspection.Task]) -> Node<HTML.BodyContext> {
+        .div(.class("scroll"), .table(.class("ledger"),
+            .thead(.tr(.th(.class("num"), .text("序号")), .th("整改任务"), .th("责任单位"), .th("整改时限"), .th("整改进展情况"), .th("最新进展"))),
+            .tbody(.forEach(tasks) { t in
+                .tr(.td(.class("num"), .text(String(t.number))), .td(.text(t.title)), .td(.text(t.units)), .td(.text(t.deadline)),
+                    .td(.text(t.status)),
+                    .td(.unwrap(t.progress) { .p(.class("pre"), .text($0)) },
+                        .forEach(t.evidence) { e in .a(.class("file"), .href("/public/evidence/\(e.0)"), .text(e.1)) }))
+            })))
+    }
+
+    var content: Node<HTML.BodyContext> {
+        .div(
+            .p(.class("crumbs"), .a(.href(SiteURL.publicHome.path), .text("信息公开"))),
+            .h1(.text(model.title)),
+            .p(.text("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。")),
+            .p(.class("lead"), .text(model.sentence + "。")),
+            .section(.class("panel"),
+                     .h2("正在公示"),
+                     .if(model.notices.isEmpty, .p(.class("empty"), .text("目前没有正在公示的任务。"))),
+                     .forEach(model.notices) { n in
+                         .article(.class("notice"),
+                                  .h3(.text("\(n.taskNumber). \(n.taskTitle)")),
+                                  .p(.text("公示期:\(n.from)至\(n.until)")),
+                                  .p(.class("pre"), .text(n.text)),
+                                  .p(.class("sub"), .text("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
+                     }),
+            .section(.class("panel"), .h2(.text("整改任务(\(model.tasks.count))")), table(model.tasks)),
+            .section(.class("panel"), .h2(.text("已销号(\(model.closed.count))")),
+                     .if(model.closed.isEmpty, .p(.class("empty"), .text("还没有销号的任务。"))),
+                     .if(!model.closed.isEmpty, table(model.closed)))
+        )
+    }
+}

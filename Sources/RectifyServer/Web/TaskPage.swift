@@ -1,0 +1,535 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// The task page (issue 4 §2): every field, units by role, milestones, both deadlines,
+/// the timeline, reports, records, evidence, and exactly the forms this user may use now.
+struct TaskPageModel {
+    struct Report { let id: Int; let unit: String; let narrative: String; let percent: Int?; let difficulties: String
+        let nextSteps: String; let status: String; let reason: String?; let submittedAt: String }
+    struct Entry { let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
+        let text: String; let verdict: String?; let answer: String?; let parentID: Int? }
+    struct Extension { let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
+        let status: String; let note: String? }
+    struct Event { let at: String; let who: String; let action: String }
+    struct Evidence { let id: Int; let name: String; let size: Int; let isPublic: Bool }
+
+    let detail: TaskAPI.Detail
+    let inspectionTitle: String
+    let problems: [(Int, String)]
+    let reports: [Report]
+    let entries: [Entry]
+    let extensions: [Extension]
+    let events: [Event]
+    let evidence: [Evidence]
+    let orders: [(String, String)]
+    /// What the page may offer this user beyond the lifecycle's actions.
+    let canReport: Bool
+    let canReview: Bool
+    let isOffice: Bool
+    let isLeader: Bool
+    let canUpload: Bool
+    let today: LocalDate
+}
+
+enum TaskPageController {
+    static func model(_ req: Request) async throws -> TaskPageModel {
+        let detail = try await TaskAPI.detail(req: req)
+        let (view, access) = try await req.readableTask(detail.id)
+        let id = detail.id
+        let db = req.db
+        let inspection = try await Inspection.find(detail.inspectionID, on: db)
+        let problems = try await TaskProblem.query(on: db).filter(\.$task.$id == id).with(\.$problem).all()
+            .map { ($0.problem.number, $0.problem.text) }.sorted { $0.0 < $1.0 }
+        let reports = try await ProgressReport.query(on: db).filter(\.$task.$id == id).with(\.$unit).sort(\.$submittedAt, .descending).all()
+        let entries = try await TaskEntry.query(on: db).filter(\.$task.$id == id).sort(\.$id).all()
+        let extensions = try await ExtensionRequest.query(on: db).filter(\.$task.$id == id).with(\.$unit).sort(\.$id).all()
+        let events = try await AuditEvent.query(on: db).filter(\.$taskID == id).sort(\.$id, .descending).limit(200).all()
+        let evidence = try await EvidenceLink.query(on: db).filter(\.$task.$id == id).with(\.$file).sort(\.$id).all()
+        let orderLinks = try await SupervisionOrderTask.query(on: db).filter(\.$task.$id == id).with(\.$order).all()
+        let roles = access.unitRoles(on: view)
+        let office = access.isOffice(over: view)
+        let leader = access.oversees(view.regionCodes, as: .leader)
+        return TaskPageModel(
+            detail: detail, inspectionTitle: inspection?.title ?? "", problems: problems,
+            reports: reports.map { .init(id: $0.id!, unit: $0.unit.name, narrative: $0.narrative, percent: $0.percent,
+                                         difficulties: $0.difficulties, nextSteps: $0.nextSteps, status: $0.status,
+                                         reason: $0.reviewReason, submittedAt: Audit.timestamp($0.submittedAt)) },
+            entries: entries.map { .init(id: $0.id!, kind: $0.kind, onDate: $0.onDate, untilDate: $0.untilDate, people: $0.people,
+                                         text: $0.text, verdict: $0.verdict, answer: $0.answer, parentID: $0.$parent.id) },
+            extensions: extensions.map { .init(id: $0.id!, unit: $0.unit.name, requested: $0.requestedDeadline, previous: $0.previousDeadline,
+                                               reason: $0.reason, status: $0.status, note: $0.decisionNote) },
+            events: events.map { .init(at: $0.at, who: $0.userName, action: $0.action) },
+            evidence: evidence.map { .init(id: $0.id!, name: $0.originalName, size: $0.file.size, isPublic: $0.isPublic) },
+            orders: orderLinks.map { (OversightService.number($0.order), $0.order.closedAt == nil ? "未办结" : "已办结") },
+            canReport: access.roles.contains(.unit) && roles.contains(.responsible) && detail.state == .inProgress,
+            canReview: office, isOffice: office, isLeader: leader,
+            canUpload: !roles.isEmpty || office,
+            today: req.application.clock.today)
+    }
+
+    static func show(req: Request) async throws -> Response {
+        try await page(req, state: nil)
+    }
+
+    static func page(_ req: Request, state: FormState?) async throws -> Response {
+        let m = try await model(req)
+        return TaskPageView(context: PageContext(req, section: .ledger), model: m, state: state).response()
+    }
+
+    // MARK: Submissions. Each calls the same service as the API and comes back here.
+
+    static func submit(_ req: Request, form: String, success: String, _ action: @escaping (Int) async throws -> Void) async throws -> Response {
+        let id = try req.intParameter("id")
+        return try await WebForm.handle(req, form: form, success: success, redirect: { SiteURL.task(id).path },
+                                        action: { try await action(id) }, page: { try await page(req, state: $0) })
+    }
+
+    static func act(req: Request) async throws -> Response {
+        guard let action = req.parameters.get("action").flatMap(TaskAction.init(rawValue:)) else { throw AppError.notFound }
+        return try await submit(req, form: action.rawValue, success: "已\(action.label)") { id in
+            let payload = try req.form(LifecycleService.Payload.self)
+            try await req.lifecycle().perform(action, taskID: id, payload: payload)
+        }
+    }
+
+    struct ReportForm: Content {
+        var narrative: String
+        var percent: String?
+        var difficulties: String?
+        var nextSteps: String?
+        var milestonesReached: [Int]?
+        var revises: String?
+        var file: File?
+    }
+
+    static func report(req: Request) async throws -> Response {
+        try await submit(req, form: "report", success: "进展已报送,等待整改办审核") { id in
+            let f: ReportForm
+            do { f = try req.content.decode(ReportForm.self) } catch {
+                throw AppError(status: .unprocessableEntity, code: "badForm", message: "请填写整改进展")
+            }
+            let percent: Int?
+            if let p = f.percent?.trimmingCharacters(in: .whitespaces), !p.isEmpty {
+                guard let n = Int(p) else {
+                    throw ValidationFailure([.init("report.percentInvalid", field: "percent", "完成比例应为 0 至 100 的整数")])
+                }
+                percent = n
+            } else { percent = nil }
+            let body = ReportService.NewReport(narrative: f.narrative, percent: percent, milestonesReached: f.milestonesReached,
+                                               difficulties: f.difficulties, nextSteps: f.nextSteps,
+                                               revises: f.revises.flatMap { Int($0) })
+            let lifecycle = try await req.lifecycle()
+            let r = try await ReportService(lifecycle: lifecycle).submit(taskID: id, body)
+            if let file = f.file, file.data.readableBytes > 0 {
+                _ = try await EvidenceAPI.service(req).upload(taskID: id, name: file.filename, body: file.data, reportID: r.id)
+            }
+        }
+    }
+
+    static func review(req: Request) async throws -> Response {
+        let reportID = try req.intParameter("id")
+        guard let report = try await ProgressReport.find(reportID, on: req.db) else { throw AppError.notFound }
+        let taskID = report.$task.id
+        req.parameters.set("id", to: String(taskID))
+        return try await submit(req, form: "review-\(reportID)", success: "已审核") { _ in
+            _ = try await ReportService(lifecycle: req.lifecycle()).review(reportID: reportID, try req.form(ReportService.Review.self))
+        }
+    }
+
+    static func requestExtension(req: Request) async throws -> Response {
+        try await submit(req, form: "extension", success: "延期申请已提交") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).requestExtension(taskID: id, try req.form(OversightService.NewExtension.self))
+        }
+    }
+
+    static func decideExtension(req: Request) async throws -> Response {
+        let extensionID = try req.intParameter("id")
+        guard let e = try await ExtensionRequest.find(extensionID, on: req.db) else { throw AppError.notFound }
+        req.parameters.set("id", to: String(e.$task.id))
+        return try await submit(req, form: "decide-\(extensionID)", success: "已审批延期申请") { _ in
+            _ = try await OversightService(lifecycle: req.lifecycle()).decideExtension(extensionID, try req.form(OversightService.Decision.self))
+        }
+    }
+
+    static func verification(req: Request) async throws -> Response {
+        try await submit(req, form: "verification", success: "已记录现场核查") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordVerification(taskID: id, try req.form(OversightService.NewVerification.self))
+        }
+    }
+
+    static func lookBack(req: Request) async throws -> Response {
+        try await submit(req, form: "lookback", success: "已记录回头看") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordLookBack(taskID: id, try req.form(OversightService.NewLookBack.self))
+        }
+    }
+
+    static func instruction(req: Request) async throws -> Response {
+        try await submit(req, form: "instruction", success: "批示已记录") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordInstruction(taskID: id, try req.form(OversightService.NewInstruction.self))
+        }
+    }
+
+    static func objection(req: Request) async throws -> Response {
+        let noticeID = try req.intParameter("id")
+        guard let notice = try await TaskEntry.find(noticeID, on: req.db) else { throw AppError.notFound }
+        req.parameters.set("id", to: String(notice.$task.id))
+        return try await submit(req, form: "objection", success: "异议已登记") { _ in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordObjection(noticeID: noticeID, try req.form(OversightService.NewObjection.self))
+        }
+    }
+
+    static func answer(req: Request) async throws -> Response {
+        let objectionID = try req.intParameter("id")
+        guard let objection = try await TaskEntry.find(objectionID, on: req.db) else { throw AppError.notFound }
+        req.parameters.set("id", to: String(objection.$task.id))
+        return try await submit(req, form: "answer-\(objectionID)", success: "异议已答复") { _ in
+            _ = try await OversightService(lifecycle: req.lifecycle()).answerObjection(objectionID, try req.form(OversightService.Answer.self))
+        }
+    }
+
+    struct Upload: Content { var file: File?; var isPublic: String? }
+
+    static func evidence(req: Request) async throws -> Response {
+        try await submit(req, form: "evidence", success: "佐证材料已上传") { id in
+            let u = try? req.content.decode(Upload.self)
+            guard let file = u?.file, file.data.readableBytes > 0 else {
+                throw ValidationFailure([.init("evidence.fileRequired", field: "file", "请选择要上传的文件")])
+            }
+            _ = try await EvidenceAPI.service(req).upload(taskID: id, name: file.filename, body: file.data)
+        }
+    }
+}
+
+extension Request {
+    /// A form decoded as the API decodes JSON: empty fields count as absent, so an
+    /// optional date left blank is nil rather than an unreadable date.
+    func form<T: Decodable>(_ type: T.Type) throws -> T {
+        let raw = body.string ?? ""
+        let kept = raw.split(separator: "&").filter { pair in
+            guard let eq = pair.firstIndex(of: "=") else { return false }
+            return pair[pair.index(after: eq)...].isEmpty == false && !pair.hasPrefix("_csrf=")
+        }.joined(separator: "&")
+        do {
+            return try URLEncodedFormDecoder().decode(T.self, from: kept)
+        } catch {
+            throw AppError(status: .unprocessableEntity, code: "badForm", message: "表单未填写完整或格式不对:\(Request.describe(error))")
+        }
+    }
+}
+
+/// Words for what the timeline records.
+enum TimelineWords {
+    static func label(_ action: String) -> String {
+        if let a = TaskAction(rawValue: action) { return a.label }
+        let words: [String: String] = [
+            "task.edit": "修改任务", "task.import": "台账导入更新", "task.recompute": "按日期重算预警",
+            "claim": "认领", "report.submit": "报送进展", "report.accept": "采纳进展", "report.accepted": "采纳进展",
+            "report.return": "退回进展", "extension.request": "申请延期", "extension.approved": "同意延期",
+            "extension.rejected": "不同意延期", "deadline.extended": "整改时限延后", "entry.verification": "现场核查",
+            "entry.objection": "登记公示异议", "entry.lookBack": "回头看", "entry.instruction": "领导批示",
+            "entry.notice": "公示", "entry.acceptance": "验收意见", "entry.completion": "申请验收",
+            "objection.answer": "答复异议", "lookBack.completed": "完成回头看", "evidence.upload": "上传佐证材料",
+            "evidence.publish": "公开佐证材料", "evidence.unpublish": "撤回公开佐证材料",
+            "order.issue": "发出督办单", "order.reply": "回复督办单", "order.close": "办结督办单",
+        ]
+        return words[action] ?? action
+    }
+}
+
+struct TaskPageView: PageView {
+    let context: PageContext
+    let model: TaskPageModel
+    let state: FormState?
+    var title: String { "任务 \(model.detail.number)" }
+
+    func value(_ form: String, _ name: String, _ fallback: String = "") -> String {
+        guard let state, state.isFor(form) else { return fallback }
+        return state.value(name, fallback)
+    }
+    func error(_ form: String, _ name: String) -> String? {
+        guard let state, state.isFor(form) else { return nil }
+        return state.error(name)
+    }
+
+    var content: Node<HTML.BodyContext> {
+        let d = model.detail
+        let units = Dictionary(grouping: d.units, by: \.role)
+        return .div(
+            .p(.class("crumbs"), .a(.href(SiteURL.ledger.with([("inspection", String(d.inspectionID))])), .text(model.inspectionTitle))),
+            .div(.class("titlebar"),
+                 .h1(.text("\(d.number). \(d.title)")),
+                 .div(.class("badges"), .span(.class("state"), .text(d.state.label)), .light(d.light?.rawValue),
+                      .span(.class("tag"), .text(d.publicStatus)))),
+            .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .text($0)) },
+            .div(.class("grid two"),
+                 .section(.class("panel"),
+                          .h2("基本情况"),
+                          .dl(
+                            .dt("反馈问题"), .dd(.forEach(model.problems) { n, text in
+                                .p(.text("\(ChineseNumeral.string(n) ?? String(n))、\(text)"))
+                            }, .if(model.problems.isEmpty, .text("—"))),
+                            .dt("整改目标"), .dd(.text(d.target.isEmpty ? "—" : d.target)),
+                            .dt("整改措施"), .dd(.class("pre"), .text(d.measures.isEmpty ? "—" : d.measures)),
+                            .dt("类型"), .dd(.text(d.kind.label + (d.typical ? "(典型问题)" : ""))),
+                            .dt("整改时限"), .dd(.text(Fmt.deadline(d.deadline, kind: d.kind.rawValue)),
+                                              .if(d.originalDeadline != nil && d.originalDeadline != d.deadline,
+                                                  .span(.class("sub"), .text(" 原整改时限:\(Fmt.date(d.originalDeadline))")))),
+                            .dt("预警说明"), .dd(.text(d.scheduleReason ?? "—")),
+                            .dt("责任领导"), .dd(.text(d.leadOfficial.isEmpty ? "—" : d.leadOfficial)),
+                            .forEach(UnitRole.allCases) { role in
+                                .group(.dt(.text(role.label)),
+                                       .dd(.text((units[role] ?? []).map(\.name).joined(separator: "、").isEmpty
+                                                 ? "—" : (units[role] ?? []).map(\.name).joined(separator: "、"))))
+                            },
+                            .if(d.reboundCount > 0, .group(.dt("反弹次数"), .dd(.text(String(d.reboundCount))))),
+                            .if(!model.orders.isEmpty, .group(.dt("督办"), .dd(.text(model.orders.map { "\($0.0)(\($0.1))" }.joined(separator: "、")))))
+                          ),
+                          .h3("阶段目标"),
+                          .if(d.milestones.isEmpty, .p(.class("empty"), .text("没有阶段目标。"))),
+                          .ul(.forEach(d.milestones) { m in
+                              .li(.text("\(Fmt.date(m.date)):\(m.description)"),
+                                  .unwrap(m.reachedOn) { .span(.class("tag"), .text("\(Fmt.date($0)) 已完成")) })
+                          })),
+                 .section(.class("panel"),
+                          .h2("可办理的事项"),
+                          actions)
+            ),
+            .section(.class("panel"), .h2("整改进展报送"), reports),
+            .section(.class("panel"), .h2("核查、验收、公示与回头看"), entries),
+            .if(!model.extensions.isEmpty, .section(.class("panel"), .h2("延期申请"), extensions)),
+            .section(.class("panel"), .h2("佐证材料"), evidence),
+            .section(.class("panel"), .h2("全过程记录"),
+                     .ol(.class("timeline"), .forEach(model.events) { e in
+                         .li(.span(.class("when"), .text(Fmt.instant(e.at))), .text(" \(e.who) "), .strong(.text(TimelineWords.label(e.action))))
+                     }))
+        )
+    }
+
+    var actions: Node<HTML.BodyContext> {
+        let d = model.detail
+        let offered = d.allowedActions.filter { ![.upholdObjection, .lookBackRebound].contains($0) }
+        let today = model.today
+        let hasOptions = !offered.isEmpty || model.canReport || model.isOffice || model.isLeader
+        return .div(
+            .if(!hasOptions, .p(.class("empty"), .text("您目前没有可办理的事项。"))),
+            .forEach(offered) { action in
+                .form(.class("action"), .method(.post), .action(SiteURL.taskAct(d.id, action).path),
+                      Forms.csrf(context),
+                      .input(.type(.hidden), .name("version"), .value(String(d.version))),
+                      Forms.message(state, action.rawValue),
+                      fields(for: action, today: today),
+                      Forms.submit(action.label, style: action == .acceptFail ? "danger" : "primary"))
+            },
+            .if(model.canReport, .form(
+                .class("action"), .method(.post), .action(SiteURL.taskReport(d.id).path),
+                .enctype(.multipartData),
+                Forms.csrf(context),
+                .h3("报送整改进展"),
+                Forms.message(state, "report"),
+                Forms.area("本期进展", "narrative", value: value("report", "narrative"), required: true, rows: 4,
+                           error: error("report", "narrative"), form: "report"),
+                Forms.field("完成比例(%)", "percent", type: .number, value: value("report", "percent"), error: error("report", "percent"), form: "report"),
+                .if(!d.milestones.filter { $0.reachedOn == nil }.isEmpty, .fieldset(
+                    .element(named: "legend", text: "本期完成的阶段目标"),
+                    .forEach(d.milestones.filter { $0.reachedOn == nil }) { m in
+                        .label(.class("check"), .input(.type(.checkbox), .name("milestonesReached[]"), .value(String(m.id))),
+                               .text(" \(Fmt.date(m.date)):\(m.description)"))
+                    })),
+                Forms.area("存在困难", "difficulties", value: value("report", "difficulties"), rows: 2, form: "report"),
+                Forms.area("下一步工作", "nextSteps", value: value("report", "nextSteps"), rows: 2, form: "report"),
+                .div(.class("field wide"), .label(.for("report-file"), "佐证材料(可选)"),
+                     .input(.id("report-file"), .type(.file), .name("file"))),
+                Forms.submit("报送"))),
+            .if(model.canReport, .form(
+                .class("action"), .method(.post), .action(SiteURL.taskExtension(d.id).path),
+                Forms.csrf(context),
+                .h3("申请延期"),
+                Forms.message(state, "extension"),
+                Forms.field("申请延至", "deadline", type: .date, value: value("extension", "deadline"), required: true,
+                            error: error("extension", "deadline"), form: "extension"),
+                Forms.area("理由", "reason", value: value("extension", "reason"), required: true, rows: 2,
+                           error: error("extension", "reason"), form: "extension"),
+                Forms.submit("提交延期申请", style: "secondary"))),
+            .if(model.isOffice, .form(
+                .class("action"), .method(.post), .action(SiteURL.taskVerification(d.id).path),
+                Forms.csrf(context),
+                .h3("记录现场核查"),
+                Forms.message(state, "verification"),
+                Forms.field("核查日期", "date", type: .date, value: value("verification", "date", today.iso), required: true,
+                            error: error("verification", "date"), form: "verification"),
+                Forms.field("核查人员", "people", value: value("verification", "people"), required: true,
+                            error: error("verification", "people"), form: "verification"),
+                Forms.area("核查发现", "findings", value: value("verification", "findings"), required: true, rows: 2,
+                           error: error("verification", "findings"), form: "verification"),
+                Forms.submit("记录核查", style: "secondary"))),
+            .if(model.isOffice && [.closed, .accepted, .publicNotice].contains(d.state), .form(
+                .class("action"), .method(.post), .action(SiteURL.taskLookBack(d.id).path),
+                Forms.csrf(context),
+                .h3("回头看"),
+                Forms.message(state, "lookback"),
+                Forms.select("结果", "result", options: [("holding", "巩固(整改成果保持)"), ("rebound", "反弹(重新整改)"), ("scheduled", "安排回头看")],
+                             selected: value("lookback", "result", "holding"), form: "lookback"),
+                Forms.field("日期", "date", type: .date, value: value("lookback", "date", today.iso), error: error("lookback", "date"), form: "lookback"),
+                Forms.field("人员", "people", value: value("lookback", "people"), form: "lookback"),
+                Forms.area("发现", "findings", value: value("lookback", "findings"), required: true, rows: 2,
+                           error: error("lookback", "findings"), form: "lookback"),
+                Forms.submit("记录回头看", style: "secondary"))),
+            .if(model.isOffice && ![.closed, .draft].contains(d.state), .form(
+                .class("action"), .method(.post), .action(SiteURL.orders.path),
+                Forms.csrf(context),
+                .input(.type(.hidden), .name("taskIDs[]"), .value(String(d.id))),
+                .h3("下发督办单"),
+                Forms.message(state, "order"),
+                Forms.select("被督办单位", "unitID", options: d.units.filter { $0.role != .acceptance }.map { (String($0.id), $0.name) },
+                             selected: value("order", "unitID"), error: error("order", "unitID"), form: "order"),
+                Forms.select("督办方式", "level", options: OversightService.Level.allCases.map { ($0.rawValue, $0.label) },
+                             selected: value("order", "level", "order"), form: "order"),
+                Forms.field("回复期限", "replyBy", type: .date, value: value("order", "replyBy", today.adding(days: 10).iso), required: true,
+                            error: error("order", "replyBy"), form: "order"),
+                Forms.area("督办事由", "reason", value: value("order", "reason"), required: true, rows: 2,
+                           error: error("order", "reason"), form: "order"),
+                Forms.submit("下发督办单", style: "secondary"))),
+            .if(model.isLeader, .form(
+                .class("action"), .method(.post), .action(SiteURL.taskInstruction(d.id).path),
+                Forms.csrf(context),
+                .h3("领导批示"),
+                Forms.message(state, "instruction"),
+                Forms.area("批示内容", "text", value: value("instruction", "text"), required: true, rows: 2,
+                           error: error("instruction", "text"), form: "instruction"),
+                Forms.submit("记录批示", style: "secondary")))
+        )
+    }
+
+    func fields(for action: TaskAction, today: LocalDate) -> Node<HTML.FormContext> {
+        let form = action.rawValue
+        switch action {
+        case .submitCompletion:
+            return Forms.area("整改情况说明", "narrative", value: value(form, "narrative"), required: true, rows: 3,
+                              error: error(form, "narrative"), form: form)
+        case .acceptPass, .acceptFail, .acceptBasicallyComplete:
+            return Forms.area("验收意见", "opinion", value: value(form, "opinion"), required: true, rows: 3,
+                              error: error(form, "opinion"), form: form)
+        case .openNotice:
+            return .group(
+                Forms.field("公示开始", "noticeStart", type: .date, value: value(form, "noticeStart", today.iso), required: true,
+                            error: error(form, "noticeStart"), form: form),
+                Forms.field("公示结束", "noticeEnd", type: .date, value: value(form, "noticeEnd", today.endOfWorkingDays(5).iso), required: true,
+                            error: error(form, "noticeEnd"), form: form),
+                Forms.area("公示内容", "noticeText", value: value(form, "noticeText"), required: true, rows: 3,
+                           error: error(form, "noticeText"), form: form))
+        default:
+            return .empty
+        }
+    }
+
+    var reports: Node<HTML.BodyContext> {
+        .div(
+            .if(model.reports.isEmpty, .p(.class("empty"), .text("还没有报送。"))),
+            .forEach(model.reports) { r in
+                .article(.class("report \(r.status)"),
+                         .p(.class("sub"), .text("\(Fmt.instant(r.submittedAt)) · \(r.unit) · "),
+                            .strong(.text(["submitted": "待审核", "accepted": "已采纳", "returned": "已退回"][r.status] ?? r.status)),
+                            .unwrap(r.percent) { .text(" · 完成 \($0)%") }),
+                         .p(.class("pre"), .text(r.narrative)),
+                         .if(!r.difficulties.isEmpty, .p(.class("sub"), .text("困难:\(r.difficulties)"))),
+                         .if(!r.nextSteps.isEmpty, .p(.class("sub"), .text("下一步:\(r.nextSteps)"))),
+                         .unwrap(r.reason) { .p(.class("sub"), .text("退回理由:\($0)")) },
+                         .if(model.canReview && r.status == "submitted", .form(
+                            .class("inline"), .method(.post), .action(SiteURL.reportReview(r.id).path),
+                            Forms.csrf(context),
+                            Forms.message(state, "review-\(r.id)"),
+                            Forms.field("退回理由(退回时必填)", "reason", value: value("review-\(r.id)", "reason"),
+                                        error: error("review-\(r.id)", "reason"), form: "review-\(r.id)"),
+                            .div(.class("actions"),
+                                 .button(.type(.submit), .name("decision"), .value("accept"), .class("primary"), .text("采纳")),
+                                 .button(.type(.submit), .name("decision"), .value("return"), .class("secondary"), .text("退回")))
+                         )))
+            }
+        )
+    }
+
+    var entries: Node<HTML.BodyContext> {
+        let objections = Dictionary(grouping: model.entries.filter { $0.kind == TaskEntryKind.objection.rawValue }, by: { $0.parentID ?? 0 })
+        return .div(
+            .if(model.entries.isEmpty, .p(.class("empty"), .text("还没有记录。"))),
+            .forEach(model.entries.filter { $0.kind != TaskEntryKind.objection.rawValue }) { e in
+                .article(.class("entry"),
+                         .p(.strong(.text(TaskEntryKind(rawValue: e.kind)?.label ?? e.kind)),
+                            .text(" \(Fmt.date(e.onDate))" + (e.untilDate.map { " 至 \(Fmt.date($0))" } ?? "")),
+                            .if(!e.people.isEmpty, .text(" · \(e.people)")),
+                            .unwrap(e.verdict) { .span(.class("tag"), .text(verdictWord($0))) }),
+                         .p(.class("pre"), .text(e.text)),
+                         .if(e.kind == TaskEntryKind.notice.rawValue, .div(
+                            .forEach(objections[e.id] ?? []) { o in
+                                .div(.class("objection"),
+                                     .p(.strong("异议"), .text(" \(Fmt.date(o.onDate)):\(o.text)")),
+                                     .unwrap(o.answer) { .p(.text("答复:\($0)"), .unwrap(o.verdict) { .span(.class("tag"), .text(verdictWord($0))) }) },
+                                     .if(o.answer == nil && model.isOffice, .form(
+                                        .class("inline"), .method(.post), .action(SiteURL.objectionAnswer(o.id).path),
+                                        Forms.csrf(context),
+                                        Forms.message(state, "answer-\(o.id)"),
+                                        Forms.area("答复", "answer", value: value("answer-\(o.id)", "answer"), required: true, rows: 2,
+                                                   error: error("answer-\(o.id)", "answer"), form: "answer-\(o.id)"),
+                                        .div(.class("actions"),
+                                             .button(.type(.submit), .name("upheld"), .value("false"), .class("primary"), .text("异议不成立")),
+                                             .button(.type(.submit), .name("upheld"), .value("true"), .class("danger"), .text("异议成立,退回整改")))
+                                     )))
+                            },
+                            .if(model.isOffice && model.detail.state == .publicNotice, .form(
+                                .class("inline"), .method(.post), .action(SiteURL.noticeObjection(e.id).path),
+                                Forms.csrf(context),
+                                .h3("登记公示异议"),
+                                Forms.message(state, "objection"),
+                                Forms.field("收到日期", "receivedOn", type: .date, value: value("objection", "receivedOn", model.today.iso),
+                                            required: true, error: error("objection", "receivedOn"), form: "objection"),
+                                Forms.area("异议内容", "content", value: value("objection", "content"), required: true, rows: 2,
+                                           error: error("objection", "content"), form: "objection"),
+                                Forms.submit("登记", style: "secondary")))
+                         )))
+            }
+        )
+    }
+
+    func verdictWord(_ v: String) -> String {
+        ["pass": "通过", "fail": "不通过", "basicallyComplete": "基本完成", "holding": "巩固", "rebound": "反弹",
+         "scheduled": "已安排", "upheld": "成立", "dismissed": "不成立", "done": "已完成"][v] ?? v
+    }
+
+    var extensions: Node<HTML.BodyContext> {
+        .ul(.forEach(model.extensions) { e in
+            .li(.text("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) "),
+                .span(.class("tag"), .text(["pending": "待审批", "approved": "已同意", "rejected": "未同意"][e.status] ?? e.status)),
+                .unwrap(e.note) { .span(.class("sub"), .text(" \($0)")) },
+                .if(e.status == "pending" && model.isOffice, .form(
+                    .class("inline"), .method(.post), .action(SiteURL.extensionDecide(e.id).path),
+                    Forms.csrf(context),
+                    Forms.message(state, "decide-\(e.id)"),
+                    Forms.field("意见", "note", value: value("decide-\(e.id)", "note"), form: "decide-\(e.id)"),
+                    .div(.class("actions"),
+                         .button(.type(.submit), .name("approve"), .value("true"), .class("primary"), .text("同意延期")),
+                         .button(.type(.submit), .name("approve"), .value("false"), .class("secondary"), .text("不同意")))
+                )))
+        })
+    }
+
+    var evidence: Node<HTML.BodyContext> {
+        .div(
+            .if(model.evidence.isEmpty, .p(.class("empty"), .text("还没有佐证材料。"))),
+            .ul(.forEach(model.evidence) { e in
+                .li(.a(.href("/api/v1/evidence/\(e.id)"), .text(e.name)), .span(.class("sub"), .text(" \(max(1, e.size / 1024)) KB")),
+                    .if(e.isPublic, .span(.class("tag"), .text("已公开"))))
+            }),
+            .if(model.canUpload, .form(
+                .class("inline"), .method(.post), .action(SiteURL.taskEvidence(model.detail.id).path), .enctype(.multipartData),
+                Forms.csrf(context),
+                Forms.message(state, "evidence"),
+                .div(.class("field wide"), .label(.for("evidence-file"), "上传佐证材料(图片、PDF、OFD、Office/WPS 文档)"),
+                     .input(.id("evidence-file"), .type(.file), .name("file"), .required(true)),
+                     .unwrap(error("evidence", "file")) { .small(.class("field-error"), .text($0)) }),
+                Forms.submit("上传", style: "secondary")))
+        )
+    }
+}

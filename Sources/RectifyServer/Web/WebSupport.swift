@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+import Vapor
+import RectifyCore
+
+extension Request {
+    /// The session's CSRF token, made on first use: every form of a signed-in page
+    /// carries it and `CSRFMiddleware` checks it on every POST of the web interface.
+    var csrfToken: String {
+        if let token = session.data["csrf"] { return token }
+        let token = Data([UInt8].random(count: 32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        session.data["csrf"] = token
+        return token
+    }
+
+    /// A message for the next page this browser shows ("已认领").
+    func flash(_ message: String) { session.data["flash"] = message }
+
+    func takeFlash() -> String? {
+        guard hasSession, let message = session.data["flash"] else { return nil }
+        session.data["flash"] = nil
+        return message
+    }
+
+    /// The submitted form as text fields (repeated fields keep their last value).
+    func formValues() -> [String: String] {
+        if let values = try? content.decode([String: String].self) { return values }
+        return [:]
+    }
+}
+
+extension Array where Element == UInt8 {
+    static func random(count: Int) -> [UInt8] {
+        var g = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &g) }
+    }
+}
+
+/// Refuses a POST of the web interface whose `_csrf` field does not match the
+/// session's token: a form on another site cannot act in a user's name.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard req.method == .POST else { return try await next.respond(to: req) }
+        let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
+        guard req.hasSession, let expected = req.session.data["csrf"], !sent.isEmpty,
+              Data(sent.utf8).count == Data(expected.utf8).count,
+              zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            throw AppError(status: .forbidden, code: "csrf", message: "页面已过期或来源不明,未执行操作:请刷新页面后重新提交")
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+/// Failed logins per login name and per address, over a sliding window: past the
+/// limit, further attempts are refused without checking the password.
+actor LoginThrottle {
+    let window: TimeInterval
+    let perLogin: Int
+    let perAddress: Int
+    private var failures: [String: [Date]] = [:]
+
+    init(window: TimeInterval = 15 * 60, perLogin: Int = 5, perAddress: Int = 30) {
+        self.window = window
+        self.perLogin = perLogin
+        self.perAddress = perAddress
+    }
+
+    private func recent(_ key: String, now: Date) -> [Date] {
+        let kept = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[key] = kept.isEmpty ? nil : kept
+        return kept
+    }
+
+    /// Seconds to wait, or nil when an attempt may be made now.
+    func wait(login: String, address: String, now: Date = Date()) -> Int? {
+        let byLogin = recent("l:" + login.lowercased(), now: now)
+        let byAddress = recent("a:" + address, now: now)
+        let blocked = [(byLogin, perLogin), (byAddress, perAddress)].compactMap { list, limit -> Date? in
+            list.count >= limit ? list[list.count - limit] : nil
+        }
+        guard let oldest = blocked.max() else { return nil }
+        return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+    }
+
+    func failed(login: String, address: String, now: Date = Date()) {
+        failures["l:" + login.lowercased(), default: []].append(now)
+        failures["a:" + address, default: []].append(now)
+    }
+
+    func succeeded(login: String) { failures["l:" + login.lowercased()] = nil }
+}
+
+extension Application {
+    private struct ThrottleKey: StorageKey { typealias Value = LoginThrottle }
+    var loginThrottle: LoginThrottle {
+        get {
+            if let t = storage[ThrottleKey.self] { return t }
+            let t = LoginThrottle()
+            storage[ThrottleKey.self] = t
+            return t
+        }
+        set { storage[ThrottleKey.self] = newValue }
+    }
+}
+
+/// How a web form's submission ends: on success a redirect with a message (so a
+/// reload does not submit twice); on a refusal the same page again, with the message,
+/// each field's error next to it and everything the user typed kept.
+enum WebForm {
+    static func handle(_ req: Request, form: String, success: String, redirect: @escaping () -> String,
+                       action: () async throws -> Void,
+                       page: (FormState) async throws -> Response) async throws -> Response {
+        do {
+            try await action()
+            req.flash(success)
+            return req.redirect(to: redirect(), redirectType: .normal)
+        } catch let error {
+            let e: AppError
+            switch error {
+            case let a as AppError: e = a
+            case let f as ValidationFailure: e = AppError.validation(f)
+            case let d as DecodingError:
+                e = AppError(status: .unprocessableEntity, code: "badForm", message: "表单内容不完整或格式不对:\(Request.describe(d))")
+            default: throw error
+            }
+            // A record this user may not see stays hidden; a lost session logs in again.
+            if e.status == .notFound || e.status == .unauthorized { throw e }
+            var state = FormState(form: form, values: req.formValues(), message: e.message)
+            for v in e.violations { state.errors[v.field] = (state.errors[v.field].map { $0 + ";" } ?? "") + v.message }
+            if !e.violations.isEmpty { state.message = "请按提示修改后重新提交" }
+            let response = try await page(state)
+            response.status = e.status
+            return response
+        }
+    }
+}

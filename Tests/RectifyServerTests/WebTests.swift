@@ -1,0 +1,259 @@
+import Fluent
+import SQLKit
+import XCTVapor
+import RectifyCore
+@testable import RectifyServer
+
+/// The web interface (issue 4): pages per role, forms with CSRF, errors next to the
+/// fields with the input kept, the login throttle, and what the public may see.
+final class WebTests: XCTestCase {
+    struct Page { let status: HTTPStatus; let body: String; let location: String? }
+
+    func get(_ f: Fixture, _ path: String, as login: String) async throws -> Page {
+        let cookie = try await f.cookie(login)
+        var page = Page(status: .internalServerError, body: "", location: nil)
+        try await f.app.test(.GET, path, beforeRequest: { if let cookie { $0.headers.cookie = cookie } }) { res async in
+            page = Page(status: res.status, body: res.body.string, location: res.headers.first(name: .location))
+        }
+        XCTAssertLessThan(page.status.code, 500, "\(path) as \(login): \(page.body.prefix(300))")
+        return page
+    }
+
+    /// Posts a form as the browser would, with the session's CSRF token unless `token` says otherwise.
+    func post(_ f: Fixture, _ path: String, as login: String, _ fields: [String: String], token: String? = nil) async throws -> Page {
+        let cookie = try await f.cookie(login)
+        var values = fields
+        if let cookie {
+            if let token { values["_csrf"] = token } else { values["_csrf"] = try await f.app.csrfToken(cookie) }
+        }
+        var page = Page(status: .internalServerError, body: "", location: nil)
+        try await f.app.test(.POST, path, beforeRequest: { req in
+            if let cookie { req.headers.cookie = cookie }
+            try req.content.encode(values, as: .urlEncodedForm)
+        }) { res async in
+            page = Page(status: res.status, body: res.body.string, location: res.headers.first(name: .location))
+        }
+        XCTAssertLessThan(page.status.code, 500, "\(path) as \(login): \(page.body.prefix(300))")
+        return page
+    }
+
+    func testEveryMainPageRendersForEachRole() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let pages: [(String, [String])] = [
+                ("/", ["admin", "office", "responsible", "acceptor", "leader"]),
+                ("/ledger", ["admin", "office", "responsible", "acceptor", "leader"]),
+                ("/tasks/\(f.taskID)", ["admin", "office", "responsible", "cooperating", "acceptor", "leader"]),
+                ("/my", ["responsible", "acceptor"]),
+                ("/rounds", ["office", "leader"]), ("/orders", ["office", "responsible"]),
+                ("/inspections", ["office", "leader"]), ("/inspections/\(f.inspectionID)/report", ["office", "leader"]),
+                ("/inspections/\(f.inspectionID)/tasks/new", ["office"]), ("/inspections/\(f.inspectionID)/import", ["office"]),
+                ("/import-report", ["office"]), ("/inspections/new", ["office"]),
+                ("/admin/users", ["admin"]), ("/admin/units", ["admin"]), ("/admin/regions", ["admin"]), ("/tokens", ["responsible"]),
+                ("/public", ["anonymous"]), ("/public/inspections/\(f.inspectionID)", ["anonymous"]),
+            ]
+            for (path, logins) in pages {
+                for login in logins {
+                    let page = try await get(f, path, as: login)
+                    XCTAssertEqual(page.status, .ok, "\(path) as \(login)")
+                    XCTAssertTrue(page.body.contains("<html lang=\"zh\""), path)
+                }
+            }
+            // Role pages stay closed to others.
+            let refusals: [(String, String, HTTPStatus)] = [("/admin/users", "office", .forbidden), ("/rounds", "responsible", .forbidden),
+                                                            ("/inspections/new", "responsible", .forbidden), ("/ledger", "anonymous", .seeOther)]
+            for (path, login, status) in refusals {
+                let page = try await get(f, path, as: login)
+                XCTAssertEqual(page.status, status, "\(path) as \(login)")
+            }
+        }
+    }
+
+    func testATaskHiddenFromAUserLooksExactlyLikeOneThatDoesNotExist() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let hidden = try await get(f, "/tasks/\(f.taskID)", as: "stranger")
+            let missing = try await get(f, "/tasks/\(f.taskID + 1000)", as: "stranger")
+            XCTAssertEqual(hidden.status, .notFound)
+            XCTAssertEqual(hidden.body, missing.body)
+            XCTAssertTrue(hidden.body.contains("页面不存在,或您无权查看"))
+            let title = try await f.task.title
+            XCTAssertFalse(hidden.body.contains(title))
+            // Acting on it gives the same answer, and nothing changes.
+            let before = try await f.fingerprint()
+            let act = try await post(f, "/tasks/\(f.taskID)/act/claim", as: "stranger", [:])
+            XCTAssertEqual(act.status, .notFound)
+            let after = try await f.fingerprint()
+            XCTAssertEqual(after, before)
+        }
+    }
+
+    func testFormsNeedTheSessionsToken() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .assigned)
+            let before = try await f.fingerprint()
+            for token in ["", "forged-token"] {
+                let page = try await post(f, "/tasks/\(f.taskID)/act/claim", as: "responsible", [:], token: token)
+                XCTAssertEqual(page.status, .forbidden)
+                XCTAssertTrue(page.body.contains("页面已过期或来源不明"), page.body)
+            }
+            // Another user's token does not work either.
+            let other = try await app.csrfToken(try await f.cookie("cooperating")!)
+            let crossed = try await post(f, "/tasks/\(f.taskID)/act/claim", as: "responsible", [:], token: other)
+            XCTAssertEqual(crossed.status, .forbidden)
+            let after = try await f.fingerprint()
+            XCTAssertEqual(after, before)
+
+            let ok = try await post(f, "/tasks/\(f.taskID)/act/claim", as: "responsible", ["version": "1"])
+            XCTAssertEqual(ok.status, .seeOther)
+            XCTAssertEqual(ok.location, "/tasks/\(f.taskID)")
+            let state = try await f.task.state
+            XCTAssertEqual(state, "inProgress")
+            // The next page says what happened, once.
+            let next = try await get(f, "/tasks/\(f.taskID)", as: "responsible")
+            XCTAssertTrue(next.body.contains("已认领"), next.body)
+        }
+    }
+
+    func testARefusedFormShowsItsErrorsAndKeepsTheInput() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            // A report with a percent that is no number: 422, message next to the field, narrative kept.
+            let bad = try await post(f, "/tasks/\(f.taskID)/report", as: "responsible", ["narrative": "完成<排查>", "percent": "四十"])
+            XCTAssertEqual(bad.status, .unprocessableEntity)
+            XCTAssertTrue(bad.body.contains("完成比例应为 0 至 100 的整数"), bad.body)
+            XCTAssertTrue(bad.body.contains("完成&lt;排查&gt;"), "the input is kept, escaped")
+            // Asking for acceptance without a narrative.
+            let empty = try await post(f, "/tasks/\(f.taskID)/act/submitCompletion", as: "responsible", ["version": "1", "narrative": ""])
+            XCTAssertEqual(empty.status, .unprocessableEntity)
+            XCTAssertTrue(empty.body.contains("class=\"error\""), empty.body)
+            // A stale version: 409, saying who changed it.
+            _ = try await post(f, "/tasks/\(f.taskID)/report", as: "responsible", ["narrative": "第一次报送"])
+            let report = try await ProgressReport.query(on: app.db).first()!
+            _ = try await post(f, "/reports/\(report.id!)/review", as: "office", ["decision": "accept"])
+            let task = try await f.task
+            let stale = try await post(f, "/tasks/\(f.taskID)/act/submitCompletion", as: "responsible",
+                                       ["version": String(task.version - 1), "narrative": "完成"])
+            XCTAssertEqual(stale.status, .conflict, stale.body)
+            let state = try await f.task.state
+            XCTAssertEqual(state, "inProgress")
+        }
+    }
+
+    func testTheWholeLifecycleThroughTheForms() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .assigned)
+            func version() async throws -> String { String(try await f.task.version) }
+            var page = try await post(f, "/tasks/\(f.taskID)/act/claim", as: "responsible", ["version": try await version()])
+            XCTAssertEqual(page.status, .seeOther)
+            page = try await post(f, "/tasks/\(f.taskID)/report", as: "responsible",
+                                  ["narrative": "完成方案起草", "percent": "50", "milestonesReached[]": String(f.milestoneID)])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            let report = try await ProgressReport.query(on: app.db).first()!
+            page = try await post(f, "/reports/\(report.id!)/review", as: "office", ["decision": "accept"])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            page = try await post(f, "/tasks/\(f.taskID)/act/submitCompletion", as: "responsible", ["version": try await version(), "narrative": "全部完成"])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            page = try await post(f, "/tasks/\(f.taskID)/act/acceptPass", as: "acceptor", ["version": try await version(), "opinion": "同意通过"])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            page = try await post(f, "/tasks/\(f.taskID)/act/openNotice", as: "office",
+                                  ["version": try await version(), "noticeStart": "2018-03-01", "noticeEnd": "2018-03-07", "noticeText": "现予公示"])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            // An objection during the notice, answered as not standing.
+            let notice = try await TaskEntry.query(on: app.db).filter(\.$kind == "notice").first()!
+            page = try await post(f, "/notices/\(notice.id!)/objection", as: "office", ["receivedOn": "2018-03-02", "content": "群众反映仍有异味"])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            // Closing before the notice ends is refused on the page.
+            page = try await post(f, "/tasks/\(f.taskID)/act/close", as: "office", ["version": try await version()])
+            XCTAssertEqual(page.status, .unprocessableEntity)
+            XCTAssertTrue(page.body.contains("期满后才能销号"), page.body)
+            let objection = try await TaskEntry.query(on: app.db).filter(\.$kind == "objection").first()!
+            page = try await post(f, "/objections/\(objection.id!)/answer", as: "office", ["answer": "经复核,异味来自其他企业", "upheld": "false"])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            f.set("2018-03-08")
+            page = try await post(f, "/tasks/\(f.taskID)/act/close", as: "office", ["version": try await version()])
+            XCTAssertEqual(page.status, .seeOther, page.body)
+            let state = try await f.task.state
+            XCTAssertEqual(state, "closed")
+            let taskPage = try await get(f, "/tasks/\(f.taskID)", as: "leader")
+            for words in ["认领", "报送进展", "采纳进展", "申请验收", "验收通过", "发起公示", "登记公示异议", "答复异议", "销号"] {
+                XCTAssertTrue(taskPage.body.contains(words), words)
+            }
+            // The public portal lists it as closed, with its accepted progress, and nothing internal.
+            let portal = try await get(f, "/public/inspections/\(f.inspectionID)", as: "anonymous")
+            XCTAssertTrue(portal.body.contains("落实生态文明建设实施方案"))
+            XCTAssertTrue(portal.body.contains("完成方案起草"))
+            for secret in ["同意通过", "群众反映仍有异味", "经复核", "红灯", "version", "已销号<", "_csrf"] {
+                XCTAssertFalse(portal.body.contains(secret), secret)
+            }
+        }
+    }
+
+    func testOutputIsEscapedAndPagesCarrySecurityHeaders() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let task = try await f.task
+            task.title = "<script>alert(1)</script>整治"
+            try await task.save(on: app.db)
+            for path in ["/ledger", "/tasks/\(f.taskID)", "/"] {
+                let page = try await get(f, path, as: "office")
+                XCTAssertFalse(page.body.contains("<script>alert(1)"), path)
+            }
+            let page = try await get(f, "/tasks/\(f.taskID)", as: "office")
+            XCTAssertTrue(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;整治"))
+            var headers = HTTPHeaders()
+            try await app.test(.GET, "/public") { res async in headers = res.headers }
+            XCTAssertEqual(headers.first(name: "X-Frame-Options"), "DENY")
+            XCTAssertTrue(headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") ?? false)
+        }
+    }
+
+    func testLoginAttemptsAreThrottled() async throws {
+        try await withApp { app in
+            _ = try await Fixture(app)
+            func attempt(_ login: String, _ password: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.internalServerError
+                try await app.test(.POST, "/login", beforeRequest: { req in
+                    try req.content.encode(["login": login, "password": password], as: .urlEncodedForm)
+                }) { res async in status = res.status }
+                return status
+            }
+            for _ in 0..<5 {
+                let status = try await attempt("office", "wrong-password")
+                XCTAssertEqual(status, .unauthorized)
+            }
+            // The sixth attempt is refused even with the right password; other logins are unaffected.
+            let blocked = try await attempt("office", "password-office")
+            XCTAssertEqual(blocked, .tooManyRequests)
+            let other = try await attempt("leader", "password-leader")
+            XCTAssertEqual(other, .seeOther)
+        }
+        // The window slides: after 15 minutes the login may try again.
+        let throttle = LoginThrottle()
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for i in 0..<5 { await throttle.failed(login: "wang", address: "10.0.0.1", now: start.addingTimeInterval(Double(i))) }
+        let wait = await throttle.wait(login: "wang", address: "10.0.0.1", now: start.addingTimeInterval(10))
+        XCTAssertEqual(wait, 15 * 60 - 10)
+        let later = await throttle.wait(login: "WANG", address: "10.0.0.2", now: start.addingTimeInterval(15 * 60 + 1))
+        XCTAssertNil(later)
+    }
+
+    func testTheLedgerFiltersLiveInTheURL() async throws {
+        try await withApp(demo: true) { app in
+            let cookies = try await app.sessionCookie(login: "office", password: "office-demo")
+            var body = ""
+            try await app.test(.GET, "/ledger?inspection=1&status=behindSchedule&sort=deadline", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+                XCTAssertEqual(res.status, .ok)
+                body = res.body.string
+            }
+            XCTAssertTrue(body.contains("共 5 项"), body)
+            XCTAssertTrue(body.contains("/api/v1/tasks/export.xlsx?inspection=1&status=behindSchedule&sort=deadline")
+                          || body.contains("/api/v1/tasks/export.xlsx?inspection=1&amp;status=behindSchedule&amp;sort=deadline"),
+                          "exports keep the filter: " + (body.components(separatedBy: "export.xlsx").dropFirst().first?.prefix(80).description ?? ""))
+            try await app.test(.GET, "/ledger?light=purple", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+                XCTAssertEqual(res.status, .badRequest)
+                XCTAssertTrue(res.body.string.contains("筛选条件无法识别"))
+            }
+        }
+    }
+}

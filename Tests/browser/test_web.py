@@ -1,0 +1,251 @@
+"""Browser tests of the web interface (issue 4 §4), in a real Chromium through Selenium.
+
+Run by scripts/browser-tests.sh, which starts `rectify serve` on a fresh database with
+the demo data and passes its address in RECTIFY_URL. Screenshots of the main pages go
+to the folder in RECTIFY_SCREENSHOTS (default: screenshots/).
+"""
+import datetime
+import os
+import re
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ.get("RECTIFY_URL", "http://127.0.0.1:8080")
+SHOTS = os.environ.get("RECTIFY_SCREENSHOTS", "screenshots")
+TODAY = datetime.date.today()
+
+
+def make_driver(width=1366, height=768):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+class WebTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(SHOTS, exist_ok=True)
+        cls.d = make_driver()
+        cls.d.implicitly_wait(2)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+
+    # -- helpers ---------------------------------------------------------------
+    def go(self, path):
+        self.d.get(BASE + path)
+
+    def click_and_wait(self, element):
+        """Clicks something that submits a form, and waits for the next page."""
+        page = self.d.find_element(By.TAG_NAME, "html")
+        # A script click: a native one can race Chromium's navigation and report a detached node.
+        self.d.execute_script("arguments[0].click()", element)
+        WebDriverWait(self.d, 15).until(EC.staleness_of(page))
+
+    def text(self):
+        return self.d.find_element(By.TAG_NAME, "body").text
+
+    def shot(self, name, full=True):
+        if full:
+            height = self.d.execute_script("return Math.min(document.body.scrollHeight, 4000)")
+            self.d.set_window_size(1366, max(768, height))
+        self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+        self.d.set_window_size(1366, 768)
+
+    def login(self, login):
+        self.d.delete_all_cookies()
+        self.go("/login")
+        self.d.find_element(By.ID, "login").send_keys(login)
+        self.d.find_element(By.ID, "password").send_keys(login + "-demo")
+        self.click_and_wait(self.d.find_element(By.CSS_SELECTOR, ".login button[type=submit]"))
+        self.assertNotIn("/login", self.d.current_url, self.text()[:300])
+
+    def logout(self):
+        self.click_and_wait(self.d.find_element(By.XPATH, "//header//button[text()='退出登录']"))
+        self.assertIn("/login", self.d.current_url)
+
+    def set_value(self, element_id, value):
+        el = self.d.find_element(By.ID, element_id)
+        self.d.execute_script("arguments[0].value = arguments[1]", el, value)
+
+    def press(self, label, scope=None):
+        root = scope or self.d
+        self.click_and_wait(root.find_element(By.XPATH, f".//button[normalize-space(text())='{label}']"))
+
+    def flash(self):
+        return self.d.find_element(By.CSS_SELECTOR, "p.flash").text
+
+    # -- tests -----------------------------------------------------------------
+    def test_1_every_role_logs_in_and_sees_its_menu(self):
+        menus = {"admin": "管理", "office": "调度", "unit": "我的任务", "acceptor": "我的任务", "leader": "总账"}
+        for login, item in menus.items():
+            with self.subTest(login=login):
+                self.login(login)
+                nav = self.d.find_element(By.CSS_SELECTOR, "header nav").text
+                self.assertIn(item, nav)
+                self.assertIn("首页", self.d.find_element(By.TAG_NAME, "h1").text)
+                self.logout()
+        # A wrong password is refused in Chinese, and the form keeps the login name.
+        self.go("/login")
+        self.d.find_element(By.ID, "login").send_keys("office")
+        self.d.find_element(By.ID, "password").send_keys("wrong-password")
+        self.click_and_wait(self.d.find_element(By.CSS_SELECTOR, ".login button[type=submit]"))
+        self.assertIn("登录名或密码不正确", self.text())
+        self.assertEqual(self.d.find_element(By.ID, "login").get_attribute("value"), "office")
+        self.shot("01-login", full=False)
+
+    def test_2_a_task_from_creation_to_closure_and_onto_the_portal(self):
+        title = "浏览器测试:整治入河排污口 " + TODAY.isoformat()
+        # The office creates and assigns a task.
+        self.login("office")
+        self.shot("02-dashboard-office")
+        self.go("/inspections/1/tasks/new")
+        number = self.d.find_element(By.ID, "t-number").get_attribute("value")
+        self.d.find_element(By.ID, "t-title").send_keys(title)
+        self.d.find_element(By.ID, "t-measures").send_keys("排查;整治;验收。")
+        self.set_value("t-deadline", (TODAY + datetime.timedelta(days=180)).isoformat())
+        Select(self.d.find_element(By.ID, "t-responsible")).select_by_visible_text("辽宁省发展和改革委员会")
+        Select(self.d.find_element(By.ID, "t-acceptance")).select_by_visible_text("辽宁省环境保护厅")
+        self.d.find_element(By.ID, "t-milestones").send_keys((TODAY + datetime.timedelta(days=60)).strftime("%Y年%-m月%-d日") + ":完成排查")
+        self.press("建立任务")
+        self.assertIn("整改任务已建立", self.flash())
+        task_url = self.d.current_url
+        self.assertRegex(task_url, r"/tasks/\d+$")
+        self.assertIn("已交办", self.text())
+        self.logout()
+
+        # The unit claims it and reports progress.
+        self.login("unit")
+        self.go("/my")
+        self.assertIn(title, self.text())
+        self.shot("03-my-work-unit")
+        self.d.get(task_url)
+        self.press("认领")
+        self.assertIn("已认领", self.flash())
+        self.assertIn("整改中", self.text())
+        self.d.find_element(By.ID, "report-narrative").send_keys("已完成全部入河排污口排查,建立清单。")
+        self.d.find_element(By.ID, "report-percent").send_keys("40")
+        self.press("报送")
+        self.assertIn("进展已报送", self.flash())
+        self.logout()
+
+        # The office accepts the report.
+        self.login("office")
+        self.d.get(task_url)
+        self.press("采纳")
+        self.assertIn("已审核", self.flash())
+        self.assertIn("已采纳", self.text())
+        self.logout()
+
+        # The unit asks for acceptance; an empty narrative is refused next to the field, input kept.
+        self.login("unit")
+        self.d.get(task_url)
+        form = self.d.find_element(By.XPATH, "//form[.//button[normalize-space(text())='申请验收']]")
+        self.d.execute_script("arguments[0].noValidate = true", form)
+        self.press("申请验收", form)
+        self.assertIn("整改情况说明", self.text())
+        self.assertIn("/tasks/", self.d.current_url)
+        self.d.find_element(By.ID, "submitCompletion-narrative").send_keys("排污口全部完成整治,水质达标。")
+        self.press("申请验收")
+        self.assertIn("已申请验收", self.flash())
+        self.logout()
+
+        # The acceptance unit passes it.
+        self.login("acceptor")
+        self.go("/my")
+        self.assertIn(title, self.text())
+        self.d.get(task_url)
+        self.d.find_element(By.ID, "acceptPass-opinion").send_keys("经现场核查,整改到位,同意通过验收。")
+        self.press("验收通过")
+        self.assertIn("已验收通过", self.flash())
+        self.logout()
+
+        # The office publishes a notice (already over) and closes the task.
+        self.login("office")
+        self.d.get(task_url)
+        self.set_value("openNotice-noticeStart", (TODAY - datetime.timedelta(days=10)).isoformat())
+        self.set_value("openNotice-noticeEnd", (TODAY - datetime.timedelta(days=1)).isoformat())
+        self.d.find_element(By.ID, "openNotice-noticeText").send_keys("该任务已完成整改,现予公示。")
+        self.press("发起公示")
+        self.assertIn("已发起公示", self.flash())
+        self.press("销号")
+        self.assertIn("已销号", self.flash())
+        body = self.text()
+        for step in ("认领", "报送进展", "申请验收", "验收通过", "发起公示", "销号"):
+            self.assertIn(step, body)
+        self.shot("04-task-closed")
+        self.logout()
+
+        # The public sees it among the closed tasks, without logging in.
+        self.d.delete_all_cookies()
+        self.go("/public/inspections/1")
+        closed = self.d.find_element(By.XPATH, "//section[.//h2[starts-with(normalize-space(.), '已销号')]]").text
+        self.assertIn(title, closed)
+        self.assertIn("已完成全部入河排污口排查", closed)
+        self.shot("05-public-inspection")
+
+    def test_3_a_unit_cannot_open_another_units_task(self):
+        self.login("unit")
+        self.go("/ledger?inspection=2")
+        self.assertIn("没有符合条件的任务", self.text())
+        # A Shanxi task: the same answer as for a task that does not exist.
+        self.go("/ledger")
+        self.go("/tasks/70")
+        hidden = self.text()
+        self.go("/tasks/999999")
+        missing = self.text()
+        self.assertIn("页面不存在,或您无权查看", hidden)
+        self.assertEqual(re.sub(r"\s+", "", hidden), re.sub(r"\s+", "", missing))
+        self.shot("06-not-found", full=False)
+
+    def test_4_the_public_sees_no_internal_field(self):
+        self.d.delete_all_cookies()
+        self.go("/public")
+        self.assertIn("24项整改任务中,已有11项完成整改,13项正在推进整改", self.text())
+        self.shot("07-public-home")
+        self.go("/public/inspections/1")
+        body = self.text()
+        self.assertIn("整改进展情况", body)
+        for internal in ("红灯", "黄灯", "绿灯", "已交办", "整改中", "已申请验收", "责任领导", "退出登录", "版本", "演示数据占位"):
+            self.assertNotIn(internal, body)
+        # Internal pages send a visitor to the login page.
+        for path in ("/ledger", "/tasks/1", "/my", "/admin/users"):
+            self.go(path)
+            self.assertIn("/login", self.d.current_url, path)
+
+    def test_5_main_pages_render_for_screenshots(self):
+        self.login("office")
+        for name, path in (("08-ledger", "/ledger?inspection=1"), ("09-ledger-red", "/ledger?light=red&sort=deadline"),
+                           ("10-task", "/tasks/1"), ("11-rounds", "/rounds"), ("12-orders", "/orders"),
+                           ("13-inspections", "/inspections"), ("14-report", "/inspections/1/report"),
+                           ("15-import", "/inspections/1/import"), ("16-import-report", "/import-report")):
+            self.go(path)
+            self.assertNotIn("服务器内部错误", self.text(), path)
+            self.shot(name)
+        # Open a round, then look at it.
+        self.go("/rounds")
+        self.press("发起调度")
+        self.click_and_wait(self.d.find_element(By.CSS_SELECTOR, "table.ledger a"))
+        self.assertIn("应报", self.text())
+        self.shot("17-round")
+        self.logout()
+        self.login("admin")
+        self.go("/admin/users")
+        self.shot("18-admin-users")
+        # The ledger on a phone.
+        self.d.set_window_size(390, 844)
+        self.go("/ledger?inspection=1")
+        self.d.save_screenshot(os.path.join(SHOTS, "19-ledger-phone.png"))
+        self.d.set_window_size(1366, 768)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
