@@ -180,7 +180,7 @@ final class WebTests: XCTestCase {
                 XCTAssertTrue(taskPage.body.contains(words), words)
             }
             // The public portal lists it as closed, with its accepted progress, and nothing internal.
-            let portal = try await get(f, "/public/inspections/\(f.inspectionID)", as: "anonymous")
+            let portal = try await get(f, "/public/inspections/\(f.inspectionID)?show=closed", as: "anonymous")
             XCTAssertTrue(portal.body.contains("落实生态文明建设实施方案"))
             XCTAssertTrue(portal.body.contains("完成方案起草"))
             for secret in ["同意通过", "群众反映仍有异味", "经复核", "红灯", "version", "已销号<", "_csrf"] {

@@ -187,7 +187,8 @@ class WebTest(unittest.TestCase):
         # The public sees it among the closed tasks, without logging in.
         self.d.delete_all_cookies()
         self.go("/public/inspections/1")
-        closed = self.d.find_element(By.XPATH, "//section[.//h2[starts-with(normalize-space(.), '已销号')]]").text
+        self.click_and_wait(self.d.find_element(By.XPATH, "//nav[@class='tabs']/a[starts-with(normalize-space(.), '已销号')]"))
+        closed = self.d.find_element(By.XPATH, "//section[.//h2[normalize-space(.)='已销号的任务']]").text
         self.assertIn(title, closed)
         self.assertIn("已完成全部入河排污口排查", closed)
         self.shot("05-public-inspection")

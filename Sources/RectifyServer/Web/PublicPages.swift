@@ -20,7 +20,12 @@ struct PublicInspection {
     let sentence: String
     let tasks: [Task]
     let notices: [Notice]
-    let closed: [Task]
+    /// Which list is shown: open tasks, or closed ones; a page of them.
+    let closedView: Bool
+    let page: Int
+    let pages: Int
+    let openCount: Int
+    let closedCount: Int
 }
 
 enum PublicPagesController {
@@ -44,27 +49,38 @@ enum PublicPagesController {
         let id = i.id!
         struct T: Decodable { let id: Int; let number: Int; let title: String; let deadline: String?; let kind: String
             let state: String; let progress_status: String?; let basically_completed: Bool }
+        let closedView = (try? req.query.get(String.self, at: "show")) == "closed"
+        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        let per = 100
+        struct Count: Decodable { let closed: Int; let n: Int }
+        let split = try await sql.raw("""
+            SELECT CASE WHEN state = 'closed' THEN 1 ELSE 0 END AS closed, COUNT(*) AS n FROM tasks \
+            WHERE inspection_id = \(bind: id) AND state <> 'draft' AND parent_task_id IS NULL GROUP BY CASE WHEN state = 'closed' THEN 1 ELSE 0 END
+            """).all(decoding: Count.self)
+        let closedCount = split.first { $0.closed == 1 }?.n ?? 0
+        let openCount = split.first { $0.closed == 0 }?.n ?? 0
         let tasks = try await sql.raw("""
             SELECT id, number, title, deadline, kind, state, progress_status, basically_completed FROM tasks \
-            WHERE inspection_id = \(bind: id) AND state <> 'draft' AND parent_task_id IS NULL ORDER BY number
+            WHERE inspection_id = \(bind: id) AND parent_task_id IS NULL AND state \(unsafeRaw: closedView ? "=" : "<>") 'closed' \
+            AND state <> 'draft' ORDER BY number LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
             """).all(decoding: T.self)
         let ids = tasks.map(\.id)
         struct U: Decodable { let task_id: Int; let name: String }
         let units = ids.isEmpty ? [] : try await sql.raw("""
             SELECT tu.task_id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id \
-            WHERE tu.task_id IN (SELECT id FROM tasks WHERE inspection_id = \(bind: id)) AND tu.role = 'responsible' ORDER BY tu.id
+            WHERE tu.task_id IN (\(binds: ids)) AND tu.role = 'responsible' ORDER BY tu.id
             """).all(decoding: U.self)
         struct N: Decodable { let task_id: Int; let narrative: String }
-        let narratives = try await sql.raw("""
-            SELECT r.task_id, r.narrative FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
-            WHERE t.inspection_id = \(bind: id) AND r.status = 'accepted' ORDER BY r.task_id, r.submitted_at DESC, r.id DESC
+        let narratives = ids.isEmpty ? [] : try await sql.raw("""
+            SELECT r.task_id, r.narrative FROM progress_reports r WHERE r.task_id IN (\(binds: ids)) \
+            AND r.status = 'accepted' ORDER BY r.task_id, r.submitted_at DESC, r.id DESC
             """).all(decoding: N.self)
         var latest: [Int: String] = [:]
         for n in narratives where latest[n.task_id] == nil { latest[n.task_id] = n.narrative }
         struct E: Decodable { let id: Int; let task_id: Int; let original_name: String }
-        let evidence = try await sql.raw("""
-            SELECT l.id, l.task_id, l.original_name FROM evidence_links l JOIN tasks t ON t.id = l.task_id \
-            WHERE t.inspection_id = \(bind: id) AND l.public = \(bind: true) ORDER BY l.id
+        let evidence = ids.isEmpty ? [] : try await sql.raw("""
+            SELECT l.id, l.task_id, l.original_name FROM evidence_links l WHERE l.task_id IN (\(binds: ids)) \
+            AND l.public = \(bind: true) ORDER BY l.id
             """).all(decoding: E.self)
         let unitsByTask = Dictionary(grouping: units, by: \.task_id)
         let evidenceByTask = Dictionary(grouping: evidence, by: \.task_id)
@@ -83,18 +99,23 @@ enum PublicPagesController {
             WHERE t.inspection_id = \(bind: id) AND e.kind = 'notice' AND t.state = 'publicNotice' \
             AND e.on_date <= \(bind: today.iso) AND e.until_date >= \(bind: today.iso) ORDER BY e.until_date
             """).all(decoding: NoticeRow.self)
-        let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
+        struct Named: Decodable { let id: Int; let number: Int; let title: String }
+        let noticed = notices.isEmpty ? [] : try await sql.raw("""
+            SELECT id, number, title FROM tasks WHERE id IN (\(binds: notices.map(\.task_id)))
+            """).all(decoding: Named.self)
+        let byID = Dictionary(uniqueKeysWithValues: noticed.map { ($0.id, $0) })
         let counts = try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id] ?? [:]
         var byStatus: [PublicStatus: Int] = [:]
         for (k, v) in counts { if let k { byStatus[k, default: 0] += v } }
         let model = PublicInspection(
             id: id, title: i.title, team: i.team, region: i.targetRegion.name, feedback: i.feedbackDate,
             sentence: OfficialReport.countSentence(total: counts.values.reduce(0, +), counts: byStatus),
-            tasks: tasks.filter { $0.state != TaskState.closed.rawValue }.map(row),
+            tasks: tasks.map(row),
             notices: notices.compactMap { n in byID[n.task_id].map {
                 .init(taskNumber: $0.number, taskTitle: $0.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date), text: n.text)
             } },
-            closed: tasks.filter { $0.state == TaskState.closed.rawValue }.map(row))
+            closedView: closedView, page: page, pages: max(1, ((closedView ? closedCount : openCount) + per - 1) / per),
+            openCount: openCount, closedCount: closedCount)
         return PublicInspectionView(context: PageContext(req, section: .portal), model: model).response()
     }
 }
@@ -121,6 +142,10 @@ struct PublicInspectionView: PageView {
     let context: PageContext
     let model: PublicInspection
     var title: String { model.title }
+
+    func link(_ page: Int) -> String {
+        SiteURL.publicInspection(model.id).with([("show", model.closedView ? "closed" : nil), ("page", String(page))])
+    }
 
     func table(_ tasks: [PublicInspection.Task]) -> Node<HTML.BodyContext> {
         .div(.class("scroll"), .table(.class("ledger"),
@@ -149,10 +174,18 @@ struct PublicInspectionView: PageView {
                                   .p(.class("pre"), .text(n.text)),
                                   .p(.class("sub"), .text("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
                      }),
-            .section(.class("panel"), .h2(.text("整改任务(\(model.tasks.count))")), table(model.tasks)),
-            .section(.class("panel"), .h2(.text("已销号(\(model.closed.count))")),
-                     .if(model.closed.isEmpty, .p(.class("empty"), .text("还没有销号的任务。"))),
-                     .if(!model.closed.isEmpty, table(model.closed)))
+            .nav(.class("tabs"),
+                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .text("整改任务(\(model.openCount))")),
+                 .a(.href(SiteURL.publicInspection(model.id).with([("show", "closed")])), .class(model.closedView ? "on" : ""),
+                    .text("已销号(\(model.closedCount))"))),
+            .section(.class("panel"),
+                     .h2(.text(model.closedView ? "已销号的任务" : "整改任务")),
+                     .if(model.tasks.isEmpty, .p(.class("empty"), .text(model.closedView ? "还没有销号的任务。" : "没有在办的任务。"))),
+                     .if(!model.tasks.isEmpty, table(model.tasks)),
+                     .nav(.class("pager"),
+                          .if(model.page > 1, .a(.href(link(model.page - 1)), .text("上一页"))),
+                          .span(.text("第 \(model.page) / \(model.pages) 页")),
+                          .if(model.page < model.pages, .a(.href(link(model.page + 1)), .text("下一页")))))
         )
     }
 }
