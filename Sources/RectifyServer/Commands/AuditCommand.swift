@@ -33,6 +33,7 @@ struct RecomputeCommand: AsyncCommand {
         try await app.prepareDatabase()
         let today = app.clock.today
         let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
+        try await app.refreshPlannerStatistics(force: false)
         context.console.print("已按\(today.chinese)重算,\(changed) 项任务的预警或状态有变化。")
     }
 }

@@ -66,6 +66,7 @@ enum DailyRecompute {
                 guard lastDay.withLockedValue({ $0 }) != today else { return }
                 do {
                     let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
+                    try await app.refreshPlannerStatistics(force: false)
                     lastDay.withLockedValue { $0 = today }
                     app.logger.notice("recomputed lights for \(today.iso): \(changed) tasks changed")
                 } catch {

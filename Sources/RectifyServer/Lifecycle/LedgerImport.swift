@@ -290,6 +290,10 @@ struct LedgerImport {
         try await db.transaction { tx in
             try await write(plan, on: tx, fileDigest: digest)
         }
+        if preview.counts.create >= 1_000, let sql = db as? any SQLDatabase {
+            // A bulk load changes what the planner should assume (Application.refreshPlannerStatistics).
+            try await sql.raw(sql.dialect.name == "sqlite" ? "ANALYZE" : "ANALYZE tasks, task_units, task_milestones").run()
+        }
         preview.applied = true
         return preview
     }
