@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     let evidenceLimit = ByteCount(value: app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024)
     web.on(.POST, SiteURL.taskReport(0).pathComponents, body: .collect(maxSize: evidenceLimit), use: TaskPageController.report)
     web.on(.POST, SiteURL.taskEvidence(0).pathComponents, body: .collect(maxSize: evidenceLimit), use: TaskPageController.evidence)
+    web.post(SiteURL.evidencePublish(0).pathComponents, use: TaskPageController.publishEvidence)
     web.post(SiteURL.taskExtension(0).pathComponents, use: TaskPageController.requestExtension)
     web.post(SiteURL.taskVerification(0).pathComponents, use: TaskPageController.verification)
     web.post(SiteURL.taskLookBack(0).pathComponents, use: TaskPageController.lookBack)

@@ -257,3 +257,38 @@ final class WebTests: XCTestCase {
         }
     }
 }
+
+extension WebTests {
+    /// Evidence uploaded on the task page stays internal until the office publishes it.
+    func testEvidenceIsPublicOnlyAfterTheOfficePublishesIt() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let cookie = try await f.cookie("responsible")!
+            let token = try await app.csrfToken(cookie)
+            let boundary = "----rectify-test"
+            var body = ""
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"现场照片.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            body += "%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\r\n--\(boundary)--\r\n"
+            var status = HTTPStatus.internalServerError
+            try await app.test(.POST, "/tasks/\(f.taskID)/evidence", beforeRequest: { req in
+                req.headers.cookie = cookie
+                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                req.body = ByteBuffer(string: body)
+            }) { res async in status = res.status }
+            XCTAssertEqual(status, .seeOther)
+            let link = try await EvidenceLink.query(on: app.db).first()
+            let id = try XCTUnwrap(link?.id)
+            XCTAssertEqual(link?.originalName, "现场照片.pdf")
+            var portal = try await get(f, "/public/inspections/\(f.inspectionID)", as: "anonymous")
+            XCTAssertFalse(portal.body.contains("现场照片.pdf"))
+            // A unit may not publish; the office may.
+            let refused = try await post(f, "/evidence/\(id)/publish", as: "responsible", ["isPublic": "true"])
+            XCTAssertEqual(refused.status, .forbidden)
+            let published = try await post(f, "/evidence/\(id)/publish", as: "office", ["isPublic": "true"])
+            XCTAssertEqual(published.status, .seeOther, published.body)
+            portal = try await get(f, "/public/inspections/\(f.inspectionID)", as: "anonymous")
+            XCTAssertTrue(portal.body.contains("现场照片.pdf"))
+        }
+    }
+}

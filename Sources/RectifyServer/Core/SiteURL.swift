@@ -25,6 +25,7 @@ enum SiteURL: Equatable {
     case taskLookBack(Int)
     case taskInstruction(Int)
     case taskEvidence(Int)
+    case evidencePublish(Int)
     case reportReview(Int)
     case extensionDecide(Int)
     case noticeObjection(Int)
@@ -47,6 +48,12 @@ enum SiteURL: Equatable {
     case tokenRevoke(Int)
     case publicHome
     case publicInspection(Int)
+    case publicEvidence(Int)
+    // JSON API addresses the pages link to (downloads).
+    case exportXLSX
+    case exportCSV
+    case evidence(Int)
+    case reportDownload(Int)
 
     /// (path template, ids in order)
     private var parts: (String, [Int]) {
@@ -71,6 +78,7 @@ enum SiteURL: Equatable {
         case .taskLookBack(let id): ("/tasks/:id/lookback", [id])
         case .taskInstruction(let id): ("/tasks/:id/instruction", [id])
         case .taskEvidence(let id): ("/tasks/:id/evidence", [id])
+        case .evidencePublish(let id): ("/evidence/:id/publish", [id])
         case .reportReview(let id): ("/reports/:id/review", [id])
         case .extensionDecide(let id): ("/extensions/:id/decide", [id])
         case .noticeObjection(let id): ("/notices/:id/objection", [id])
@@ -93,6 +101,11 @@ enum SiteURL: Equatable {
         case .tokenRevoke(let id): ("/tokens/:id/revoke", [id])
         case .publicHome: ("/public", [])
         case .publicInspection(let id): ("/public/inspections/:id", [id])
+        case .publicEvidence(let id): ("/public/evidence/:id", [id])
+        case .exportXLSX: ("/api/v1/tasks/export.xlsx", [])
+        case .exportCSV: ("/api/v1/tasks/export.csv", [])
+        case .evidence(let id): ("/api/v1/evidence/:id", [id])
+        case .reportDownload(let id): ("/api/v1/inspections/:id/report", [id])
         }
     }
 

@@ -79,6 +79,7 @@ enum Stylesheet {
     form.action { background:#fbfcfd; border:1px solid var(--line); border-radius:3px; padding:.6rem .8rem; margin:.5rem 0; }
     form.action.wide { background:#fff; max-width:860px; }
     form.inline { margin:.4rem 0; }
+    form.inline-button { display:inline; margin-left:.5rem; } form.inline-button button { padding:.05rem .5rem; font-size:12px; }
     .field { display:flex; flex-direction:column; margin:.25rem 0; min-width:140px; }
     .field label { font-size:12px; color:var(--muted); }
     .field input, .field select, .field textarea, td textarea, td select, td input { padding:.3rem .4rem; border:1px solid #bcccdc; border-radius:3px; font:inherit; background:#fff; max-width:100%; }

@@ -354,7 +354,7 @@ struct ReportPageView: PageView {
 
     var content: Node<HTML.BodyContext> {
         let query: [(String, String?)] = [("date", date?.iso), ("round", round.map(String.init))]
-        let api = "/api/v1/inspections/\(inspectionID)/report"
+        let api = SiteURL.reportDownload(inspectionID).path
         func download(_ format: String) -> String {
             api + "?format=\(format)" + query.compactMap { k, v in v.map { "&\(k)=\($0)" } }.joined()
         }

@@ -154,7 +154,7 @@ struct PublicInspectionView: PageView {
                 .tr(.td(.class("num"), .text(String(t.number))), .td(.text(t.title)), .td(.text(t.units)), .td(.text(t.deadline)),
                     .td(.text(t.status)),
                     .td(.unwrap(t.progress) { .p(.class("pre"), .text($0)) },
-                        .forEach(t.evidence) { e in .a(.class("file"), .href("/public/evidence/\(e.0)"), .text(e.1)) }))
+                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .text(e.1)) }))
             })))
     }
 

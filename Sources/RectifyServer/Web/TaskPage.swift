@@ -192,6 +192,17 @@ enum TaskPageController {
 
     struct Upload: Content { var file: File?; var isPublic: String? }
 
+    /// The office publishes a file to the public portal, or takes it back.
+    static func publishEvidence(req: Request) async throws -> Response {
+        let linkID = try req.intParameter("id")
+        guard let link = try await EvidenceLink.find(linkID, on: req.db) else { throw AppError.notFound }
+        req.parameters.set("id", to: String(link.$task.id))
+        let makePublic = (try? req.content.get(String.self, at: "isPublic")) == "true"
+        return try await submit(req, form: "evidence", success: makePublic ? "已在信息公开中公布" : "已撤回公开") { _ in
+            _ = try await EvidenceAPI.service(req).publish(linkID: linkID, isPublic: makePublic)
+        }
+    }
+
     static func evidence(req: Request) async throws -> Response {
         try await submit(req, form: "evidence", success: "佐证材料已上传") { id in
             let u = try? req.content.decode(Upload.self)
@@ -519,8 +530,11 @@ struct TaskPageView: PageView {
         .div(
             .if(model.evidence.isEmpty, .p(.class("empty"), .text("还没有佐证材料。"))),
             .ul(.forEach(model.evidence) { e in
-                .li(.a(.href("/api/v1/evidence/\(e.id)"), .text(e.name)), .span(.class("sub"), .text(" \(max(1, e.size / 1024)) KB")),
-                    .if(e.isPublic, .span(.class("tag"), .text("已公开"))))
+                .li(.a(.href(SiteURL.evidence(e.id).path), .text(e.name)), .span(.class("sub"), .text(" \(max(1, e.size / 1024)) KB")),
+                    .if(e.isPublic, .span(.class("tag"), .text("已公开"))),
+                    .if(model.isOffice, .form(.class("inline-button"), .method(.post), .action(SiteURL.evidencePublish(e.id).path),
+                                              Forms.csrf(context), .input(.type(.hidden), .name("isPublic"), .value(e.isPublic ? "false" : "true")),
+                                              .button(.type(.submit), .class("secondary"), .text(e.isPublic ? "撤回公开" : "在信息公开中公布")))))
             }),
             .if(model.canUpload, .form(
                 .class("inline"), .method(.post), .action(SiteURL.taskEvidence(model.detail.id).path), .enctype(.multipartData),
