@@ -292,3 +292,24 @@ extension WebTests {
         }
     }
 }
+
+extension WebTests {
+    /// A report of hundreds of problems pages on screen; the count sentence is the whole inspection's.
+    func testAVeryLargeReportPagesOnScreen() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let store = Store(db: app.db)
+            for n in 1...305 {
+                _ = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: n, text: "第\(n)个反馈问题。"))
+            }
+            let first = try await get(f, "/inspections/\(f.inspectionID)/report", as: "office")
+            XCTAssertTrue(first.body.contains("一、第1个反馈问题。"))
+            XCTAssertFalse(first.body.contains("一百零一、第101个反馈问题。"))
+            XCTAssertTrue(first.body.contains("本报告共 305 个反馈问题"))
+            XCTAssertTrue(first.body.contains("《整改方案》1项整改任务"), "the count sentence covers the whole inspection")
+            let last = try await get(f, "/inspections/\(f.inspectionID)/report?page=4", as: "office")
+            XCTAssertTrue(last.body.contains("三百零五、第305个反馈问题。"), last.body)
+            XCTAssertFalse(last.body.contains("一、第1个反馈问题。<"))
+        }
+    }
+}

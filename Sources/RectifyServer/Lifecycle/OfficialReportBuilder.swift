@@ -11,8 +11,10 @@ import Vapor
 enum OfficialReportBuilder {
     /// `date`: the ledger as it stood at the end of that day (China time), rebuilt from
     /// the audit trail; `roundID`: a closed round's frozen figures. At most one of them.
+    /// `problems`: only these problems (offset, count in number order) for a page of a
+    /// very large report; the counts are always the whole inspection's.
     static func build(inspectionID: Int, roundID: Int?, date: LocalDate? = nil, access: Access, today: LocalDate,
-                      on db: any Database) async throws -> OfficialReport {
+                      problems slice: (offset: Int, count: Int)? = nil, on db: any Database) async throws -> OfficialReport {
         guard let inspection = try await Inspection.query(on: db).filter(\.$id == inspectionID).with(\.$targetRegion).first() else {
             throw AppError.notFound
         }
@@ -63,14 +65,19 @@ enum OfficialReportBuilder {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         struct Link: Decodable { let problem_id: Int; let task_id: Int; let number: Int; let kind: String; let progress_status: String? }
         struct Narrative: Decodable { let task_id: Int; let narrative: String }
+        var problemQuery = Problem.query(on: db).filter(\.$inspection.$id == inspectionID).sort(\.$number)
+        if let slice { problemQuery = problemQuery.range(slice.offset..<(slice.offset + slice.count)) }
+        let problems = try await problemQuery.all()
+        let only: SQLQueryString = slice == nil ? "" : " AND tp.problem_id IN (\(binds: problems.compactMap(\.id) + [0]))"
         let links = try await sql.raw("""
             SELECT tp.problem_id, t.id AS task_id, t.number, t.kind, t.progress_status FROM task_problems tp \
-            JOIN tasks t ON t.id = tp.task_id WHERE t.inspection_id = \(bind: inspectionID) ORDER BY t.number
+            JOIN tasks t ON t.id = tp.task_id WHERE t.inspection_id = \(bind: inspectionID)\(only) ORDER BY t.number
             """).all(decoding: Link.self)
         var narrativeSQL: SQLQueryString = """
             SELECT pr.task_id, pr.narrative FROM progress_reports pr JOIN tasks t ON t.id = pr.task_id \
             WHERE t.inspection_id = \(bind: inspectionID) AND pr.status = \(bind: ReportStatus.accepted.rawValue)
             """
+        if slice != nil { narrativeSQL = narrativeSQL + " AND pr.task_id IN (\(binds: links.map(\.task_id) + [0]))" }
         if let cutoff { narrativeSQL = narrativeSQL + " AND pr.submitted_at <= \(bind: cutoff)" }
         narrativeSQL = narrativeSQL + " ORDER BY pr.task_id, pr.submitted_at DESC, pr.id DESC"
         var latest: [Int: String] = [:]
@@ -79,7 +86,6 @@ enum OfficialReportBuilder {
         }
         let linksByProblem = Dictionary(grouping: links, by: \.problem_id)
         var sections: [OfficialReport.ProblemSection] = []
-        let problems = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).sort(\.$number).all()
         for problem in problems {
             var tasks = linksByProblem[problem.id!] ?? []
             if let past {

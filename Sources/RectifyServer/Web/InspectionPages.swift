@@ -129,10 +129,15 @@ enum InspectionPagesController {
             date = parsed
         }
         let round = try? req.query.get(Int.self, at: "round")
-        let report = try await OfficialReportBuilder.build(inspectionID: id, roundID: round, date: round == nil ? date : nil, access: access,
-                                                           today: req.application.clock.today, on: req.db)
+        let total = try await Problem.query(on: req.db).filter(\.$inspection.$id == id).count()
+        let paged = total > ReportPageView.wholeUpTo
+        let pages = paged ? (total + ReportPageView.perPage - 1) / ReportPageView.perPage : 1
+        let page = min(max(1, (try? req.query.get(Int.self, at: "page")) ?? 1), pages)
+        let report = try await OfficialReportBuilder.build(
+            inspectionID: id, roundID: round, date: round == nil ? date : nil, access: access, today: req.application.clock.today,
+            problems: paged ? ((page - 1) * ReportPageView.perPage, ReportPageView.perPage) : nil, on: req.db)
         return ReportPageView(context: PageContext(req, section: .inspections), inspectionID: id, report: report,
-                              date: date, round: round).response()
+                              date: date, round: round, page: page, pages: pages, problemsTotal: total).response()
     }
 
     // MARK: Ledger import: upload, preview, confirm
@@ -350,7 +355,23 @@ struct ReportPageView: PageView {
     let report: OfficialReport
     let date: LocalDate?
     let round: Int?
+    let page: Int
+    let pages: Int
+    let problemsTotal: Int
     var title: String { "整改落实情况报告" }
+
+    /// A report of a few hundred problems is shown whole, to print; a larger one (an
+    /// inspection of tens of thousands of tasks) a hundred problems a page, with the
+    /// whole document as Word or text.
+    static let wholeUpTo = 300
+    static let perPage = 100
+
+    /// The report holds just this page's problems when paged.
+    var shown: [OfficialReport.ProblemSection] { report.problems }
+
+    func link(_ page: Int) -> String {
+        SiteURL.report(inspectionID).with([("date", date?.iso), ("round", round.map(String.init)), ("page", String(page))])
+    }
 
     var content: Node<HTML.BodyContext> {
         let query: [(String, String?)] = [("date", date?.iso), ("round", round.map(String.init))]
@@ -361,6 +382,7 @@ struct ReportPageView: PageView {
         return .div(
             .div(.class("titlebar noprint"),
                  .form(.class("filters"), .method(.get), .action(SiteURL.report(inspectionID).path),
+                       .unwrap(round) { .input(.type(.hidden), .name("round"), .value(String($0))) },
                        Forms.field("截至日期(留空为今天)", "date", type: .date, value: date?.iso ?? ""),
                        Forms.submit("生成")),
                  .div(.class("tools"),
@@ -370,11 +392,16 @@ struct ReportPageView: PageView {
             .article(.class("official"),
                      .h1(.text("关于\(report.title)整改落实情况的报告")),
                      .p(.text(report.opening)),
-                     .forEach(report.problems) { p in
+                     .forEach(shown) { p in
                          .div(.h2(.text("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
                               .p(.class("status"), .text("整改进展情况:\(p.statusWords)。")),
                               .forEach(p.narratives) { .p(.text($0)) })
-                     })
+                     }),
+            .if(pages > 1, .nav(.class("pager noprint"),
+                .p(.class("sub"), .text("本报告共 \(problemsTotal) 个反馈问题,每页显示 \(Self.perPage) 个;完整报告请下载 Word 或纯文本。")),
+                .if(page > 1, .a(.href(link(page - 1)), .text("上一页"))),
+                .span(.text("第 \(min(page, pages)) / \(pages) 页")),
+                .if(page < pages, .a(.href(link(page + 1)), .text("下一页")))))
         )
     }
 }
