@@ -25,7 +25,7 @@ let package = Package(
         // The rules of rectification: no web framework in here.
         .target(name: "RectifyCore"),
         // The Office formats offices live in: XLSX in and out, DOCX out. No Vapor here.
-        .target(name: "RectifyOffice", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "RectifyOffice", dependencies: ["RectifyCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // HTTP, persistence and views over the core.
         .target(
             name: "RectifyServer",

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import RectifyCore
 import ZIPFoundation
 
 /// Reads the first worksheet of a workbook (.xlsx) as rows of text, the way a
@@ -60,17 +61,8 @@ public enum XLSXReader {
     /// Days since 1899-12-30 (Excel's 1900 date system) as yyyy-MM-dd.
     public static func isoDate(serial: Double) -> String? {
         guard serial >= 1, serial < 2_958_466 else { return nil }
-        // Civil-from-days (Howard Hinnant), from 1970-01-01.
-        let z = Int(serial.rounded(.down)) - 25_569 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        // 25,569 days from 1899-12-30 to 1970-01-01, where LocalDate counts from.
+        return LocalDate(dayNumber: Int(serial.rounded(.down)) - 25_569).iso
     }
 }
 
