@@ -198,6 +198,33 @@ final class LedgerImportTests: XCTestCase {
             }, afterResponse: { res async in result = (res.status, res.body.string) })
             XCTAssertEqual(result.0, .payloadTooLarge)
             XCTAssertTrue(result.1.contains("20 MB") && result.1.contains("file.tooLarge"), result.1)
+            // The web page's import says the same, with its form's token.
+            let token = try await app.csrfToken(cookie)
+            let boundary = "----rectify-big"
+            var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"
+                                  + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"台账.csv\"\r\n\r\n")
+            body.writeRepeatingByte(0x41, count: 21 * 1024 * 1024)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            try await server.test(.POST, "/inspections/\(f.inspectionID)/import", beforeRequest: { req in
+                req.headers.cookie = cookie
+                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                req.body = body
+            }, afterResponse: { res async in result = (res.status, res.body.string) })
+            XCTAssertEqual(result.0, .payloadTooLarge)
+            XCTAssertTrue(result.1.contains("台账文件超过 20 MB"), result.1)
+            // A large upload under the limit arrives streamed too: its token is still read,
+            // and the file is judged on its content (here, not a ledger at all).
+            var within = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"
+                                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"扫描件.pdf\"\r\n\r\n%PDF-1.7\n")
+            within.writeRepeatingByte(0, count: 3 * 1024 * 1024)
+            within.writeString("\r\n--\(boundary)--\r\n")
+            try await server.test(.POST, "/inspections/\(f.inspectionID)/import", beforeRequest: { req in
+                req.headers.cookie = cookie
+                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                req.body = within
+            }, afterResponse: { res async in result = (res.status, res.body.string) })
+            XCTAssertEqual(result.0, .unprocessableEntity)
+            XCTAssertTrue(result.1.contains("无法识别的文件"), result.1.prefix(500).description)
             let tasks = try await TaskRecord.query(on: app.db).count()
             XCTAssertEqual(tasks, 1)
         }

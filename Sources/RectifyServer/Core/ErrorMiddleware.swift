@@ -23,14 +23,9 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
     static func response(for error: any Error, on req: Request) -> Response {
         var (status, code, message, violations) = describe(error)
         if status == .payloadTooLarge {
-            if req.url.path.contains("/ledger/") {
-                code = "file.tooLarge"
-                message = "台账文件超过 20 MB,未导入任何内容:请拆分后分批导入"
-            } else if req.url.path.hasSuffix("/report-drafts") {
-                code = "file.tooLarge"
-                message = "报告文本超过 20 MB,未识别"
-            } else if req.url.path.hasSuffix("/evidence"), let limit = req.application.rectifyConfig?.evidenceMaxBytes {
-                message = "上传的文件超过大小上限(\(limit / 1024 / 1024) MB),未保存"
+            // Each route that takes a file says what its limit means (Route.tooLarge).
+            if let limit = req.route?.userInfo[Route.tooLargeKey] as? Route.TooLarge {
+                (code, message) = (limit.code, limit.message)
             } else {
                 message = "提交的内容超过 1 MB,未保存;大段材料请作为佐证材料上传"
             }
@@ -78,5 +73,24 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
         default:
             return (.internalServerError, "serverError", "服务器内部错误,请稍后重试", [])
         }
+    }
+}
+
+extension Route {
+    struct TooLarge: Sendable {
+        let bytes: Int
+        let code: String
+        let message: String
+    }
+
+    static let tooLargeKey: AnySendableHashable = "rectify.tooLarge"
+
+    /// This route's body limit (as registered with `.collect(maxSize:)`) and what a client
+    /// is told when its body is over it. Middleware that reads the body before the route
+    /// does (CSRFMiddleware) collects it up to the same limit.
+    @discardableResult
+    func tooLarge(_ bytes: Int, _ message: String, code: String = "file.tooLarge") -> Route {
+        userInfo[Route.tooLargeKey] = TooLarge(bytes: bytes, code: code, message: message)
+        return self
     }
 }

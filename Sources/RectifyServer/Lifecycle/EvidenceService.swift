@@ -43,7 +43,7 @@ struct EvidenceService {
         // The route also stops larger bodies while they stream in; this holds whatever the transport.
         guard body.readableBytes <= maxBytes else {
             throw AppError(status: .payloadTooLarge, code: "evidence.tooLarge",
-                           message: "上传的文件超过大小上限(\(maxBytes / 1024 / 1024) MB),未保存")
+                           message: Self.tooLargeMessage(maxBytes))
         }
         let bytes = Array(body.readableBytesView)
         guard let kind = EvidenceType.detect(Array(bytes.prefix(4096))) else {
@@ -106,6 +106,10 @@ struct EvidenceService {
             return link
         }
     }
+}
+
+extension EvidenceService {
+    static func tooLargeMessage(_ maxBytes: Int) -> String { "上传的文件超过大小上限(\(maxBytes / 1024 / 1024) MB),未保存" }
 }
 
 enum EvidenceAPI {

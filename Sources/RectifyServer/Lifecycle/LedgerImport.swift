@@ -21,6 +21,7 @@ struct LedgerImport {
     let today: LocalDate
 
     static let maxFileBytes = 20 * 1024 * 1024
+    static let tooLargeMessage = "台账文件超过 20 MB,未导入任何内容:请拆分后分批导入"
 
     struct RowPlan: Content, Equatable {
         let line: Int
@@ -59,7 +60,7 @@ struct LedgerImport {
     static func cells(of data: Data) throws -> (format: String, rows: [[String]], lines: [Int]) {
         guard !data.isEmpty else { throw AppError(status: .unprocessableEntity, code: "file.empty", message: "文件是空的") }
         guard data.count <= maxFileBytes else {
-            throw AppError(status: .payloadTooLarge, code: "file.tooLarge", message: "台账文件超过 20 MB:请拆分后分批导入")
+            throw AppError(status: .payloadTooLarge, code: "file.tooLarge", message: tooLargeMessage)
         }
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             do {

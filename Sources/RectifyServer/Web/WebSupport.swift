@@ -42,6 +42,12 @@ extension Array where Element == UInt8 {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard req.method == .POST else { return try await next.respond(to: req) }
+        // An upload arrives as a stream the route has not read yet: read it here, to the
+        // route's own limit, so the token in it can be checked (and an oversized one is 413).
+        if req.body.data == nil {
+            let limit = (req.route?.userInfo[Route.tooLargeKey] as? Route.TooLarge)?.bytes ?? req.application.routes.defaultMaxBodySize.value
+            _ = try await req.body.collect(max: limit).get()
+        }
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
         guard req.hasSession, let expected = req.session.data["csrf"], !sent.isEmpty,
               Data(sent.utf8).count == Data(expected.utf8).count,

@@ -36,8 +36,11 @@ func apiRoutes(_ app: Application) {
     api.get("inspections", ":id", "report", use: OfficialReportAPI.show)
     let fileLimit = ByteCount(value: LedgerImport.maxFileBytes)
     api.on(.POST, "inspections", ":id", "ledger", "preview", body: .collect(maxSize: fileLimit), use: ImportAPI.preview)
+        .tooLarge(LedgerImport.maxFileBytes, LedgerImport.tooLargeMessage)
     api.on(.POST, "inspections", ":id", "ledger", "import", body: .collect(maxSize: fileLimit), use: ImportAPI.apply)
+        .tooLarge(LedgerImport.maxFileBytes, LedgerImport.tooLargeMessage)
     api.on(.POST, "report-drafts", body: .collect(maxSize: fileLimit), use: ImportAPI.draft)
+        .tooLarge(LedgerImport.maxFileBytes, "报告文本超过 20 MB,未识别")
     api.post("inspections", "from-report", use: ImportAPI.createFromReport)
     api.get("dashboard", "counts", use: DashboardAPI.counts)
     api.get("flags", "unclaimed", use: DashboardAPI.unclaimed)
@@ -47,6 +50,7 @@ func apiRoutes(_ app: Application) {
 
     let maxBytes = app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024
     api.on(.POST, "tasks", ":id", "evidence", body: .collect(maxSize: ByteCount(value: maxBytes)), use: EvidenceAPI.upload)
+        .tooLarge(maxBytes, EvidenceService.tooLargeMessage(maxBytes), code: "payloadTooLarge")
     api.get("tasks", ":id", "evidence", use: EvidenceAPI.list)
     api.get("evidence", ":id", use: EvidenceAPI.download)
     api.post("evidence", ":id", "publish", use: EvidenceAPI.publish)
