@@ -41,6 +41,9 @@ public enum ReportParser {
     public struct Result: Codable, Sendable, Equatable {
         public let problems: [Problem]
         public let figures: Figures
+
+        /// Neither a numbered problem nor a count sentence: not a report this parser reads.
+        public var recognisedNothing: Bool { problems.isEmpty && figures == Figures() }
     }
 
     // MARK: - Normalisation

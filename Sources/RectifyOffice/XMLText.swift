@@ -3,8 +3,8 @@ import Foundation
 /// Text as XML 1.0 may carry it: markup characters escaped, and the control
 /// characters XML forbids (everything below U+0020 but tab, LF and CR) dropped, so a
 /// stray character pasted into a ledger cell cannot make the file unreadable.
-enum XMLText {
-    static func escape(_ s: String) -> String {
+public enum XMLText {
+    public static func escape(_ s: String) -> String {
         // Byte-wise, with a fast path: most ledger text needs no escaping at all.
         var clean = true
         var previous: (UInt8, UInt8) = (0, 0)

@@ -101,14 +101,20 @@ extension Application {
         try await refreshPlannerStatistics(force: false)
     }
 
-    /// Keeps the query planner's statistics current. Without them SQLite guesses, and on a
-    /// large ledger it guesses wrong (the dashboard's "due in 30 days" scanned 100,000
-    /// tasks by region instead of seeking by deadline: 83 ms against 1 ms). `force` after a
-    /// bulk change (a ledger import); otherwise only when none exist yet, or as SQLite's
-    /// `PRAGMA optimize` judges. PostgreSQL's autovacuum analyzes on its own; a forced
-    /// refresh analyzes the task tables there too.
-    func refreshPlannerStatistics(force: Bool, on database: (any Database)? = nil) async throws {
-        guard let sql = (database ?? db) as? any SQLDatabase else { return }
+    func refreshPlannerStatistics(force: Bool) async throws {
+        try await PlannerStatistics.refresh(force: force, on: db)
+    }
+}
+
+/// Keeps the query planner's statistics current. Without them SQLite guesses, and on a
+/// large ledger it guesses wrong (the dashboard's "due in 30 days" scanned 100,000
+/// tasks by region instead of seeking by deadline: 83 ms against 1 ms). `force` after a
+/// bulk change (a ledger import); otherwise only when none exist yet, or as SQLite's
+/// `PRAGMA optimize` judges. PostgreSQL's autovacuum analyzes on its own; a forced
+/// refresh analyzes the task tables there too.
+enum PlannerStatistics {
+    static func refresh(force: Bool, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
         if sql.dialect.name == "sqlite" {
             struct N: Decodable { let n: Int }
             let analyzed = try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").first(decoding: N.self)?.n ?? 0

@@ -246,7 +246,7 @@ final class LedgerImportTests: XCTestCase {
             XCTAssertEqual(rows[1].cells[0], "1")
             XCTAssertTrue(rows[1].cells[1].hasPrefix("一、思想认识不到位"), rows[1].cells[1])
 
-            let service = LedgerImport(db: app.db, access: .system, today: app.clock.today)
+            let service = LedgerImport(db: app.db, access: .system, clock: app.clock)
             let plan = try await service.plan(inspectionID: 1, data: xlsx).preview
             XCTAssertEqual(plan.counts, .init(create: 0, update: 0, unchanged: 58, invalid: 0),
                            plan.rows.filter { $0.action != "unchanged" }.map { "\($0.line) \($0.changes) \($0.problems)" }.joined(separator: "\n"))

@@ -31,7 +31,7 @@ struct ImportCommand: AsyncCommand {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let app = context.application
         try await app.prepareDatabase()
-        let service = LedgerImport(db: app.db, access: .system, today: app.clock.today)
+        let service = LedgerImport(db: app.db, access: .system, clock: app.clock)
         let preview: LedgerImport.Preview
         do {
             preview = signature.apply ? try await service.apply(inspectionID: id, data: data)

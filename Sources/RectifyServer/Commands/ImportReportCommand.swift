@@ -47,7 +47,7 @@ struct ImportReportCommand: AsyncCommand {
             FileHandle.standardError.write(Data("parse: \(String(format: "%.2f", ms)) ms on average over \(n) runs (\(text.utf8.count) bytes)\n".utf8))
         }
         let result = ReportParser.parse(text)
-        guard !result.problems.isEmpty || result.figures != ReportParser.Figures() else {
+        guard !result.recognisedNothing else {
             throw StartupError("在 \(signature.file) 中没有识别出反馈问题(如“三十七、…… 整改进展情况:……”)或统计数字(如“58项整改任务中”)。")
         }
         if signature.json {

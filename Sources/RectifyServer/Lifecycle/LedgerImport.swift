@@ -18,7 +18,8 @@ import RectifyOffice
 struct LedgerImport {
     let db: any Database
     let access: Access
-    let today: LocalDate
+    let clock: AppClock
+    var today: LocalDate { clock.today }
 
     static let maxFileBytes = 20 * 1024 * 1024
     static let tooLargeMessage = "台账文件超过 20 MB,未导入任何内容:请拆分后分批导入"
@@ -291,9 +292,9 @@ struct LedgerImport {
         try await db.transaction { tx in
             try await write(plan, on: tx, fileDigest: digest)
         }
-        if preview.counts.create >= 1_000, let sql = db as? any SQLDatabase {
-            // A bulk load changes what the planner should assume (Application.refreshPlannerStatistics).
-            try await sql.raw(sql.dialect.name == "sqlite" ? "ANALYZE" : "ANALYZE tasks, task_units, task_milestones").run()
+        if preview.counts.create >= 1_000 {
+            // A bulk load changes what the query planner should assume.
+            try await PlannerStatistics.refresh(force: true, on: db)
         }
         preview.applied = true
         return preview
@@ -383,7 +384,7 @@ struct LedgerImport {
         }
 
         // Updates: the plan fields the sheet has, with the task's version bumped and audited.
-        let service = LifecycleService(db: tx, access: access, clock: AppClock.fixed(today))
+        let service = LifecycleService(db: tx, access: access, clock: clock)
         for r in plan.resolved where !r.changes.isEmpty {
             guard let e = r.existing else { continue }
             let t = e.task
@@ -422,7 +423,7 @@ struct LedgerImport {
         try await Audit.record(on: tx, actor: access.auditActor, action: "ledger.import", recordType: "inspection",
                                recordID: inspectionID, taskID: nil, before: Optional<Summary>.none,
                                after: Summary(file: fileDigest, created: created.count, updated: updated.count,
-                                              problemsCreated: newProblemIDs.count))
+                                              problemsCreated: newProblemIDs.count), now: clock.now())
     }
 
     private func insertRows(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any SQLExpression]]) async throws {

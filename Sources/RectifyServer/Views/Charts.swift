@@ -1,5 +1,6 @@
 import Foundation
 import Plot
+import RectifyOffice
 
 /// Charts drawn by the server as SVG (no script, no library): donut, bars, stacked
 /// bars and a line. Each goes out with a table of its numbers (`Node.figures`), so
@@ -12,10 +13,7 @@ enum Charts {
         let tone: String
     }
 
-    static func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func esc(_ s: String) -> String { XMLText.escape(s) }
 
     static func svg(_ width: Int, _ height: Int, label: String, _ body: String) -> Node<HTML.BodyContext> {
         .raw("""

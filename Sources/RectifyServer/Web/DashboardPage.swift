@@ -15,7 +15,6 @@ struct DashboardModel {
     var total = 0
     var byStatus: [String: Int] = [:]
     var byLight: [String: Int] = [:]
-    var byState: [String: Int] = [:]
     var regions: [Named] = []
     var units: [Named] = []
     var closures: [(String, Int)] = []

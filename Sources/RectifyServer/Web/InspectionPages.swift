@@ -155,7 +155,7 @@ enum InspectionPagesController {
         let access = try await requireOffice(req)
         let i = try await inspection(req, access)
         let form = try? req.content.decode(ImportForm.self)
-        let service = LedgerImport(db: req.db, access: access, today: req.application.clock.today)
+        let service = LedgerImport(db: req.db, access: access, clock: req.application.clock)
         let dir = (req.application.rectifyConfig?.dataDirectory ?? NSTemporaryDirectory()) + "/imports"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         func render(_ preview: LedgerImport.Preview?, pending: String?, error: AppError?) -> Response {

@@ -118,13 +118,12 @@ struct LedgerView: PageView {
     var content: Node<HTML.BodyContext> {
         let f = model.filter
         let pages = max(1, (model.total + model.per - 1) / model.per)
-        let exportQuery = LedgerPageController.items(f).compactMap { k, v in v.map { "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValue) ?? $0)" } }.joined(separator: "&")
         return .div(
             .div(.class("titlebar"),
                  .h1(.text(title)),
                  .div(.class("tools"),
-                      .a(.class("button"), .href(SiteURL.exportXLSX.path + (exportQuery.isEmpty ? "" : "?" + exportQuery)), .text("导出 Excel")),
-                      .a(.class("button"), .href(SiteURL.exportCSV.path + (exportQuery.isEmpty ? "" : "?" + exportQuery)), .text("导出 CSV")))),
+                      .a(.class("button"), .href(SiteURL.exportXLSX.with(LedgerPageController.items(f))), .text("导出 Excel")),
+                      .a(.class("button"), .href(SiteURL.exportCSV.with(LedgerPageController.items(f))), .text("导出 CSV")))),
             .form(.class("filters"), .method(.get), .action(SiteURL.ledger.path),
                   Forms.select("督察", "inspection", options: model.inspections.map { (String($0.0), $0.1) },
                                selected: f.inspection.map(String.init), blank: "全部"),

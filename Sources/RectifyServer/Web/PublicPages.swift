@@ -34,11 +34,16 @@ enum PublicPagesController {
         let counts = try await InspectionQueries.taskCounts(inspectionIDs: inspections.compactMap(\.id), on: req.db)
         let rows = inspections.map { i -> (Int, String, String, String) in
             let c = counts[i.id!] ?? [:]
-            var byStatus: [PublicStatus: Int] = [:]
-            for (k, v) in c { if let k { byStatus[k, default: 0] += v } }
-            return (i.id!, i.title, i.targetRegion.name, OfficialReport.countSentence(total: c.values.reduce(0, +), counts: byStatus))
+            return (i.id!, i.title, i.targetRegion.name, sentence(c))
         }
         return PublicHomeView(context: PageContext(req, section: .portal), rows: rows).response()
+    }
+
+    /// The count sentence of an inspection's task counts (unassessed tasks count in the total).
+    static func sentence(_ counts: [PublicStatus?: Int]) -> String {
+        var byStatus: [PublicStatus: Int] = [:]
+        for case let (status?, n) in counts { byStatus[status, default: 0] += n }
+        return OfficialReport.countSentence(total: counts.values.reduce(0, +), counts: byStatus)
     }
 
     static func inspection(req: Request) async throws -> Response {
@@ -105,11 +110,9 @@ enum PublicPagesController {
             """).all(decoding: Named.self)
         let byID = Dictionary(uniqueKeysWithValues: noticed.map { ($0.id, $0) })
         let counts = try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id] ?? [:]
-        var byStatus: [PublicStatus: Int] = [:]
-        for (k, v) in counts { if let k { byStatus[k, default: 0] += v } }
         let model = PublicInspection(
             id: id, title: i.title, team: i.team, region: i.targetRegion.name, feedback: i.feedbackDate,
-            sentence: OfficialReport.countSentence(total: counts.values.reduce(0, +), counts: byStatus),
+            sentence: sentence(counts),
             tasks: tasks.map(row),
             notices: notices.compactMap { n in byID[n.task_id].map {
                 .init(taskNumber: $0.number, taskTitle: $0.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date), text: n.text)

@@ -129,13 +129,21 @@ enum TaskPageController {
         }
     }
 
+    /// A form about one record of a task (a report, an extension request, a notice, an
+    /// objection, a file): the route names the record, and its task's page is where the
+    /// form comes back to.
+    static func submit<M: Model>(_ req: Request, about type: M.Type, task: KeyPath<M, ParentProperty<M, TaskRecord>>,
+                                 form: (Int) -> String, success: String,
+                                 _ action: @escaping (Int) async throws -> Void) async throws -> Response where M.IDValue == Int {
+        let recordID = try req.intParameter("id")
+        guard let record = try await M.find(recordID, on: req.db) else { throw AppError.notFound }
+        req.parameters.set("id", to: String(record[keyPath: task].id))
+        return try await submit(req, form: form(recordID), success: success) { _ in try await action(recordID) }
+    }
+
     static func review(req: Request) async throws -> Response {
-        let reportID = try req.intParameter("id")
-        guard let report = try await ProgressReport.find(reportID, on: req.db) else { throw AppError.notFound }
-        let taskID = report.$task.id
-        req.parameters.set("id", to: String(taskID))
-        return try await submit(req, form: "review-\(reportID)", success: "已审核") { _ in
-            _ = try await ReportService(lifecycle: req.lifecycle()).review(reportID: reportID, try req.form(ReportService.Review.self))
+        try await submit(req, about: ProgressReport.self, task: \.$task, form: { "review-\($0)" }, success: "已审核") { id in
+            _ = try await ReportService(lifecycle: req.lifecycle()).review(reportID: id, try req.form(ReportService.Review.self))
         }
     }
 
@@ -146,11 +154,8 @@ enum TaskPageController {
     }
 
     static func decideExtension(req: Request) async throws -> Response {
-        let extensionID = try req.intParameter("id")
-        guard let e = try await ExtensionRequest.find(extensionID, on: req.db) else { throw AppError.notFound }
-        req.parameters.set("id", to: String(e.$task.id))
-        return try await submit(req, form: "decide-\(extensionID)", success: "已审批延期申请") { _ in
-            _ = try await OversightService(lifecycle: req.lifecycle()).decideExtension(extensionID, try req.form(OversightService.Decision.self))
+        try await submit(req, about: ExtensionRequest.self, task: \.$task, form: { "decide-\($0)" }, success: "已审批延期申请") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).decideExtension(id, try req.form(OversightService.Decision.self))
         }
     }
 
@@ -173,20 +178,14 @@ enum TaskPageController {
     }
 
     static func objection(req: Request) async throws -> Response {
-        let noticeID = try req.intParameter("id")
-        guard let notice = try await TaskEntry.find(noticeID, on: req.db) else { throw AppError.notFound }
-        req.parameters.set("id", to: String(notice.$task.id))
-        return try await submit(req, form: "objection", success: "异议已登记") { _ in
-            _ = try await OversightService(lifecycle: req.lifecycle()).recordObjection(noticeID: noticeID, try req.form(OversightService.NewObjection.self))
+        try await submit(req, about: TaskEntry.self, task: \.$task, form: { _ in "objection" }, success: "异议已登记") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordObjection(noticeID: id, try req.form(OversightService.NewObjection.self))
         }
     }
 
     static func answer(req: Request) async throws -> Response {
-        let objectionID = try req.intParameter("id")
-        guard let objection = try await TaskEntry.find(objectionID, on: req.db) else { throw AppError.notFound }
-        req.parameters.set("id", to: String(objection.$task.id))
-        return try await submit(req, form: "answer-\(objectionID)", success: "异议已答复") { _ in
-            _ = try await OversightService(lifecycle: req.lifecycle()).answerObjection(objectionID, try req.form(OversightService.Answer.self))
+        try await submit(req, about: TaskEntry.self, task: \.$task, form: { "answer-\($0)" }, success: "异议已答复") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).answerObjection(id, try req.form(OversightService.Answer.self))
         }
     }
 
@@ -194,12 +193,10 @@ enum TaskPageController {
 
     /// The office publishes a file to the public portal, or takes it back.
     static func publishEvidence(req: Request) async throws -> Response {
-        let linkID = try req.intParameter("id")
-        guard let link = try await EvidenceLink.find(linkID, on: req.db) else { throw AppError.notFound }
-        req.parameters.set("id", to: String(link.$task.id))
         let makePublic = (try? req.content.get(String.self, at: "isPublic")) == "true"
-        return try await submit(req, form: "evidence", success: makePublic ? "已在信息公开中公布" : "已撤回公开") { _ in
-            _ = try await EvidenceAPI.service(req).publish(linkID: linkID, isPublic: makePublic)
+        return try await submit(req, about: EvidenceLink.self, task: \.$task, form: { _ in "evidence" },
+                                success: makePublic ? "已在信息公开中公布" : "已撤回公开") { id in
+            _ = try await EvidenceAPI.service(req).publish(linkID: id, isPublic: makePublic)
         }
     }
 

@@ -233,8 +233,8 @@ enum OrderPagesController {
     }
 
     static func issue(req: Request) async throws -> Response {
-        struct Form: Decodable { var taskIDs: [Int]; var unitID: Int; var level: OversightService.Level; var reason: String; var replyBy: LocalDate }
-        let taskID = (try? req.form(Form.self))?.taskIDs.first
+        // Issued from a task's page: a refusal goes back to that page.
+        let taskID = (try? req.form(OversightService.NewOrder.self))?.taskIDs.first
         return try await WebForm.handle(req, form: "order", success: "督办单已下发", redirect: { SiteURL.orders.path }, action: {
             let f = try req.form(OversightService.NewOrder.self)
             _ = try await OversightService(lifecycle: req.lifecycle()).issueOrder(f)

@@ -13,7 +13,7 @@ enum ImportAPI {
     }
 
     static func service(_ req: Request) async throws -> LedgerImport {
-        LedgerImport(db: req.db, access: try await req.access(), today: req.application.clock.today)
+        LedgerImport(db: req.db, access: try await req.access(), clock: req.application.clock)
     }
 
     /// POST /api/v1/inspections/{id}/ledger/preview: the body is the XLSX or CSV file.
@@ -47,7 +47,7 @@ enum ImportAPI {
             text = s
         }
         let result = ReportParser.parse(text)
-        guard !result.problems.isEmpty || result.figures != ReportParser.Figures() else {
+        guard !result.recognisedNothing else {
             throw AppError(status: .unprocessableEntity, code: "report.nothingRecognised",
                            message: "没有识别出反馈问题(如“三十七、…… 整改进展情况:……”)或统计数字(如“58项整改任务中”)")
         }
