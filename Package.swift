@@ -1,5 +1,7 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
+
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "Rectify",
@@ -20,12 +22,15 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        // Sources build with warnings as errors: both warnings that ever stood in Sources hid a bug
+        // (an XML escape that trapped, full-width punctuation flattened to ASCII).
         // The rules of rectification: no web framework in here.
-        .target(name: "RectifyCore"),
+        .target(name: "RectifyCore", swiftSettings: strict),
         // The Office formats offices live in: XLSX in and out, DOCX out. No Vapor here.
-        .target(name: "RectifyOffice", dependencies: ["RectifyCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "RectifyOffice", dependencies: ["RectifyCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
         // HTTP, persistence and views over the core.
         .target(
             name: "RectifyServer",
@@ -42,12 +47,26 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Plot", package: "Plot"),
             ],
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources")],
+            swiftSettings: strict
         ),
-        .executableTarget(name: "rectify", dependencies: ["RectifyServer"]),
+        .executableTarget(name: "rectify", dependencies: ["RectifyServer"], swiftSettings: strict),
+        // Hostile text for the property tests of every target.
+        .target(
+            name: "RectifyTestSupport",
+            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/TestSupport"
+        ),
         // Fixtures: the seed reports, copied from ../shared/seeds so the tests stand alone.
-        .testTarget(name: "RectifyCoreTests", dependencies: ["RectifyCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RectifyOfficeTests", dependencies: ["RectifyOffice"]),
+        .testTarget(
+            name: "RectifyCoreTests",
+            dependencies: ["RectifyCore", "RectifyTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RectifyOfficeTests",
+            dependencies: ["RectifyOffice", "RectifyTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "RectifyServerTests",
             dependencies: [
@@ -56,6 +75,8 @@ let package = Package(
                 "rectify",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "RectifyTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
     ]

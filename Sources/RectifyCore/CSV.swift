@@ -3,8 +3,10 @@
 public enum CSV {
     public static let byteOrderMark = "\u{FEFF}"
 
-    /// One line. A cell that a spreadsheet would run as a formula (=, +, -, @ first)
-    /// gets a leading apostrophe: exported text stays text.
+    /// One line. A cell that a spreadsheet would run as a formula (=, +, -, @, tab or CR
+    /// first) gets a leading apostrophe, so exported text stays text; a cell that starts
+    /// with an apostrophe gets one more, so `parse` can tell ours from the user's and
+    /// every cell reads back as it was written (line breaks as LF).
     public static func line(_ cells: [String]) -> String {
         cells.map(cell).joined(separator: ",") + "\r\n"
     }
@@ -19,7 +21,7 @@ public enum CSV {
             default: continue
             }
         }
-        let defuse = raw.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+        let defuse = raw.utf8.first.map { defused.contains($0) } ?? false
         guard quote else { return defuse ? "'" + raw : raw }
         var bytes: [UInt8] = [0x22]
         bytes.reserveCapacity(raw.utf8.count + 8)
@@ -31,6 +33,9 @@ public enum CSV {
         bytes.append(0x22)
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// First bytes that get the apostrophe: = + - @ tab CR, and the apostrophe itself.
+    static let defused: [UInt8] = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x27]
 }
 
 /// The standard columns of a ledger (台账), as offices head their sheets (issue 5 §2).
@@ -58,9 +63,11 @@ extension CSV {
             if let p = pending { pending = nil; return p }
             return iterator.next()
         }
+        var lastWasCR = false
         func endCell() {
-            if cell.hasPrefix("'"), let second = cell.unicodeScalars.dropFirst().first, "=+-@".unicodeScalars.contains(second) {
-                cell.removeFirst()
+            if cell.unicodeScalars.first == "'", let second = cell.unicodeScalars.dropFirst().first,
+               "=+-@\t\r\n'".unicodeScalars.contains(second) {
+                cell.unicodeScalars.removeFirst()
             }
             cells.append(cell)
             cell = ""
@@ -73,14 +80,23 @@ extension CSV {
                     } else {
                         quoted = false
                     }
+                } else if s == "\r" {
+                    // CRLF and a lone CR are both one line break, read as LF.
+                    cell.unicodeScalars.append("\n")
+                    line += 1
+                } else if s == "\n" {
+                    if !lastWasCR {
+                        cell.unicodeScalars.append("\n")
+                        line += 1
+                    }
                 } else {
-                    if s == "\n" { line += 1 }
-                    if s != "\r" { cell.unicodeScalars.append(s) }
+                    cell.unicodeScalars.append(s)
                 }
+                lastWasCR = s == "\r"
                 continue
             }
             switch s {
-            case "\"" where cell.isEmpty: quoted = true
+            case "\"" where cell.isEmpty: quoted = true; lastWasCR = false
             case ",": endCell()
             case "\r": continue
             case "\n":

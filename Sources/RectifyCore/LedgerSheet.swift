@@ -200,15 +200,15 @@ public enum LedgerSheet {
     static func problem(_ text: String) -> (Int?, String) {
         guard !text.isEmpty else { return (nil, "") }
         let firstLine = text
-        for opener in ["(", "("] where firstLine.hasPrefix(opener) {
-            if let close = firstLine.firstIndex(where: { $0 == ")" || $0 == ")" }) {
+        for opener in ["(", "（"] where firstLine.hasPrefix(opener) {
+            if let close = firstLine.firstIndex(where: { $0 == ")" || $0 == "）" }) {
                 let inner = String(firstLine[firstLine.index(after: firstLine.startIndex)..<close])
                 if let n = ChineseNumeral.value(inner) ?? Int(inner) {
                     return (n, firstLine[firstLine.index(after: close)...].trimmingCharacters(in: .whitespaces))
                 }
             }
         }
-        if let mark = firstLine.firstIndex(where: { $0 == "、" || $0 == "." || $0 == "." }) {
+        if let mark = firstLine.firstIndex(where: { $0 == "、" || $0 == "." || $0 == "．" }) {
             let head = String(firstLine[..<mark])
             if head.count <= 6, let n = ChineseNumeral.value(head) ?? Int(head) {
                 return (n, firstLine[firstLine.index(after: mark)...].trimmingCharacters(in: .whitespaces))
@@ -222,7 +222,7 @@ public enum LedgerSheet {
     public static func milestoneDescription(_ text: String) -> String {
         var t = text
         for done in ["(已完成)", "(已完成)"] where t.hasSuffix(done) { t = String(t.dropLast(done.count)) }
-        if let colon = t.firstIndex(where: { $0 == ":" || $0 == ":" }),
+        if let colon = t.firstIndex(where: { $0 == ":" || $0 == "：" }),
            !DeadlinePhrase.dates(in: String(t[..<colon])).isEmpty {
             let rest = t[t.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if !rest.isEmpty { return rest }
@@ -230,17 +230,17 @@ public enum LedgerSheet {
         return t
     }
 
-    /// Unit names in a cell: separated by 、,,;; or new lines, but not inside
-    /// brackets ("各县(市、区)政府" is one name).
+    /// Unit names in a cell: separated by 、 , ， ; ； or new lines, but not inside
+    /// brackets ("各县（市、区）政府" is one name).
     public static func unitNames(_ text: String) -> [String] {
         var names: [String] = []
         var current = ""
         var depth = 0
         for ch in text {
             switch ch {
-            case "(", "(", "[", "【": depth += 1; current.append(ch)
-            case ")", ")", "]", "】": depth = max(0, depth - 1); current.append(ch)
-            case "、", ",", ",", ";", ";", "\n", "\r":
+            case "(", "（", "[", "【": depth += 1; current.append(ch)
+            case ")", "）", "]", "】": depth = max(0, depth - 1); current.append(ch)
+            case "、", ",", "，", ";", "；", "\n", "\r":
                 if depth == 0 {
                     names.append(current)
                     current = ""

@@ -17,11 +17,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` exactly.
+    /// The years a date read from input may fall in. Rectification runs in this century;
+    /// a date outside is a typing mistake (9999-12-31), and refusing it keeps every day
+    /// arithmetic on input (notice periods, extensions) far from the calendar's ends.
+    public static let inputYears = 1900...2199
+
+    /// Parses `YYYY-MM-DD` exactly, within `inputYears`.
     public init?(iso text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              LocalDate.inputYears.contains(y) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -53,18 +59,30 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// Today in China Standard Time (UTC+8), whatever the server's zone.
+    /// China has kept UTC+8 all year since 1991, so the day is plain arithmetic (no
+    /// Calendar per call: this runs on every request).
     public static func today(now: Date = Date()) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day], from: now)
-        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+        let seconds = now.timeIntervalSince1970 + 8 * 3600
+        guard seconds.isFinite, abs(seconds) < 1e14 else { return epoch }
+        let day = Int((seconds / 86_400).rounded(.down))
+        return LocalDate(dayNumber: day) ?? epoch
+    }
+
+    /// 1970-01-01, day number 0.
+    public static let epoch = LocalDate(checkedYear: 1970, month: 1, day: 1)
+
+    /// For days computed from a valid day number, which always exist.
+    private init(checkedYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = LocalDate(iso: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "日期格式应为 YYYY-MM-DD:\(text)"))
+                debugDescription: "日期格式应为 YYYY-MM-DD,年份在 \(LocalDate.inputYears.lowerBound)–\(LocalDate.inputYears.upperBound) 之间:\(text.prefix(40))"))
         }
         self = date
     }
@@ -88,8 +106,12 @@ extension LocalDate {
         return era * 146_097 + doe - 719_468
     }
 
-    /// The day `z0` days after 1970-01-01. Only for days between the years 1 and 9999.
-    public init(dayNumber z0: Int) {
+    /// Day numbers of 0001-01-01 and 9999-12-31, the calendar's ends.
+    public static let dayNumbers = -719_162...2_932_896
+
+    /// The day `z0` days after 1970-01-01; nil outside the years 1 to 9999.
+    public init?(dayNumber z0: Int) {
+        guard LocalDate.dayNumbers.contains(z0) else { return nil }
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -98,10 +120,18 @@ extension LocalDate {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)!
+        self.init(checkedYear: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
     }
 
-    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+    /// Day arithmetic stays inside the calendar: past either end it stops at that end.
+    /// Input dates are within `inputYears` and offsets within a few years, so the ends
+    /// are never reached in practice; stopping there keeps a stray offset from trapping.
+    public func adding(days: Int) -> LocalDate {
+        let (sum, overflow) = dayNumber.addingReportingOverflow(days)
+        let bounded = overflow ? (days < 0 ? LocalDate.dayNumbers.lowerBound : LocalDate.dayNumbers.upperBound)
+            : min(max(sum, LocalDate.dayNumbers.lowerBound), LocalDate.dayNumbers.upperBound)
+        return LocalDate(dayNumber: bounded) ?? self
+    }
 
     public static func - (a: LocalDate, b: LocalDate) -> Int { a.dayNumber - b.dayNumber }
 
@@ -112,9 +142,9 @@ extension LocalDate {
     /// (Monday to Friday; public holidays are not known to Rectify and count as working days).
     public func endOfWorkingDays(_ n: Int) -> LocalDate {
         var day = self
-        while day.weekday > 5 { day = day.adding(days: 1) }
+        while day.weekday > 5, day.dayNumber < LocalDate.dayNumbers.upperBound { day = day.adding(days: 1) }
         var counted = 1
-        while counted < n {
+        while counted < n, day.dayNumber < LocalDate.dayNumbers.upperBound {
             day = day.adding(days: 1)
             if day.weekday <= 5 { counted += 1 }
         }

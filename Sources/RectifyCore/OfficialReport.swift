@@ -89,7 +89,7 @@ public struct OfficialReport: Sendable, Equatable {
         let known = statuses.compactMap { $0 }
         guard !known.isEmpty else { return "正在推进整改" }
         let order: [PublicStatus] = [.behindSchedule, .inProgress, .onSchedule, .fullyImplemented, .basicallyCompleted, .completed]
-        let least = order.first { known.contains($0) }!
+        let least = order.first { known.contains($0) } ?? .inProgress
         return PublicStatusWords(status: least, longTerm: longTerm).text
     }
 }

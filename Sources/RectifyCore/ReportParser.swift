@@ -75,7 +75,7 @@ public enum ReportParser {
     /// Lines that belong to the web page, not the report; a report's body ends at them.
     static let boilerplatePrefixes = ["当前位置", "您的位置", "您现在所在的位置", "扫一扫", "上一条", "下一条", "(责任编辑",
                                       "（责任编辑", "原标题", "投稿与新闻线索", "特别声明", "凡来源", "网站有害信息", "主办",
-                                      "发布时间", "来源:", "来源:", "搜索历史", "我要投稿"]
+                                      "发布时间", "来源:", "来源：", "搜索历史", "我要投稿"]
 
     static func isBoilerplate(_ line: String) -> Bool {
         boilerplatePrefixes.contains { line.hasPrefix($0) } || line.contains("ICP备") || line.contains("公网安备")
@@ -122,7 +122,7 @@ public enum ReportParser {
     static func statusWords(_ line: String) -> String? {
         for prefix in statusPrefixes where line.hasPrefix(prefix) {
             var rest = line.dropFirst(prefix.count)
-            guard let first = rest.first, first == ":" || first == ":" else { continue }
+            guard let first = rest.first, first == ":" || first == "：" else { continue }
             rest = rest.dropFirst()
             return rest.trimmingCharacters(in: CharacterSet(charactersIn: " 。."))
         }
@@ -144,7 +144,10 @@ public enum ReportParser {
 
     static func problems(in lines: [String]) -> [Problem] {
         let headings = lines.indices.compactMap { heading(lines[$0], at: $0) }
-        let stops = Set(lines.indices.filter { isBoilerplate(lines[$0]) || (isTitle(lines[$0]) && heading(lines[$0], at: $0) == nil) })
+        let headingLines = Set(headings.map(\.line))
+        // In line order, so each block finds its first stop by binary search: a scan per
+        // heading made a 5 MB draft of title-like lines quadratic (minutes of CPU).
+        let stops = lines.indices.filter { isBoilerplate(lines[$0]) || (isTitle(lines[$0]) && !headingLines.contains($0)) }
         var result: [Problem] = []
         for (i, h) in headings.enumerated() {
             // The block runs to the next heading of the same or a higher level, or a page footer.
@@ -153,23 +156,34 @@ public enum ReportParser {
                 end = next.line
                 break
             }
-            if let stop = stops.filter({ $0 > h.line && $0 < end }).min() { end = stop }
+            if let stop = firstStop(after: h.line, in: stops), stop < end { end = stop }
             // A status line before any lower-level heading makes the block a problem.
-            let firstSub = headings[(i + 1)...].first { $0.line < end && $0.style.rawValue > h.style.rawValue }?.line ?? end
+            // Only the headings inside the block: scanning all later ones was quadratic.
+            let firstSub = headings[(i + 1)...].prefix { $0.line < end }.first { $0.style.rawValue > h.style.rawValue }?.line ?? end
             let statusLine = (h.line + 1 ..< firstSub).first { statusWords(lines[$0]) != nil }
             var rest = h.rest
             let isFeedback = rest.hasPrefix("反馈问题")
-            if isFeedback { rest = String(rest.drop(while: { $0 != ":" && $0 != ":" }).dropFirst()) }
+            if isFeedback { rest = String(rest.drop(while: { $0 != ":" && $0 != "：" }).dropFirst()) }
             guard statusLine != nil || isFeedback else { continue }
             let textEnd = statusLine ?? firstSub
             let text = ([rest] + lines[(h.line + 1) ..< textEnd]).filter { !$0.isEmpty }.joined(separator: "\n")
-            let words = statusLine.map { statusWords(lines[$0])! } ?? ""
+            let words = statusLine.flatMap { statusWords(lines[$0]) } ?? ""
             let measures = statusLine.map { lines[($0 + 1) ..< end].joined(separator: "\n") } ?? ""
             let (status, longTerm) = status(of: words)
             result.append(Problem(number: h.number, text: text, status: status, longTerm: longTerm,
                                   statusText: words, measures: measures))
         }
         return result
+    }
+
+    /// The first of the sorted `stops` after `line`.
+    static func firstStop(after line: Int, in stops: [Int]) -> Int? {
+        var low = 0, high = stops.count
+        while low < high {
+            let mid = (low + high) / 2
+            if stops[mid] <= line { low = mid + 1 } else { high = mid }
+        }
+        return low < stops.count ? stops[low] : nil
     }
 
     // MARK: - Figures
