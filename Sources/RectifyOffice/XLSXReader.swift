@@ -62,7 +62,7 @@ public enum XLSXReader {
     public static func isoDate(serial: Double) -> String? {
         guard serial >= 1, serial < 2_958_466 else { return nil }
         // 25,569 days from 1899-12-30 to 1970-01-01, where LocalDate counts from.
-        return LocalDate(dayNumber: Int(serial.rounded(.down)) - 25_569).iso
+        return LocalDate(dayNumber: Int(serial.rounded(.down)) - 25_569)?.iso
     }
 }
 
@@ -198,6 +198,8 @@ final class SheetParser: NSObject, XMLParserDelegate {
     var collecting = false
     var phonetic = 0
     var badReference = false
+    /// A row or column past Excel's limits.
+    var outOfRange = false
     /// A truncated sheet can still parse without error: the end of <sheetData> proves it is whole.
     var complete = false
 
@@ -208,18 +210,30 @@ final class SheetParser: NSObject, XMLParserDelegate {
 
     static func parse(_ data: Data, strings: [String], dateStyles: Set<Int>) throws -> [XLSXReader.Row] {
         let p = SheetParser(strings: strings, dateStyles: dateStyles)
-        try ParserRun.run(data, delegate: p, what: "工作表")
+        do {
+            try ParserRun.run(data, delegate: p, what: "工作表")
+        } catch where p.outOfRange {
+            throw OfficeError.corrupt("单元格位置超出 Excel 的范围(最多 16384 列、1048576 行)")
+        }
         if !p.complete { throw OfficeError.corrupt("工作表不完整") }
         if p.badReference { throw OfficeError.corrupt("单元格引用了不存在的共享字符串") }
         return p.rows
     }
 
+    /// Excel's own limits: columns A to XFD, rows 1 to 1,048,576. A reference past them
+    /// is not a workbook Excel wrote; refusing it keeps a crafted `ZZZZZZZZZ1` from
+    /// asking for trillions of cells.
+    static let maxColumns = 16_384
+    static let maxRows = 1_048_576
+
+    /// The zero-based column of a cell reference (`C7` → 2); nil for none or one past XFD.
     static func columnIndex(_ ref: String) -> Int? {
         var n = 0
         var any = false
         for u in ref.unicodeScalars {
             guard (65...90).contains(u.value) else { break }
             n = n * 26 + Int(u.value - 64)
+            guard n <= maxColumns else { return nil }
             any = true
         }
         return any ? n - 1 : nil
@@ -230,10 +244,17 @@ final class SheetParser: NSObject, XMLParserDelegate {
         switch elementName {
         case "row":
             rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
+            if !(1...SheetParser.maxRows).contains(rowNumber) { outOfRange = true; parser.abortParsing() }
             cells = [:]
             nextColumn = 0
         case "c":
-            column = attributes["r"].flatMap(SheetParser.columnIndex) ?? nextColumn
+            if let ref = attributes["r"] {
+                guard let index = SheetParser.columnIndex(ref) else { outOfRange = true; parser.abortParsing(); return }
+                column = index
+            } else {
+                column = nextColumn
+            }
+            guard column < SheetParser.maxColumns else { outOfRange = true; parser.abortParsing(); return }
             nextColumn = column + 1
             type = attributes["t"] ?? "n"
             style = attributes["s"].flatMap(Int.init) ?? 0

@@ -13,14 +13,14 @@ final class XLSXTests: XCTestCase {
         let w = try XLSXWriter(sheetName: "台账", columnWidths: [6, 30])
         try w.header(["序号", "整改任务", "备注"])
         try w.append([.number(1), .text("落实“河长制”<全面>&推进\n第二行"), .text("")])
-        try w.append([.number(2), .text("=1+1"), .text("控制字符\u{1}被去掉")])
+        try w.append([.number(2), .text("=1+1"), .text("控制字符\u{1}显示为替换符")])
         try w.finish(to: url)
 
         let rows = try XLSXReader.rows(Data(contentsOf: url))
         XCTAssertEqual(rows.map(\.line), [1, 2, 3])
         XCTAssertEqual(rows[0].cells, ["序号", "整改任务", "备注"])
         XCTAssertEqual(rows[1].cells, ["1", "落实“河长制”<全面>&推进\n第二行"])
-        XCTAssertEqual(rows[2].cells, ["2", "=1+1", "控制字符被去掉"])
+        XCTAssertEqual(rows[2].cells, ["2", "=1+1", "控制字符\u{FFFD}显示为替换符"])
     }
 
     func testColumnLetters() {
@@ -132,11 +132,11 @@ struct ZIPArchiveProbe {
 }
 
 final class XMLTextTests: XCTestCase {
-    func testEscapesMarkupAndDropsWhatXMLForbids() {
+    func testEscapesMarkupAndReplacesWhatXMLForbids() {
         XCTAssertEqual(XMLText.escape("河长制"), "河长制")
         XCTAssertEqual(XMLText.escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;")
-        XCTAssertEqual(XMLText.escape("行\t一\n二\r\u{1}\u{1F}三"), "行\t一\n二\r三")
-        XCTAssertEqual(XMLText.escape("x\u{FFFE}y\u{FFFF}z\u{FFFD}"), "xyz\u{FFFD}")
+        XCTAssertEqual(XMLText.escape("行\t一\n二\r\u{1}\u{1F}三"), "行\t一\n二&#13;\u{FFFD}\u{FFFD}三")
+        XCTAssertEqual(XMLText.escape("x\u{FFFE}y\u{FFFF}z\u{FFFD}"), "x\u{FFFD}y\u{FFFD}z\u{FFFD}")
         XCTAssertEqual(XMLText.escape("水😀<"), "水😀&lt;")
     }
 }
