@@ -31,8 +31,31 @@ public enum Rectify {
         } catch {
             code = fail(error)
         }
+        guard await drain(app) else {
+            // Requests still running after the grace period: closing the databases under
+            // them would trap. Exit instead; their transactions were not committed and no
+            // client was told they were.
+            app.logger.critical("requests still running \(Int(shutdownGrace)) s after SIGTERM; exiting without closing the databases")
+            return code == 0 ? 1 : code
+        }
         try? await app.asyncShutdown()
         return code
+    }
+
+    /// Seconds the server gives requests in flight to finish after SIGTERM.
+    static let shutdownGrace: Double = 5
+
+    /// Graceful stop: Vapor closes the databases (a lifecycle handler) before it stops
+    /// the HTTP server (storage), so a request still running then met a closed database
+    /// and trapped in Fluent's `Request.db`. Stop accepting and let the requests in
+    /// flight finish first (bounded), then shut the rest down. True when none is left.
+    static func drain(_ app: Application) async -> Bool {
+        await app.http.server.shared.shutdown()
+        let deadline = Date().addingTimeInterval(shutdownGrace)
+        while app.inFlight.count > 0, Date() < deadline {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return app.inFlight.count == 0
     }
 
     static func fail(_ error: any Error) -> Int32 {
@@ -64,8 +87,14 @@ public enum Rectify {
             return "端口已被占用:请用 --port 指定其他端口,或先停止占用该端口的程序。"
         case let e as IOError where e.errnoCode == EADDRNOTAVAIL:
             return "无法在该地址监听:请用 --hostname 指定本机地址,如 127.0.0.1 或 0.0.0.0。"
-        case is PSQLError:
-            return "无法连接或使用 PostgreSQL(DATABASE_URL):请确认数据库已启动、地址和账号正确。详情:\(String(describing: error).prefix(200))"
+        case let e as PSQLError:
+            // The server answered (a deadlock, a duplicate key, a missing table): say what it
+            // said. Only an error without a server's answer is a connection problem.
+            if let info = e.serverInfo, let message = info[.message] {
+                let state = info[.sqlState].map { "(SQLSTATE \($0))" } ?? ""
+                return "PostgreSQL 报错\(state):\(message.prefix(200))"
+            }
+            return "无法连接 PostgreSQL(DATABASE_URL):请确认数据库已启动、地址和账号正确。详情:\(String(describing: e.code))"
         case let e as SQLiteError:
             return "SQLite 数据库出错:\(e.message)。请检查数据目录(RECTIFY_DATA_DIR)是否可写。"
         default:

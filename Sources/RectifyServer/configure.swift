@@ -54,24 +54,24 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
 
     app.migrations.add(allMigrations)
+    // Vapor's session table, from before our own sessions (M016); kept so the
+    // migration history of existing databases stays as it is.
     app.migrations.add(SessionRecord.migration)
-
-    app.sessions.use(.fluent)
-    app.sessions.configuration.cookieName = "rectify_session"
-    app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 8 * 3600), maxAge: 8 * 3600,
-                          path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
-    }
+    app.migrations.add(M016_CreateUserSessions())
 
     // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
     // hashes would otherwise dominate the run.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
 
     app.middleware = Middlewares()
+    app.middleware.use(InFlightMiddleware(requests: app.inFlight))
+    // Outside the error middleware, so error pages carry the headers too.
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RectifyErrorMiddleware())
+    app.middleware.use(NulGuardMiddleware())
+    app.middleware.use(StatusFreshnessMiddleware())
     app.middleware.use(WriteRetryMiddleware())
-    app.middleware.use(app.sessions.middleware)
-    app.middleware.use(User.sessionAuthenticator())
+    app.middleware.use(SessionMiddleware())
 
     // Vapor's default is 16 KB; a progress narrative of a few thousand Chinese
     // characters is more than that. Evidence uploads set their own limit.
@@ -90,14 +90,24 @@ extension Application {
 
     /// Brings the schema up to date; on SQLite also turns on the WAL journal
     /// (foreign keys are turned on per connection by the driver's default).
-    func prepareDatabase() async throws {
+    ///
+    /// `then` runs under the same lock (the demo load): on PostgreSQL, several instances
+    /// may start together, and each waits for the one migrating (or loading the demo) to
+    /// finish instead of racing it into "relation already exists" or a second demo.
+    func prepareDatabase(then: (@Sendable (Application) async throws -> Void)? = nil) async throws {
         if case .postgres(let url) = rectifyConfig?.store {
             try await PostgresProbe.check(url: url, on: eventLoopGroup.any())
+            try await PostgresProbe.withStartupLock(url: url, on: eventLoopGroup.any()) {
+                try await self.autoMigrate()
+                try await then?(self)
+            }
+        } else {
+            if let sql = db as? any SQLDatabase {
+                try await sql.raw("PRAGMA journal_mode=WAL").run()
+            }
+            try await autoMigrate()
+            try await then?(self)
         }
-        if case .sqlite = rectifyConfig?.store, let sql = db as? any SQLDatabase {
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
-        }
-        try await autoMigrate()
         try await refreshPlannerStatistics(force: false)
     }
 

@@ -64,6 +64,7 @@ func routes(_ app: Application) throws {
     web.get(SiteURL.adminUsers.pathComponents, use: AdminPagesController.users)
     web.post(SiteURL.adminUsers.pathComponents, use: AdminPagesController.createUser)
     web.post(SiteURL.adminUserActive(0).pathComponents, use: AdminPagesController.toggleUser)
+    web.post(SiteURL.adminUserUnlock(0).pathComponents, use: AdminPagesController.unlockUser)
     web.get(SiteURL.adminUnits.pathComponents, use: AdminPagesController.units)
     web.post(SiteURL.adminUnits.pathComponents, use: AdminPagesController.createUnit)
     web.get(SiteURL.adminRegions.pathComponents, use: AdminPagesController.regions)

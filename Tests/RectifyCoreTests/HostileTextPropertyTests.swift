@@ -54,7 +54,7 @@ import RectifyTestSupport
         }
     }
 
-    @Test func givenALongHostileString_whenEveryParserReadsIt_thenNoneTraps() async {
+    @Test(.shrinking(false)) func givenALongHostileString_whenEveryParserReadsIt_thenNoneTraps() async {
         await propertyCheck(count: 3, input: Hostile.long) { text in
             _ = CSV.parse(CSV.line([text, text]))
             _ = DeadlinePhrase.dates(in: text)

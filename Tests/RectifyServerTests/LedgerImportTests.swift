@@ -29,7 +29,7 @@ final class LedgerImportTests: XCTestCase {
         let cookie = try await f.cookie(login)
         var reply = Fixture.Reply(status: .internalServerError, body: "")
         try await f.app.test(.POST, path, beforeRequest: { req in
-            if let cookie { req.headers.cookie = cookie }
+            req.signIn(cookie)
             req.headers.replaceOrAdd(name: .accept, value: "application/json")
             req.headers.contentType = contentType
             req.body = ByteBuffer(data: file)
@@ -192,7 +192,7 @@ final class LedgerImportTests: XCTestCase {
             let server = try app.testable(method: .running(hostname: "127.0.0.1", port: Int.random(in: 41_000...49_000)))
             var result: (HTTPStatus, String) = (.internalServerError, "")
             try await server.test(.POST, "/api/v1/inspections/\(f.inspectionID)/ledger/import", beforeRequest: { req in
-                req.headers.cookie = cookie
+                req.signIn(cookie)
                 req.headers.replaceOrAdd(name: .accept, value: "application/json")
                 req.body = ByteBuffer(repeating: 0x41, count: 21 * 1024 * 1024)
             }, afterResponse: { res async in result = (res.status, res.body.string) })
@@ -206,7 +206,7 @@ final class LedgerImportTests: XCTestCase {
             body.writeRepeatingByte(0x41, count: 21 * 1024 * 1024)
             body.writeString("\r\n--\(boundary)--\r\n")
             try await server.test(.POST, "/inspections/\(f.inspectionID)/import", beforeRequest: { req in
-                req.headers.cookie = cookie
+                req.signIn(cookie)
                 req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
                 req.body = body
             }, afterResponse: { res async in result = (res.status, res.body.string) })
@@ -219,7 +219,7 @@ final class LedgerImportTests: XCTestCase {
             within.writeRepeatingByte(0, count: 3 * 1024 * 1024)
             within.writeString("\r\n--\(boundary)--\r\n")
             try await server.test(.POST, "/inspections/\(f.inspectionID)/import", beforeRequest: { req in
-                req.headers.cookie = cookie
+                req.signIn(cookie)
                 req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
                 req.body = within
             }, afterResponse: { res async in result = (res.status, res.body.string) })
@@ -235,7 +235,7 @@ final class LedgerImportTests: XCTestCase {
         try await withApp(demo: true) { app in
             let admin = try await app.sessionCookie(login: "admin", password: "admin-demo")
             var xlsx = Data()
-            try await app.test(.GET, "/api/v1/tasks/export.xlsx?inspection=1", beforeRequest: { $0.headers.cookie = admin }) { res async in
+            try await app.test(.GET, "/api/v1/tasks/export.xlsx?inspection=1", beforeRequest: { $0.signIn(admin) }) { res async in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertEqual(res.headers.first(name: .contentType), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
                 xlsx = Data(res.body.readableBytesView)

@@ -106,7 +106,7 @@ final class Fixture: @unchecked Sendable {
         let cookie = try await cookie(login)
         var reply = Reply(status: .internalServerError, body: "")
         try await app.test(method, path, beforeRequest: { req in
-            if let cookie { req.headers.cookie = cookie }
+            req.signIn(cookie)
             req.headers.replaceOrAdd(name: .accept, value: "application/json")
             if let body {
                 req.headers.contentType = .json
@@ -137,6 +137,8 @@ final class Fixture: @unchecked Sendable {
 
     /// Everything a write could change, in one string: a refused call must leave it as it was.
     func fingerprint() async throws -> String {
+        // Lights as the server would show them today, before anything is compared.
+        try await app.statusFreshness.ensure(app)
         let sql = app.db as! any SQLDatabase
         struct Row: Decodable { let id: Int; let state: String; let version: Int; let deadline: String?; let light: String? }
         let tasks = try await sql.raw("SELECT id, state, version, deadline, light FROM tasks ORDER BY id").all(decoding: Row.self)

@@ -91,7 +91,7 @@ final class ReportImportTests: XCTestCase {
         let cookie = try await f.cookie(login)
         var reply = Fixture.Reply(status: .internalServerError, body: "")
         try await f.app.test(.POST, path, beforeRequest: { req in
-            if let cookie { req.headers.cookie = cookie }
+            req.signIn(cookie)
             req.headers.replaceOrAdd(name: .accept, value: "application/json")
             req.headers.contentType = .plainText
             req.body = ByteBuffer(string: text)

@@ -97,7 +97,7 @@ extension Application {
     /// The CSRF token the pages of this session carry in their forms.
     func csrfToken(_ cookies: HTTPCookies) async throws -> String {
         var token = ""
-        try await test(.GET, "/tokens", beforeRequest: { $0.headers.cookie = cookies }) { res async in
+        try await test(.GET, "/tokens", beforeRequest: { $0.signIn(cookies) }) { res async in
             let html = res.body.string
             if let r = html.range(of: #"name="_csrf" value=""#) {
                 token = String(html[r.upperBound...].prefix { $0 != "\"" })
@@ -107,7 +107,8 @@ extension Application {
         return token
     }
 
-    /// Logs in through the real form and returns the session cookie.
+    /// Logs in through the real form and returns the session cookie; remembers the
+    /// session's CSRF token (from GET /api/v1/session) for `signIn`.
     func sessionCookie(login: String, password: String) async throws -> HTTPCookies {
         var cookies = HTTPCookies()
         try await test(.POST, SiteURL.login.path, beforeRequest: { req in
@@ -116,6 +117,36 @@ extension Application {
             XCTAssertEqual(res.status, .seeOther, "login as \(login) should succeed")
             if let value = res.headers.setCookie?["rectify_session"] { cookies["rectify_session"] = value }
         })
+        if let value = cookies["rectify_session"]?.string {
+            try await test(.GET, "/api/v1/session", beforeRequest: { $0.signIn(cookies) }) { res async in
+                struct Current: Decodable { let csrfToken: String? }
+                if let token = try? res.content.decode(Current.self).csrfToken { CSRFTokens.remember(token, for: value) }
+            }
+        }
         return cookies
     }
+}
+
+/// The CSRF token of each test session, by cookie value.
+enum CSRFTokens {
+    private static let tokens = NIOLockedValueBox<[String: String]>([:])
+    static func remember(_ token: String, for cookie: String) { tokens.withLockedValue { $0[cookie] = token } }
+    static func token(for cookie: String) -> String? { tokens.withLockedValue { $0[cookie] } }
+}
+
+extension XCTHTTPRequest {
+    /// Sends the session cookie, and with it the session's CSRF token as a script of
+    /// the signed-in user would (the API refuses cookie-authenticated writes without it).
+    mutating func signIn(_ cookies: HTTPCookies?) {
+        guard let cookies else { return }
+        headers.cookie = cookies
+        if let value = cookies["rectify_session"]?.string, let token = CSRFTokens.token(for: value) {
+            headers.replaceOrAdd(name: "X-CSRF-Token", value: token)
+        }
+    }
+}
+
+/// `XCTUnwrap` for values that take an `await` to get (its autoclosure cannot).
+func unwrap<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) throws -> T {
+    try XCTUnwrap(value, file: file, line: line)
 }

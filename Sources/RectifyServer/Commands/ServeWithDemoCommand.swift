@@ -1,5 +1,4 @@
 import Fluent
-import NIOConcurrencyHelpers
 import NIOCore
 import RectifyCore
 import Vapor
@@ -14,8 +13,6 @@ struct ServeWithDemoCommand: AsyncCommand {
         var port: Int?
         @Flag(name: "no-demo", help: "空数据库也不加载演示数据")
         var noDemo: Bool
-        @Flag(name: "recompute-daily", help: "每天自动按当天日期重算预警灯(正式使用时建议开启)")
-        var recomputeDaily: Bool
         init() {}
     }
 
@@ -28,11 +25,13 @@ struct ServeWithDemoCommand: AsyncCommand {
         guard (1...65535).contains(port) else {
             throw StartupError("端口 \(port) 无效:请用 --port 指定 1 至 65535 之间的端口。")
         }
-        try await app.prepareDatabase()
-        if !signature.noDemo, try await DemoLoader.databaseIsEmpty(app.db) {
+        let console = context.console
+        let loadDemo = !signature.noDemo
+        try await app.prepareDatabase { app in
+            guard loadDemo, try await DemoLoader.databaseIsEmpty(app.db) else { return }
             let hasher = app.password
             let s = try await DemoLoader.load(on: app.db) { try hasher.hash($0) }
-            context.console.print("已加载演示数据:\(s.inspections) 次督察,\(s.problems) 个反馈问题,\(s.tasks) 项整改任务,\(s.units) 个单位,\(s.users) 个用户。")
+            console.print("已加载演示数据:\(s.inspections) 次督察,\(s.problems) 个反馈问题,\(s.tasks) 项整改任务,\(s.units) 个单位,\(s.users) 个用户。")
         }
 
         var serveContext = context
@@ -47,37 +46,10 @@ struct ServeWithDemoCommand: AsyncCommand {
                 context.console.print("  \(u.login.padding(toLength: 9, withPad: " ", startingAt: 0)) 密码 \(u.password.padding(toLength: 14, withPad: " ", startingAt: 0)) \(u.displayName)")
             }
         }
-        if signature.recomputeDaily {
-            DailyRecompute.start(app)
-            context.console.print("已开启每日重算预警灯。")
-        }
+        // Lights and statuses are recomputed at every change of day (and before the first
+        // request of a day on any instance), so every view of a task agrees.
+        app.statusFreshness.startTimer(app)
+        EvidenceSweep.start(app)
         context.console.print("按 Ctrl+C 停止。")
-    }
-}
-
-/// Recomputes lights once at start and then whenever the day (China time) changes,
-/// checked every ten minutes.
-enum DailyRecompute {
-    static func start(_ app: Application) {
-        let lastDay = NIOLockedValueBox<LocalDate?>(nil)
-        let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .minutes(10)) { _ in
-            app.eventLoopGroup.next().makeFutureWithTask {
-                let today = app.clock.today
-                guard lastDay.withLockedValue({ $0 }) != today else { return }
-                do {
-                    let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
-                    try await app.refreshPlannerStatistics(force: false)
-                    lastDay.withLockedValue { $0 = today }
-                    app.logger.notice("recomputed lights for \(today.iso): \(changed) tasks changed")
-                } catch {
-                    app.logger.error("daily recompute failed: \(String(reflecting: error))")
-                }
-            }
-        }
-        app.storage.set(Key.self, to: task, onShutdown: { $0.cancel() })
-    }
-
-    struct Key: StorageKey {
-        typealias Value = RepeatedTask
     }
 }

@@ -72,7 +72,8 @@ enum InspectionQueries {
         let n: Int
     }
 
-    /// Top-level tasks per inspection and public status, counted by the database.
+    /// Top-level tasks per inspection and public status, counted by the database. Drafts
+    /// are not yet tasks of the plan: no count sentence (portal, report, lists) counts them.
     static func taskCounts(inspectionIDs: [Int], on db: any Database) async throws -> [Int: [PublicStatus?: Int]] {
         guard let sql = db as? any SQLDatabase, !inspectionIDs.isEmpty else { return [:] }
         let rows = try await sql.select()
@@ -82,6 +83,7 @@ enum InspectionQueries {
             .from("tasks")
             .where("inspection_id", .in, inspectionIDs)
             .where("parent_task_id", .is, SQLLiteral.null)
+            .where("state", .notEqual, TaskState.draft.rawValue)
             .groupBy("inspection_id")
             .groupBy("progress_status")
             .all(decoding: StatusCount.self)

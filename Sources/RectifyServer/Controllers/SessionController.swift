@@ -25,7 +25,7 @@ enum SessionController {
         let login = form.login.trimmingCharacters(in: .whitespaces)
         let address = req.remoteAddress?.ipAddress ?? "unknown"
         let throttle = req.application.loginThrottle
-        if let wait = await throttle.wait(login: login, address: address) {
+        if let wait = await throttle.begin(login: login, address: address) {
             req.logger.warning("login throttled: \(login) from \(address)")
             return LoginPage(login: login, error: "登录失败次数过多,请 \((wait + 59) / 60) 分钟后再试").response(status: .tooManyRequests)
         }
@@ -39,18 +39,15 @@ enum SessionController {
             let page = LoginPage(login: login, error: "登录名或密码不正确,或账号已停用")
             return page.response(status: .unauthorized)
         }
-        await throttle.succeeded(login: login)
-        req.auth.login(user)
-        req.session.authenticate(user)
-        // A new token for the new session's forms.
-        req.session.data["csrf"] = nil
+        await throttle.succeeded(login: login, address: address)
+        // A new session, with a new id and a new CSRF token: one from before login is never reused.
+        try await SessionStore.begin(req, user: user)
         req.logger.info("login: \(user.login)")
         return req.redirect(to: SiteURL.home.path, redirectType: .normal)
     }
 
-    static func logout(req: Request) -> Response {
-        req.auth.logout(User.self)
-        req.session.destroy()
+    static func logout(req: Request) async throws -> Response {
+        try await SessionStore.end(req)
         return req.redirect(to: SiteURL.login.path, redirectType: .normal)
     }
 }
@@ -75,5 +72,24 @@ extension Request {
         if url.path.hasPrefix("/api/") { return true }
         guard let accept = headers.first(name: .accept) else { return false }
         return accept.contains("application/json") && !accept.contains("text/html")
+    }
+}
+
+extension SessionController {
+    struct Current: Content {
+        let userID: Int
+        let login: String
+        let displayName: String
+        let roles: [Role]
+        /// For cookie sessions: what a script sends as `X-CSRF-Token` with its writes.
+        let csrfToken: String?
+    }
+
+    /// GET /api/v1/session: who is signed in, and the CSRF token for cookie-authenticated writes.
+    static func current(req: Request) async throws -> Current {
+        guard let user = req.auth.get(User.self) else { throw AppError.loginRequired }
+        return Current(userID: try user.requireID(), login: user.login, displayName: user.displayName,
+                       roles: Role.allCases.filter(user.roles.contains),
+                       csrfToken: req.userSession == nil ? nil : req.csrfToken)
     }
 }

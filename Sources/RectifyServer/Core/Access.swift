@@ -34,7 +34,9 @@ struct Access: Sendable {
 
     /// The codes of a region and everything below it, as a range: GB/T 2260 codes nest
     /// by digits (210000 ⊃ 211400 ⊃ 211481).
+    /// A code that is not six digits has no subtree but itself (and no arithmetic).
     static func subtree(of code: Int) -> ClosedRange<Int> {
+        guard Bounds.region.contains(code) else { return code...code }
         if code % 10_000 == 0 { return code...(code + 9_999) }
         if code % 100 == 0 { return code...(code + 99) }
         return code...code

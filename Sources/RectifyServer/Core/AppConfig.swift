@@ -16,13 +16,28 @@ public struct AppConfig: Sendable {
     /// The largest evidence file accepted, in bytes (`RECTIFY_EVIDENCE_MAX_MB`, default 50).
     public var evidenceMaxBytes: Int
 
-    public init(store: Store, dataDirectory: String, evidenceMaxBytes: Int = 50 * 1024 * 1024) {
+    /// Where evidence files are kept (`RECTIFY_EVIDENCE_DIR`, default `<data>/evidence`).
+    /// Several instances on one PostgreSQL must all mount the same directory here.
+    public var evidenceDirectory: String
+    /// Whether the session cookie is sent only over HTTPS (`RECTIFY_COOKIE_SECURE=1`):
+    /// on whenever users reach the server through HTTPS.
+    public var secureCookies: Bool
+    /// A session ends after this long without a request (`RECTIFY_SESSION_IDLE_MINUTES`, default 120) …
+    public var sessionIdleSeconds: Int
+    /// … and this long after login whatever happens (`RECTIFY_SESSION_MAX_HOURS`, default 12).
+    public var sessionMaxSeconds: Int
+
+    public init(store: Store, dataDirectory: String, evidenceMaxBytes: Int = 50 * 1024 * 1024,
+                evidenceDirectory: String? = nil, secureCookies: Bool = false,
+                sessionIdleSeconds: Int = 120 * 60, sessionMaxSeconds: Int = 12 * 3600) {
         self.store = store
         self.dataDirectory = dataDirectory
         self.evidenceMaxBytes = evidenceMaxBytes
+        self.evidenceDirectory = evidenceDirectory ?? dataDirectory + "/evidence"
+        self.secureCookies = secureCookies
+        self.sessionIdleSeconds = sessionIdleSeconds
+        self.sessionMaxSeconds = sessionMaxSeconds
     }
-
-    public var evidenceDirectory: String { dataDirectory + "/evidence" }
 
     /// `DATABASE_URL` selects PostgreSQL; `RECTIFY_DATA_DIR` moves the data directory.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
@@ -34,14 +49,33 @@ public struct AppConfig: Sendable {
             }
             maxBytes = mb * 1024 * 1024
         }
+        func number(_ name: String, _ range: ClosedRange<Int>, default value: Int, unit: String) throws -> Int {
+            guard let text = env[name], !text.isEmpty else { return value }
+            guard let n = Int(text), range.contains(n) else {
+                throw StartupError("\(name) 应为 \(range.lowerBound) 至 \(range.upperBound) 之间的整数(单位\(unit)),现为“\(text)”。")
+            }
+            return n
+        }
+        let idle = try number("RECTIFY_SESSION_IDLE_MINUTES", 1...10_080, default: 120, unit: "分钟")
+        let max = try number("RECTIFY_SESSION_MAX_HOURS", 1...720, default: 12, unit: "小时")
+        let secure: Bool
+        switch env["RECTIFY_COOKIE_SECURE"] ?? "" {
+        case "", "0", "false": secure = false
+        case "1", "true": secure = true
+        case let other: throw StartupError("RECTIFY_COOKIE_SECURE 应为 1(经 HTTPS 访问时)或 0,现为“\(other)”。")
+        }
+        let evidence = env["RECTIFY_EVIDENCE_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let store: Store
         if let url = env["DATABASE_URL"], !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), URL(string: url)?.host != nil else {
                 throw StartupError("DATABASE_URL 不是 PostgreSQL 地址:应形如 postgres://用户:密码@主机:5432/数据库;不设置 DATABASE_URL 则使用内置 SQLite。")
             }
-            return AppConfig(store: .postgres(url: url), dataDirectory: dataDirectory, evidenceMaxBytes: maxBytes)
+            store = .postgres(url: url)
+        } else {
+            store = .sqlite(path: dataDirectory + "/rectify.sqlite")
         }
-        return AppConfig(store: .sqlite(path: dataDirectory + "/rectify.sqlite"), dataDirectory: dataDirectory,
-                         evidenceMaxBytes: maxBytes)
+        return AppConfig(store: store, dataDirectory: dataDirectory, evidenceMaxBytes: maxBytes, evidenceDirectory: evidence,
+                         secureCookies: secure, sessionIdleSeconds: idle * 60, sessionMaxSeconds: max * 3600)
     }
 
     /// The database as it may be shown: a PostgreSQL URL without its password.

@@ -41,7 +41,7 @@ struct RectifyErrorMiddleware: AsyncMiddleware {
         }
         let user = req.auth.get(User.self)
         let context = PageContext(displayName: user?.displayName, roles: user?.roles ?? [],
-                                  csrf: user == nil || !req.hasSession ? nil : req.session.data["csrf"], flash: nil, section: nil)
+                                  csrf: user == nil ? nil : req.userSession?["csrf"], flash: nil, section: nil)
         return ErrorPage(status: Int(status.code), message: message, code: code, context: context).response(status: status)
     }
 

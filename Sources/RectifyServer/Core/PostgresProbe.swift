@@ -20,6 +20,28 @@ enum PostgresProbe {
         }
     }
 
+    /// The key of the advisory lock held while the schema is migrated and the demo loaded.
+    static let startupLockKey = 7_420_002
+
+    /// Runs `body` holding a session-level advisory lock on a connection of its own, so
+    /// the pool's connections stay free for `body` itself.
+    static func withStartupLock(url: String, on eventLoop: any EventLoop, _ body: () async throws -> Void) async throws {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let quiet = Logger(label: "rectify.startup-lock", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(
+            on: eventLoop, configuration: configuration.coreConfiguration, id: 1, logger: quiet)
+        do {
+            _ = try await connection.query("SELECT pg_advisory_lock(\(startupLockKey))", logger: quiet)
+            try await body()
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(startupLockKey))", logger: quiet)
+            try await connection.close()
+        } catch {
+            // Closing the session releases the lock too.
+            try? await connection.close()
+            throw error
+        }
+    }
+
     static func reason(_ error: any Error) -> String {
         let detail = String(reflecting: error)
         if detail.contains("Connection refused") {

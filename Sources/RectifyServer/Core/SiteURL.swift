@@ -42,6 +42,7 @@ enum SiteURL: Equatable {
     case report(Int)
     case adminUsers
     case adminUserActive(Int)
+    case adminUserUnlock(Int)
     case adminUnits
     case adminRegions
     case tokens
@@ -95,6 +96,7 @@ enum SiteURL: Equatable {
         case .report(let id): ("/inspections/:id/report", [id])
         case .adminUsers: ("/admin/users", [])
         case .adminUserActive(let id): ("/admin/users/:id/active", [id])
+        case .adminUserUnlock(let id): ("/admin/users/:id/unlock", [id])
         case .adminUnits: ("/admin/units", [])
         case .adminRegions: ("/admin/regions", [])
         case .tokens: ("/tokens", [])

@@ -60,7 +60,12 @@ struct Store {
         }
         try AccountRules.passwordViolations(password).throwIfAny()
         user.passwordHash = try hash(password)
-        try await user.save(on: db)
+        let id = try user.requireID()
+        try await db.writeTransaction { tx in
+            try await user.save(on: tx)
+            // A new password ends every session signed in with the old one.
+            try await SessionStore.endAll(userID: id, on: tx)
+        }
     }
 
     func createInspection(_ draft: InspectionDraft) async throws -> Inspection {
@@ -75,7 +80,7 @@ struct Store {
         let numbers = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).all(\.$number)
         let regions = try await regionCodesExisting(draft.regionCodes)
         try draft.violations(existingNumbers: Set(numbers), regionExists: regions.contains).throwIfAny()
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             let problem = Problem(inspectionID: inspectionID, draft)
             try await problem.create(on: tx)
             for code in Set(draft.regionCodes).sorted() {
@@ -105,7 +110,7 @@ struct Store {
             violations.append(.init("task.parentUnknown", field: "parentTaskID", "上级任务 \(parent) 不属于本次督察"))
         }
         try violations.throwIfAny()
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             let task = TaskRecord(inspectionID: inspectionID, draft, state: state, remarks: remarks)
             // A task belongs where its responsible units are (per-city items to their city).
             let responsible = Set(draft.assignments.filter { $0.role == .responsible }.map(\.unitID))

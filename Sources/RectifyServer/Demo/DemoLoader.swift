@@ -39,7 +39,7 @@ enum DemoLoader {
     @discardableResult
     static func load(on db: any Database, hash: @escaping @Sendable (String) throws -> String) async throws -> Summary {
         let catalog = try inspections()
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             let store = Store(db: tx)
             var summary = Summary()
             var unitIDs: [String: Int] = [:]

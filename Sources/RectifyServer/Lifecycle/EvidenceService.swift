@@ -19,8 +19,30 @@ struct EvidenceService {
         "\(directory)/\(sha.prefix(2))/\(sha)"
     }
 
+    /// A file checked and stored on disk, not yet linked to its task: storing the bytes
+    /// cannot be part of a database transaction, so it comes first (content-addressed,
+    /// so storing twice is storing once), and the link goes into the transaction of
+    /// whatever the file belongs to (a progress report and its attachment are one write).
+    struct StoredFile: Sendable {
+        let sha256: String
+        let size: Int
+        let kind: EvidenceType
+        let name: String
+    }
+
     /// `reportID`: attach the file to one of the task's progress reports.
     func upload(taskID: Int, name: String, body: ByteBuffer?, reportID: Int? = nil) async throws -> EvidenceLink {
+        let stored = try await store(taskID: taskID, name: name, body: body)
+        return try await lifecycle.db.writeTransaction { tx in
+            if let reportID, try await ProgressReport.find(reportID, on: tx)?.$task.id != taskID {
+                throw AppError(status: .unprocessableEntity, code: "evidence.reportUnknown", message: "进展报告 \(reportID) 不属于本任务")
+            }
+            return try await link(stored, taskID: taskID, reportID: reportID, on: tx)
+        }
+    }
+
+    /// Checks who may upload, the name, size and content type, and stores the bytes.
+    func store(taskID: Int, name: String, body: ByteBuffer?) async throws -> StoredFile {
         let db = lifecycle.db
         guard let view = try await TaskView.load(taskID, on: db), access.canRead(view) else { throw AppError.notFound }
         let roles = access.unitRoles(on: view)
@@ -33,9 +55,6 @@ struct EvidenceService {
         let cleanName = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleanName.isEmpty, cleanName.count <= 200, !cleanName.contains("/"), !cleanName.contains("\\") else {
             throw AppError(status: .unprocessableEntity, code: "evidence.nameInvalid", message: "请用 ?name= 给出文件名(不超过200字,不含路径)")
-        }
-        if let reportID, try await ProgressReport.find(reportID, on: db)?.$task.id != taskID {
-            throw AppError(status: .unprocessableEntity, code: "evidence.reportUnknown", message: "进展报告 \(reportID) 不属于本任务")
         }
         guard let body, body.readableBytes > 0 else {
             throw AppError(status: .unprocessableEntity, code: "evidence.empty", message: "文件为空,未保存")
@@ -52,46 +71,47 @@ struct EvidenceService {
         }
         let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         let target = path(for: sha)
-        // Write outside the event loop, to a temporary name, then move into place.
+        // Outside the event loop: written to a temporary name, flushed, moved into place,
+        // and the directory flushed, so a crash leaves either the whole file or none.
         try await threadPool.runIfActive {
-            let fm = FileManager.default
-            if fm.fileExists(atPath: target) { return }
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let temp = target + ".part-\(UUID().uuidString)"
-            guard fm.createFile(atPath: temp, contents: Data(bytes)) else {
+            do {
+                try DurableFile.write(bytes, to: target)
+            } catch {
                 throw AppError(status: .internalServerError, code: "evidence.storeFailed", message: "文件保存失败,请稍后重试")
             }
-            if fm.fileExists(atPath: target) { try? fm.removeItem(atPath: temp) } else { try fm.moveItem(atPath: temp, toPath: target) }
         }
-        return try await db.transaction { tx in
-            let file: EvidenceFile
-            if let existing = try await EvidenceFile.query(on: tx).filter(\.$sha256 == sha).first() {
-                file = existing
-            } else {
-                file = EvidenceFile()
-                file.sha256 = sha
-                file.size = bytes.count
-                file.kind = kind.rawValue
-                try await file.create(on: tx)
-            }
-            let link = EvidenceLink()
-            link.$file.id = try file.requireID()
-            link.$task.id = taskID
-            link.$report.id = reportID
-            link.originalName = cleanName
-            link.isPublic = false
-            link.$uploadedBy.id = access.userID
-            link.uploadedAt = lifecycle.clock.now()
-            try await link.create(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "evidence.upload", recordType: "evidence_link",
-                                   recordID: try link.requireID(), taskID: taskID, before: Optional<String>.none,
-                                   after: ["name": cleanName, "sha256": sha, "size": String(bytes.count)], now: link.uploadedAt)
-            return link
+        return StoredFile(sha256: sha, size: bytes.count, kind: kind, name: cleanName)
+    }
+
+    /// Links a stored file to its task (and report) inside the caller's transaction.
+    func link(_ stored: StoredFile, taskID: Int, reportID: Int?, on tx: any Database) async throws -> EvidenceLink {
+        let file: EvidenceFile
+        if let existing = try await EvidenceFile.query(on: tx).filter(\.$sha256 == stored.sha256).first() {
+            file = existing
+        } else {
+            file = EvidenceFile()
+            file.sha256 = stored.sha256
+            file.size = stored.size
+            file.kind = stored.kind.rawValue
+            try await file.create(on: tx)
         }
+        let link = EvidenceLink()
+        link.$file.id = try file.requireID()
+        link.$task.id = taskID
+        link.$report.id = reportID
+        link.originalName = stored.name
+        link.isPublic = false
+        link.$uploadedBy.id = access.userID
+        link.uploadedAt = lifecycle.clock.now()
+        try await link.create(on: tx)
+        try await Audit.record(on: tx, actor: access.auditActor, action: "evidence.upload", recordType: "evidence_link",
+                               recordID: try link.requireID(), taskID: taskID, before: Optional<String>.none,
+                               after: ["name": stored.name, "sha256": stored.sha256, "size": String(stored.size)], now: link.uploadedAt)
+        return link
     }
 
     func publish(linkID: Int, isPublic: Bool) async throws -> EvidenceLink {
-        try await lifecycle.db.transaction { tx in
+        try await lifecycle.db.writeTransaction { tx in
             guard let link = try await EvidenceLink.find(linkID, on: tx),
                   let view = try await TaskView.load(link.$task.id, on: tx), access.canRead(view) else { throw AppError.notFound }
             guard access.isOffice(over: view) else {
@@ -123,8 +143,8 @@ enum EvidenceAPI {
     }
 
     static func out(_ link: EvidenceLink, on db: any Database) async throws -> Out {
-        let file = try await EvidenceFile.find(link.$file.id, on: db)!
-        return Out(id: link.id!, name: link.originalName, size: file.size, kind: file.kind, sha256: file.sha256, isPublic: link.isPublic)
+        guard let file = try await EvidenceFile.find(link.$file.id, on: db) else { throw AppError.notFound }
+        return Out(id: try link.requireID(), name: link.originalName, size: file.size, kind: file.kind, sha256: file.sha256, isPublic: link.isPublic)
     }
 
     static func service(_ req: Request) async throws -> EvidenceService {
@@ -163,9 +183,10 @@ enum EvidenceAPI {
         return try await stream(link, req)
     }
 
-    /// For the public: only files the office has published.
+    /// For the public: only files the office has published, of tasks past their draft.
     static func publicDownload(req: Request) async throws -> Response {
-        guard let link = try await EvidenceLink.find(try req.intParameter("id"), on: req.db), link.isPublic else {
+        guard let link = try await EvidenceLink.find(try req.intParameter("id"), on: req.db), link.isPublic,
+              let task = try await TaskRecord.find(link.$task.id, on: req.db), task.taskState != .draft else {
             throw AppError.notFound
         }
         return try await stream(link, req)
@@ -175,6 +196,13 @@ enum EvidenceAPI {
         guard let config = req.application.rectifyConfig,
               let file = try await EvidenceFile.find(link.$file.id, on: req.db) else { throw AppError.notFound }
         let path = "\(config.evidenceDirectory)/\(file.sha256.prefix(2))/\(file.sha256)"
+        guard FileManager.default.fileExists(atPath: path) else {
+            // The record is there and its file is not: the evidence store is not the one
+            // this instance should see (RECTIFY_EVIDENCE_DIR), or it was damaged.
+            req.logger.critical("evidence file missing for link \(link.id ?? 0): \(path); is RECTIFY_EVIDENCE_DIR shared by every instance?")
+            throw AppError(status: .notFound, code: "evidence.fileMissing",
+                           message: "该材料的文件不在材料库中,请联系系统管理员")
+        }
         let response = try await req.fileio.asyncStreamFile(at: path)
         let kind = EvidenceType(rawValue: file.kind)
         response.headers.replaceOrAdd(name: .contentType, value: kind?.mimeType ?? "application/octet-stream")

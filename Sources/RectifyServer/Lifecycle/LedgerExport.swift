@@ -160,9 +160,7 @@ enum LedgerExportAPI {
     /// GET /api/v1/tasks/export.xlsx?<ledger filters>: built in a temporary file, then streamed.
     static func xlsx(req: Request) async throws -> Response {
         let filter: LedgerQuery.Filter
-        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
-            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
-        }
+        filter = try LedgerQuery.Filter.decode(from: req)
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let export = LedgerExport(query: LedgerQuery(access: try await req.access()), db: sql)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-export-\(UUID().uuidString).xlsx")
@@ -184,9 +182,7 @@ enum LedgerExportAPI {
     /// GET /api/v1/tasks/export.csv?<ledger filters>: streamed, in the user's scope.
     static func csv(req: Request) async throws -> Response {
         let filter: LedgerQuery.Filter
-        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
-            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
-        }
+        filter = try LedgerQuery.Filter.decode(from: req)
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let export = LedgerExport(query: LedgerQuery(access: try await req.access()), db: sql)
         var headers = HTTPHeaders()

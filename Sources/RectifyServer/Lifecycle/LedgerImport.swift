@@ -289,7 +289,7 @@ struct LedgerImport {
         }
         guard preview.counts.create + preview.counts.update > 0 else { return preview }
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await write(plan, on: tx, fileDigest: digest)
         }
         if preview.counts.create >= 1_000 {
@@ -330,7 +330,10 @@ struct LedgerImport {
             var values: [[any SQLExpression]] = []
             for r in batch {
                 let row = r.row
-                let reading = row.deadline!
+                // The plan refuses rows without a readable deadline; this holds if that ever changes.
+                guard let reading = row.deadline else {
+                    throw AppError(status: .unprocessableEntity, code: "import.deadlineMissing", message: "第 \(row.line) 行没有可识别的整改时限")
+                }
                 let status = row.status
                 let state: TaskState = switch status {
                 case .completed?: .closed
@@ -370,7 +373,9 @@ struct LedgerImport {
             let ids = Dictionary(rows.map { ($0.number, $0.id) }, uniquingKeysWith: { a, _ in a })
             var unitRows: [[any SQLExpression]] = [], problemRows: [[any SQLExpression]] = [], milestoneRows: [[any SQLExpression]] = []
             for r in batch {
-                let id = ids[r.row.number!]!
+                guard let number = r.row.number, let id = ids[number] else {
+                    throw AppError(status: .internalServerError, code: "import.insertLost", message: "导入时新建的任务未能取回编号,已全部撤销,请重试")
+                }
                 created.append(id)
                 for a in r.assignments { unitRows.append([SQLBind(id), SQLBind(a.unitID), SQLBind(a.role.rawValue)]) }
                 if let p = problemID(r.problem) { problemRows.append([SQLBind(id), SQLBind(p)]) }

@@ -133,8 +133,9 @@ struct LedgerQuery {
     }
 
     func pageSQL(_ f: Filter, withTotal: Bool = false) -> SQLQueryString {
-        let per = min(max(f.per ?? 50, 1), 200)
-        let page = max(f.page ?? 1, 1)
+        // Requests arrive validated (Filter.decode); the clamp keeps other callers safe too.
+        let per = min(max(f.per ?? 50, Bounds.per.lowerBound), Bounds.per.upperBound)
+        let page = min(max(f.page ?? 1, Bounds.page.lowerBound), Bounds.page.upperBound)
         return """
             SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
             tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version, \

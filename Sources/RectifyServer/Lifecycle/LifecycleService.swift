@@ -15,6 +15,9 @@ struct LifecycleService {
 
     var today: LocalDate { clock.today }
 
+    /// The same service working inside the caller's transaction.
+    func on(_ tx: any Database) -> LifecycleService { LifecycleService(db: tx, access: access, clock: clock) }
+
     /// What a client may send with a transition.
     struct Payload: Content {
         var opinion: String?
@@ -69,7 +72,7 @@ struct LifecycleService {
     /// Takes a lifecycle action on a task (issue 3 §1, §2, §7, §8).
     @discardableResult
     func perform(_ action: TaskAction, taskID: Int, payload: Payload) async throws -> TaskRecord {
-        try await db.transaction { tx in try await perform(action, taskID: taskID, payload: payload, in: tx) }
+        try await db.writeTransaction { tx in try await perform(action, taskID: taskID, payload: payload, in: tx) }
     }
 
     /// The same, inside a transaction the caller holds, so a transition and the records

@@ -154,7 +154,7 @@ enum OfficialReportBuilder {
             .lang(.chinese),
             .head(
                 .encoding(.utf8),
-                .title("关于\(r.title)整改落实情况的报告"),
+                .title(HTMLText.escape("关于\(r.title)整改落实情况的报告")),
                 .element(named: "style", nodes: [.raw("""
                     body{font:16px/1.9 "Noto Serif CJK SC","SimSun",serif;max-width:46em;margin:2em auto;padding:0 1em;color:#111}
                     h1{font-size:22px;text-align:center;margin-bottom:1.5em}h2{font-size:17px;margin:1.4em 0 .3em}
@@ -162,13 +162,13 @@ enum OfficialReportBuilder {
                     """)])
             ),
             .body(
-                .h1(.text("关于\(r.title)整改落实情况的报告")),
-                .p(.text(r.opening)),
+                .h1(.text(HTMLText.escape("关于\(r.title)整改落实情况的报告"))),
+                .p(.text(HTMLText.escape(r.opening))),
                 .forEach(r.problems) { p in
                     .div(
-                        .h2(.text("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
-                        .p(.class("status"), .text("整改进展情况:\(p.statusWords)。")),
-                        .forEach(p.narratives) { .p(.text($0)) }
+                        .h2(.text(HTMLText.escape("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))),
+                        .p(.class("status"), .text(HTMLText.escape("整改进展情况:\(p.statusWords)。"))),
+                        .forEach(p.narratives) { .p(.text(HTMLText.escape($0))) }
                     )
                 }
             )

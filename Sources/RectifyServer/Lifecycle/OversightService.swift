@@ -29,7 +29,7 @@ struct OversightService {
     }
 
     func requestExtension(taskID: Int, _ r: NewExtension) async throws -> ExtensionRequest {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
             guard access.roles.contains(.unit), access.unitRoles(on: view).contains(.responsible), let unitID = access.unitID else {
                 throw refuse("extension.forbidden", "只有任务的责任单位可以申请延期")
@@ -66,7 +66,7 @@ struct OversightService {
     }
 
     func decideExtension(_ id: Int, _ d: Decision) async throws -> ExtensionRequest {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             guard let e = try await ExtensionRequest.find(id, on: tx) else { throw AppError.notFound }
             let view = try await lifecycle.load(e.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("extension.decideForbidden", "只有本地区整改办可以审批延期") }
@@ -126,7 +126,7 @@ struct OversightService {
     static func number(_ o: SupervisionOrder) -> String { "督办〔\(o.year)〕\(o.seq)号" }
 
     func issueOrder(_ r: NewOrder) async throws -> SupervisionOrder {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             guard !r.taskIDs.isEmpty else {
                 throw ValidationFailure([.init("order.tasksRequired", field: "taskIDs", "督办单至少涉及一项任务")])
             }
@@ -182,7 +182,7 @@ struct OversightService {
     }
 
     func replyOrder(_ id: Int, _ r: Reply) async throws -> SupervisionOrder {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let o = try await loadOrder(id, on: tx)
             guard access.unitID == o.$unit.id, access.roles.contains(.unit) else {
                 throw refuse("order.replyForbidden", "只有被督办单位可以回复督办单")
@@ -200,7 +200,7 @@ struct OversightService {
     }
 
     func closeOrder(_ id: Int) async throws -> SupervisionOrder {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let o = try await loadOrder(id, on: tx)
             guard access.oversees([o.$region.id], as: .office) else { throw refuse("order.closeForbidden", "只有下发督办单的整改办可以办结") }
             guard o.closedAt == nil else { throw refuse("order.closed", "督办单已办结", .conflict) }
@@ -259,7 +259,7 @@ struct OversightService {
     }
 
     func recordVerification(taskID: Int, _ r: NewVerification) async throws -> TaskEntry {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
             let acceptor = access.roles.contains(.acceptor) && access.unitRoles(on: view).contains(.acceptance)
             guard access.isOffice(over: view) || acceptor else {
@@ -275,7 +275,7 @@ struct OversightService {
     }
 
     func recordObjection(noticeID: Int, _ r: NewObjection) async throws -> TaskEntry {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             guard let notice = try await TaskEntry.find(noticeID, on: tx), notice.entryKind == .notice else { throw AppError.notFound }
             let view = try await lifecycle.load(notice.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("objection.forbidden", "只有整改办可以登记公示异议") }
@@ -294,7 +294,7 @@ struct OversightService {
     }
 
     func answerObjection(_ id: Int, _ a: Answer) async throws -> TaskEntry {
-        let objection: TaskEntry = try await db.transaction { tx in
+        let objection: TaskEntry = try await db.writeTransaction { tx in
             guard let o = try await TaskEntry.find(id, on: tx), o.entryKind == .objection else { throw AppError.notFound }
             let view = try await lifecycle.load(o.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("objection.answerForbidden", "只有整改办可以答复公示异议") }
@@ -339,7 +339,7 @@ struct OversightService {
     func recordLookBack(taskID: Int, _ r: NewLookBack) async throws -> TaskEntry? {
         switch r.result {
         case "scheduled":
-            return try await db.transaction { tx in
+            return try await db.writeTransaction { tx in
                 let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
                 guard access.isOffice(over: view) else { throw refuse("lifecycle.forbidden", "只有本地区整改办可以安排回头看") }
                 guard Self.underLookBack(view.task) else {
@@ -352,7 +352,7 @@ struct OversightService {
                                        verdict: "scheduled", on: tx)
             }
         case "rebound":
-            return try await db.transaction { tx in
+            return try await db.writeTransaction { tx in
                 try await lifecycle.perform(.lookBackRebound, taskID: taskID,
                                             payload: .init(findings: r.findings, people: r.people), in: tx)
                 try await completeScheduled(taskID: taskID, on: tx)
@@ -361,7 +361,7 @@ struct OversightService {
                     .sort(\.$id, .descending).first()
             }
         case "holding":
-            return try await db.transaction { tx in
+            return try await db.writeTransaction { tx in
                 let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
                 guard access.isOffice(over: view) else { throw refuse("lifecycle.forbidden", "只有本地区整改办可以记录回头看") }
                 guard Self.underLookBack(view.task) else {
@@ -380,7 +380,7 @@ struct OversightService {
     }
 
     func recordInstruction(taskID: Int, _ r: NewInstruction) async throws -> TaskEntry {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
             guard access.roles.contains(.leader), access.oversees(view.regionCodes, as: .leader) else {
                 throw refuse("instruction.forbidden", "只有本地区领导可以作出批示")

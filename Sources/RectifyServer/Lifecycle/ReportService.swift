@@ -28,7 +28,7 @@ struct ReportService {
     }
 
     func submit(taskID: Int, _ r: NewReport) async throws -> ProgressReport {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let view = try await lifecycle.load(taskID, on: tx, expectedVersion: nil)
             guard access.roles.contains(.unit), access.unitRoles(on: view).contains(.responsible), let unitID = access.unitID else {
                 throw AppError(status: .forbidden, code: "report.forbidden", message: "只有任务的责任单位可以报送进展")
@@ -73,7 +73,7 @@ struct ReportService {
     }
 
     func review(reportID: Int, _ r: Review) async throws -> ProgressReport {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             guard let report = try await ProgressReport.find(reportID, on: tx) else { throw AppError.notFound }
             let view = try await lifecycle.load(report.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else {
@@ -187,7 +187,7 @@ enum RoundService {
         if r.name.allSatisfy(\.isWhitespace) {
             throw ValidationFailure([.init("round.nameRequired", field: "name", "请填写调度名称,如“2018年第13次调度”")])
         }
-        return try await lifecycle.db.transaction { tx in
+        return try await lifecycle.db.writeTransaction { tx in
             let round = DispatchRound()
             round.$region.id = region
             round.name = r.name
@@ -267,7 +267,7 @@ enum RoundService {
 
     /// Closes the round and freezes its figures: asked later, it answers exactly as now.
     static func close(_ roundID: Int, lifecycle: LifecycleService) async throws -> RoundFigures {
-        try await lifecycle.db.transaction { tx in
+        try await lifecycle.db.writeTransaction { tx in
             guard let round = try await DispatchRound.find(roundID, on: tx) else { throw AppError.notFound }
             try authorize(round, lifecycle.access, write: true)
             guard round.closedAt == nil else {

@@ -54,7 +54,7 @@ extension TaskAssessment {
             let page = try await TaskRecord.query(on: db).filter(\.$id > afterID)
                 .filter(\.$state ~~ ["draft", "assigned", "inProgress", "completionSubmitted"]).sort(\.$id).limit(1_000).all()
             guard let last = page.last?.id else { break }
-            changed += try await db.transaction { tx in
+            changed += try await db.writeTransaction { tx in
                 var n = 0
                 for task in page {
                     let before = TaskSnapshot(task)

@@ -37,4 +37,4 @@ final class User: Model, @unchecked Sendable {
     }
 }
 
-extension User: ModelSessionAuthenticatable {}
+extension User: Authenticatable {}

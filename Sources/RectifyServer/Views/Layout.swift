@@ -76,25 +76,25 @@ extension PageView {
             .head(
                 .encoding(.utf8),
                 .viewport(.accordingToDevice),
-                .title("\(title) · Rectify 督察整改"),
+                .title(HTMLText.escape("\(title) · Rectify 督察整改")),
                 .stylesheet(SiteURL.stylesheet.path),
                 .script(.src(SiteURL.script.path), .attribute(named: "defer", value: "defer"))
             ),
             .body(
                 .header(
                     .class("top"),
-                    .a(.class("brand"), .href(context.signedIn ? SiteURL.home.path : SiteURL.publicHome.path), .text("Rectify 督察整改")),
+                    .a(.class("brand"), .href(HTMLText.escape(context.signedIn ? SiteURL.home.path : SiteURL.publicHome.path)), .text("Rectify 督察整改")),
                     .nav(
                         .attribute(named: "aria-label", value: "主菜单"),
                         .forEach(context.menu) { section, label, href in
-                            .a(.href(href), .class(section == context.section ? "on" : ""), .text(label))
+                            .a(.href(HTMLText.escape(href)), .class(section == context.section ? "on" : ""), .text(HTMLText.escape(label)))
                         }
                     ),
                     .if(context.signedIn,
                         .div(
                             .class("who"),
-                            .span(.text(context.displayName ?? "")),
-                            .span(.class("roles"), .text(Role.allCases.filter(context.roles.contains).map(\.label).joined(separator: "、"))),
+                            .span(.text(HTMLText.escape(context.displayName ?? ""))),
+                            .span(.class("roles"), .text(HTMLText.escape(Role.allCases.filter(context.roles.contains).map(\.label).joined(separator: "、")))),
                             .form(.action(SiteURL.logout.path), .method(.post),
                                   Forms.csrf(context),
                                   .button(.type(.submit), .text("退出登录")))
@@ -103,7 +103,7 @@ extension PageView {
                     )
                 ),
                 .main(
-                    .unwrap(context.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), .text($0)) },
+                    .unwrap(context.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), .text(HTMLText.escape($0))) },
                     content
                 )
             )
@@ -114,11 +114,7 @@ extension PageView {
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        headers.replaceOrAdd(name: "Content-Security-Policy",
-                             value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+        // The protective headers (CSP, frame and sniffing) come from SecurityHeadersMiddleware.
         return Response(status: status, headers: headers, body: .init(string: render()))
     }
 }
@@ -173,12 +169,12 @@ struct FormState {
 
 enum Forms {
     static func csrf(_ context: PageContext) -> Node<HTML.FormContext> {
-        .input(.type(.hidden), .name("_csrf"), .value(context.csrf ?? ""))
+        .input(.type(.hidden), .name("_csrf"), .value(HTMLText.escape(context.csrf ?? "")))
     }
 
     static func message(_ state: FormState?, _ form: String) -> Node<HTML.FormContext> {
         guard let state, state.isFor(form), let m = state.message else { return .empty }
-        return .p(.class("error"), .attribute(named: "role", value: "alert"), .text(m))
+        return .p(.class("error"), .attribute(named: "role", value: "alert"), .text(HTMLText.escape(m)))
     }
 
     static func field(_ label: String, _ name: String, type: HTMLInputType = .text, value: String = "", required: Bool = false,
@@ -186,11 +182,11 @@ enum Forms {
         let id = "\(form)-\(name)"
         return .div(
             .class(error == nil ? "field" : "field invalid"),
-            .label(.for(id), .text(label), .if(required, .span(.class("req"), .text(" *")))),
-            .input(.id(id), .name(name), .type(type), .value(value), .required(required),
+            .label(.for(id), .text(HTMLText.escape(label)), .if(required, .span(.class("req"), .text(" *")))),
+            .input(.id(id), .name(name), .type(type), .value(HTMLText.escape(value)), .required(required),
                    .attribute(named: "aria-invalid", value: error == nil ? "false" : "true")),
-            .unwrap(hint) { .small(.class("sub"), .text($0)) },
-            .unwrap(error) { .small(.class("field-error"), .text($0)) }
+            .unwrap(hint) { .small(.class("sub"), .text(HTMLText.escape($0))) },
+            .unwrap(error) { .small(.class("field-error"), .text(HTMLText.escape($0))) }
         )
     }
 
@@ -199,9 +195,9 @@ enum Forms {
         let id = "\(form)-\(name)"
         return .div(
             .class(error == nil ? "field wide" : "field wide invalid"),
-            .label(.for(id), .text(label), .if(required, .span(.class("req"), .text(" *")))),
-            .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)), .required(required), .text(value)),
-            .unwrap(error) { .small(.class("field-error"), .text($0)) }
+            .label(.for(id), .text(HTMLText.escape(label)), .if(required, .span(.class("req"), .text(" *")))),
+            .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)), .required(required), .text(HTMLText.escape(value))),
+            .unwrap(error) { .small(.class("field-error"), .text(HTMLText.escape($0))) }
         )
     }
 
@@ -210,16 +206,16 @@ enum Forms {
         let id = "\(form)-\(name)"
         return .div(
             .class(error == nil ? "field" : "field invalid"),
-            .label(.for(id), .text(label)),
+            .label(.for(id), .text(HTMLText.escape(label))),
             .select(.id(id), .attribute(named: "name", value: name),
                     .unwrap(blank) { .choice("", $0) },
                     .forEach(options) { value, text in .choice(value, text, selected: value == selected) }),
-            .unwrap(error) { .small(.class("field-error"), .text($0)) }
+            .unwrap(error) { .small(.class("field-error"), .text(HTMLText.escape($0))) }
         )
     }
 
     static func submit(_ label: String, style: String = "primary") -> Node<HTML.FormContext> {
-        .div(.class("actions"), .button(.type(.submit), .class(style), .text(label)))
+        .div(.class("actions"), .button(.type(.submit), .class(style), .text(HTMLText.escape(label))))
     }
 }
 
@@ -228,10 +224,10 @@ extension Node where Context == HTML.BodyContext {
     static func figures(_ caption: String, _ rows: [(String, [String])], headers: [String]) -> Node {
         .table(
             .class("figures"),
-            .caption(.text(caption)),
-            .thead(.tr(.forEach(headers) { .th(.text($0)) })),
+            .caption(.text(HTMLText.escape(caption))),
+            .thead(.tr(.forEach(headers) { .th(.text(HTMLText.escape($0))) })),
             .tbody(.forEach(rows) { label, values in
-                .tr(.th(.attribute(named: "scope", value: "row"), .text(label)), .forEach(values) { .td(.class("num"), .text($0)) })
+                .tr(.th(.attribute(named: "scope", value: "row"), .text(HTMLText.escape(label))), .forEach(values) { .td(.class("num"), .text(HTMLText.escape($0))) })
             })
         )
     }
@@ -240,7 +236,7 @@ extension Node where Context == HTML.BodyContext {
 extension Node where Context == HTML.SelectContext {
     /// An <option> with its text as content (Plot's own puts the text in an attribute).
     static func choice(_ value: String, _ label: String, selected: Bool = false) -> Node {
-        .element(named: "option", nodes: [.attribute(named: "value", value: value, ignoreIfValueIsEmpty: false),
-                                          selected ? .attribute(named: "selected", value: "selected") : .empty, .text(label)])
+        .element(named: "option", nodes: [.attribute(named: "value", value: HTMLText.escape(value), ignoreIfValueIsEmpty: false),
+                                          selected ? .attribute(named: "selected", value: "selected") : .empty, .text(HTMLText.escape(label))])
     }
 }

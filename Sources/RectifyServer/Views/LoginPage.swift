@@ -11,11 +11,11 @@ struct LoginPage: PageView {
         .div(
             .class("login"),
             .h1("登录"),
-            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text(HTMLText.escape($0))) },
             .form(
                 .action(SiteURL.login.path), .method(.post),
                 .label(.for("login"), "登录名"),
-                .input(.id("login"), .name("login"), .type(.text), .value(login), .autofocus(true),
+                .input(.id("login"), .name("login"), .type(.text), .value(HTMLText.escape(login)), .autofocus(true),
                        .attribute(named: "autocomplete", value: "username"), .required(true)),
                 .label(.for("password"), "密码"),
                 .input(.id("password"), .name("password"), .type(.password),

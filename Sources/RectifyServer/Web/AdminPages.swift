@@ -18,7 +18,25 @@ enum AdminPagesController {
         _ = try await requireAdmin(req)
         let users = try await User.query(on: req.db).with(\.$unit).sort(\.$id).all()
         let units = try await Unit.query(on: req.db).sort(\.$name).all()
-        return UsersView(context: PageContext(req, section: .admin), users: users, units: units.map { ($0.id!, $0.name) }, state: state).response()
+        var locked: Set<Int> = []
+        for u in users where await req.application.loginThrottle.isLocked(login: u.login) { locked.insert(u.id ?? 0) }
+        return UsersView(context: PageContext(req, section: .admin), users: users, units: units.map { ($0.id ?? 0, $0.name) },
+                         locked: locked, state: state).response()
+    }
+
+    /// Lifts the login limit of a user whose name someone else has been guessing.
+    static func unlockUser(req: Request) async throws -> Response {
+        let access = try await requireAdmin(req)
+        let id = try req.intParameter("id")
+        return try await WebForm.handle(req, form: "active-\(id)", success: "已解除登录限制", redirect: { SiteURL.adminUsers.path }, action: {
+            guard let user = try await User.find(id, on: req.db) else { throw AppError.notFound }
+            await req.application.loginThrottle.unlock(login: user.login)
+            try await req.db.writeTransaction { tx in
+                try await Audit.record(on: tx, actor: access.auditActor, action: "user.unlock", recordType: "user", recordID: id,
+                                       taskID: nil, before: Optional<String>.none, after: ["unlocked": true],
+                                       now: req.application.clock.now())
+            }
+        }, page: { try await usersPage(req, state: $0) })
     }
 
     struct NewUser: Decodable {
@@ -34,7 +52,7 @@ enum AdminPagesController {
         return try await WebForm.handle(req, form: "user", success: "用户已建立", redirect: { SiteURL.adminUsers.path }, action: {
             let f = try req.form(NewUser.self)
             let hasher = req.password
-            try await req.db.transaction { tx in
+            try await req.db.writeTransaction { tx in
                 let user = try await Store(db: tx).createUser(displayName: f.displayName, login: f.login, password: f.password,
                                                               unitID: f.unitID, roles: Set(f.roles ?? [])) { try hasher.hash($0) }
                 try await Audit.record(on: tx, actor: access.auditActor, action: "user.create", recordType: "user",
@@ -53,8 +71,11 @@ enum AdminPagesController {
                 throw AppError(status: .conflict, code: "user.selfDeactivate", message: "不能停用自己的账号")
             }
             user.active.toggle()
-            try await req.db.transaction { tx in
+            if user.active { await req.application.loginThrottle.unlock(login: user.login) }
+            try await req.db.writeTransaction { tx in
                 try await user.save(on: tx)
+                // A deactivated user is signed out everywhere at once.
+                if !user.active { try await SessionStore.endAll(userID: id, on: tx) }
                 try await Audit.record(on: tx, actor: access.auditActor, action: user.active ? "user.activate" : "user.deactivate",
                                        recordType: "user", recordID: id, taskID: nil, before: Optional<String>.none,
                                        after: ["active": user.active], now: req.application.clock.now())
@@ -79,7 +100,7 @@ enum AdminPagesController {
 
     static func regions(req: Request) async throws -> Response {
         _ = try await requireAdmin(req)
-        let province = (try? req.query.get(Int.self, at: "province")) ?? 210000
+        let province = try req.queryInt("province", in: Bounds.region) ?? 210000
         return RegionsView(context: PageContext(req, section: .admin), province: province).response()
     }
 
@@ -118,6 +139,8 @@ struct UsersView: PageView {
     let context: PageContext
     let users: [User]
     let units: [(Int, String)]
+    /// Users whose login name is refused for too many failed attempts.
+    let locked: Set<Int>
     let state: FormState?
     var title: String { "用户" }
 
@@ -128,12 +151,16 @@ struct UsersView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("登录名"), .th("姓名"), .th("单位"), .th("角色"), .th("状态"), .th(""))),
                    .tbody(.forEach(users) { u in
-                       .tr(.td(.text(u.login)), .td(.text(u.displayName)), .td(.text(u.unit?.name ?? "—")),
-                           .td(.text(Role.allCases.filter(u.roles.contains).map(\.label).joined(separator: "、"))),
-                           .td(.text(u.active ? "在用" : "已停用")),
-                           .td(.form(.class("inline"), .method(.post), .action(SiteURL.adminUserActive(u.id!).path),
-                                     Forms.csrf(context), Forms.message(state, "active-\(u.id!)"),
-                                     .button(.type(.submit), .class("secondary"), .text(u.active ? "停用" : "启用")))))
+                       .tr(.td(.text(HTMLText.escape(u.login))), .td(.text(HTMLText.escape(u.displayName))), .td(.text(HTMLText.escape(u.unit?.name ?? "—"))),
+                           .td(.text(HTMLText.escape(Role.allCases.filter(u.roles.contains).map(\.label).joined(separator: "、")))),
+                           .td(.text(HTMLText.escape(u.active ? "在用" : "已停用")),
+                               .if(locked.contains(u.id ?? 0), .span(.class("tag"), .text("登录受限")))),
+                           .td(.form(.class("inline"), .method(.post), .action(SiteURL.adminUserActive(u.id ?? 0).path),
+                                     Forms.csrf(context), Forms.message(state, "active-\(u.id ?? 0)"),
+                                     .button(.type(.submit), .class("secondary"), .text(HTMLText.escape(u.active ? "停用" : "启用")))),
+                               .if(locked.contains(u.id ?? 0),
+                                   .form(.class("inline"), .method(.post), .action(SiteURL.adminUserUnlock(u.id ?? 0).path),
+                                         Forms.csrf(context), .button(.type(.submit), .class("secondary"), .text("解除登录限制"))))))
                    })),
             .form(.class("action wide"), .method(.post), .action(SiteURL.adminUsers.path),
                   Forms.csrf(context),
@@ -147,9 +174,9 @@ struct UsersView: PageView {
                                error: state?.error("unitID"), form: "user", blank: "(系统管理员可不选)"),
                   .fieldset(.element(named: "legend", text: "角色"),
                             .forEach(Role.allCases) { r in
-                                .label(.class("check"), .input(.type(.checkbox), .name("roles[]"), .value(r.rawValue)), .text(" \(r.label)"))
+                                .label(.class("check"), .input(.type(.checkbox), .name("roles[]"), .value(r.rawValue)), .text(HTMLText.escape(" \(r.label)")))
                             },
-                            .unwrap(state?.error("roles")) { .small(.class("field-error"), .text($0)) }),
+                            .unwrap(state?.error("roles")) { .small(.class("field-error"), .text(HTMLText.escape($0))) }),
                   Forms.submit("建立用户"))
         )
     }
@@ -158,7 +185,7 @@ struct UsersView: PageView {
 enum AdminTabs {
     static func node(_ on: SiteURL) -> Node<HTML.BodyContext> {
         .nav(.class("tabs"), .forEach([(SiteURL.adminUsers, "用户"), (.adminUnits, "单位"), (.adminRegions, "地区")]) { url, label in
-            .a(.href(url.path), .class(url == on ? "on" : ""), .text(label))
+            .a(.href(url.path), .class(url == on ? "on" : ""), .text(HTMLText.escape(label)))
         })
     }
 }
@@ -185,8 +212,8 @@ struct UnitsView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("单位"), .th("类别"), .th("地区"))),
                    .tbody(.forEach(units) { u in
-                       .tr(.td(.text(u.name)), .td(.text(UnitKind(rawValue: u.kind)?.label ?? u.kind)),
-                           .td(.text(RegionCatalog.byCode[u.$region.id].map { "\($0.name)(\($0.code))" } ?? String(u.$region.id))))
+                       .tr(.td(.text(HTMLText.escape(u.name))), .td(.text(HTMLText.escape(UnitKind(rawValue: u.kind)?.label ?? u.kind))),
+                           .td(.text(HTMLText.escape(RegionCatalog.byCode[u.$region.id].map { "\($0.name)(\($0.code))" } ?? String(u.$region.id)))))
                    }))
         )
     }
@@ -208,7 +235,7 @@ struct RegionsView: PageView {
                   Forms.submit("查看")),
             .table(.class("ledger"),
                    .thead(.tr(.th("代码"), .th("名称"))),
-                   .tbody(.forEach(inside) { r in .tr(.td(.text(String(r.code))), .td(.text(r.name))) }))
+                   .tbody(.forEach(inside) { r in .tr(.td(.text(String(r.code))), .td(.text(HTMLText.escape(r.name)))) }))
         )
     }
 }
@@ -223,9 +250,9 @@ struct TokensView: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .h1("接口令牌"),
-            .p(.class("sub"), .text("程序用令牌调用 /api/v1 接口,权限与您的账号相同:请求头写 Authorization: Bearer <令牌>。")),
+            .p(.class("sub"), .text(HTMLText.escape("程序用令牌调用 /api/v1 接口,权限与您的账号相同:请求头写 Authorization: Bearer <令牌>。"))),
             .unwrap(created) { token in
-                .div(.class("flash"), .p(.strong("新令牌(只显示这一次,请立即保存):")), .p(.code(.class("token"), .text(token))))
+                .div(.class("flash"), .p(.strong("新令牌(只显示这一次,请立即保存):")), .p(.code(.class("token"), .text(HTMLText.escape(token)))))
             },
             .form(.class("action wide"), .method(.post), .action(SiteURL.tokens.path),
                   Forms.csrf(context),
@@ -236,9 +263,9 @@ struct TokensView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("用途"), .th("建立"), .th("最近使用"), .th("状态"), .th(""))),
                    .tbody(.forEach(tokens) { t in
-                       .tr(.td(.text(t.name)), .td(.text(t.createdAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—")),
-                           .td(.text(t.lastUsedAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—")),
-                           .td(.text(t.revoked ? "已停用" : "有效")),
+                       .tr(.td(.text(HTMLText.escape(t.name))), .td(.text(HTMLText.escape(t.createdAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—"))),
+                           .td(.text(HTMLText.escape(t.lastUsedAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—"))),
+                           .td(.text(HTMLText.escape(t.revoked ? "已停用" : "有效"))),
                            .td(.if(!t.revoked, .form(.class("inline"), .method(.post), .action(SiteURL.tokenRevoke(t.id!).path),
                                                      Forms.csrf(context), .button(.type(.submit), .class("secondary"), .text("停用"))))))
                    }))

@@ -166,14 +166,14 @@ enum InspectionPagesController {
         }
         do {
             if form?.confirm == "true", let token = form?.pending, token.allSatisfy({ $0.isLetter || $0.isNumber }),
-               req.session.data["import"] == token {
+               req.userSession?["import"] == token {
                 let path = dir + "/" + token
                 guard let data = FileManager.default.contents(atPath: path) else {
                     throw AppError(status: .gone, code: "import.expired", message: "预览已过期,请重新上传")
                 }
                 let preview = try await service.apply(inspectionID: i.id!, data: data)
                 try? FileManager.default.removeItem(atPath: path)
-                req.session.data["import"] = nil
+                req.userSession?["import"] = nil
                 let c = preview.counts
                 req.flash("台账已导入:新建 \(c.create) 项,更新 \(c.update) 项,无变化 \(c.unchanged) 项")
                 return req.redirect(to: SiteURL.ledger.with([("inspection", String(i.id!))]), redirectType: .normal)
@@ -187,7 +187,7 @@ enum InspectionPagesController {
             if preview.counts.invalid == 0 && preview.counts.create + preview.counts.update > 0 {
                 let token = UUID().uuidString.replacingOccurrences(of: "-", with: "")
                 try data.write(to: URL(fileURLWithPath: dir + "/" + token))
-                req.session.data["import"] = token
+                req.userSession?["import"] = token
                 pending = token
             }
             return render(preview, pending: pending, error: nil)
@@ -302,18 +302,18 @@ struct NewTaskView: PageView {
 
     func multi(_ label: String, _ name: String) -> Node<HTML.FormContext> {
         .div(.class("field"),
-             .label(.for("t-\(name)"), .text(label)),
-             .select(.id("t-\(name)"), .attribute(named: "name", value: "\(name)[]"), .attribute(named: "multiple", value: "multiple"), .attribute(named: "size", value: "5"),
+             .label(.for(HTMLText.escape("t-\(name)")), .text(HTMLText.escape(label))),
+             .select(.id(HTMLText.escape("t-\(name)")), .attribute(named: "name", value: HTMLText.escape("\(name)[]")), .attribute(named: "multiple", value: "multiple"), .attribute(named: "size", value: "5"),
                      .forEach(units) { id, name in .choice(String(id), name) }),
              .small(.class("sub"), .text("可多选(按住 Ctrl 或 ⌘)")),
-             .unwrap(name == "responsible" ? state?.error("assignments") : nil) { .small(.class("field-error"), .text($0)) })
+             .unwrap(name == "responsible" ? state?.error("assignments") : nil) { .small(.class("field-error"), .text(HTMLText.escape($0))) })
     }
 
     var content: Node<HTML.BodyContext> {
         let s = state?.isFor("task") == true ? state : nil
         let p = state?.isFor("problem") == true ? state : nil
         return .div(
-            .p(.class("crumbs"), .a(.href(SiteURL.ledger.with([("inspection", String(inspectionID))])), .text(inspectionTitle))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(inspectionID))]))), .text(HTMLText.escape(inspectionTitle)))),
             .h1("新增整改任务"),
             .div(.class("grid two"),
                  .form(.class("action"), .method(.post), .action(SiteURL.taskNew(inspectionID).path),
@@ -336,7 +336,7 @@ struct NewTaskView: PageView {
                        Forms.submit("建立任务")),
                  .section(.class("panel"),
                           .h2("反馈问题"),
-                          .ol(.forEach(problems) { _, n, text in .li(.text("\(ChineseNumeral.string(n) ?? String(n))、\(text)")) }),
+                          .ol(.forEach(problems) { _, n, text in .li(.text(HTMLText.escape("\(ChineseNumeral.string(n) ?? String(n))、\(text)"))) }),
                           .form(.class("inline"), .method(.post), .action(SiteURL.problemNew(inspectionID).path),
                                 Forms.csrf(context),
                                 .h3("添加反馈问题"),
@@ -382,26 +382,26 @@ struct ReportPageView: PageView {
         return .div(
             .div(.class("titlebar noprint"),
                  .form(.class("filters"), .method(.get), .action(SiteURL.report(inspectionID).path),
-                       .unwrap(round) { .input(.type(.hidden), .name("round"), .value(String($0))) },
+                       .unwrap(round) { .input(.type(.hidden), .name("round"), .value(HTMLText.escape(String($0)))) },
                        Forms.field("截至日期(留空为今天)", "date", type: .date, value: date?.iso ?? ""),
                        Forms.submit("生成")),
                  .div(.class("tools"),
-                      .a(.class("button"), .href(download("docx")), .text("下载 Word")),
-                      .a(.class("button"), .href(download("text")), .text("纯文本")),
+                      .a(.class("button"), .href(HTMLText.escape(download("docx"))), .text("下载 Word")),
+                      .a(.class("button"), .href(HTMLText.escape(download("text"))), .text("纯文本")),
                       .button(.class("button"), .attribute(named: "data-print", value: "1"), .text("打印")))),
             .article(.class("official"),
-                     .h1(.text("关于\(report.title)整改落实情况的报告")),
-                     .p(.text(report.opening)),
+                     .h1(.text(HTMLText.escape("关于\(report.title)整改落实情况的报告"))),
+                     .p(.text(HTMLText.escape(report.opening))),
                      .forEach(shown) { p in
-                         .div(.h2(.text("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
-                              .p(.class("status"), .text("整改进展情况:\(p.statusWords)。")),
-                              .forEach(p.narratives) { .p(.text($0)) })
+                         .div(.h2(.text(HTMLText.escape("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))),
+                              .p(.class("status"), .text(HTMLText.escape("整改进展情况:\(p.statusWords)。"))),
+                              .forEach(p.narratives) { .p(.text(HTMLText.escape($0))) })
                      }),
             .if(pages > 1, .nav(.class("pager noprint"),
-                .p(.class("sub"), .text("本报告共 \(problemsTotal) 个反馈问题,每页显示 \(Self.perPage) 个;完整报告请下载 Word 或纯文本。")),
-                .if(page > 1, .a(.href(link(page - 1)), .text("上一页"))),
-                .span(.text("第 \(min(page, pages)) / \(pages) 页")),
-                .if(page < pages, .a(.href(link(page + 1)), .text("下一页")))))
+                .p(.class("sub"), .text(HTMLText.escape("本报告共 \(problemsTotal) 个反馈问题,每页显示 \(Self.perPage) 个;完整报告请下载 Word 或纯文本。"))),
+                .if(page > 1, .a(.href(HTMLText.escape(link(page - 1))), .text("上一页"))),
+                .span(.text(HTMLText.escape("第 \(min(page, pages)) / \(pages) 页"))),
+                .if(page < pages, .a(.href(HTMLText.escape(link(page + 1))), .text("下一页")))))
         )
     }
 }
@@ -417,12 +417,12 @@ struct LedgerImportView: PageView {
 
     var content: Node<HTML.BodyContext> {
         .div(
-            .p(.class("crumbs"), .a(.href(SiteURL.ledger.with([("inspection", String(inspectionID))])), .text(inspectionTitle))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(inspectionID))]))), .text(HTMLText.escape(inspectionTitle)))),
             .h1("导入台账"),
             .p(.class("sub"), .text("上传 Excel(.xlsx)或 CSV 台账。表头可用“序号、反馈问题、整改任务、整改目标、整改措施、责任单位(或牵头单位)、配合单位、督导单位、验收单位、责任领导、整改时限(或完成时限)、阶段目标、完成情况”。先预览,确认无误后才写入;同一文件重复导入不会重复建立任务。")),
             .unwrap(error) { e in
-                .div(.class("error"), .attribute(named: "role", value: "alert"), .p(.text(e.message)),
-                     .ul(.forEach(e.violations.prefix(50)) { .li(.text($0.message)) }))
+                .div(.class("error"), .attribute(named: "role", value: "alert"), .p(.text(HTMLText.escape(e.message))),
+                     .ul(.forEach(e.violations.prefix(50)) { .li(.text(HTMLText.escape($0.message))) }))
             },
             .form(.class("action wide"), .method(.post), .action(SiteURL.ledgerImport(inspectionID).path), .enctype(.multipartData),
                   Forms.csrf(context),
@@ -433,13 +433,13 @@ struct LedgerImportView: PageView {
             .unwrap(preview) { p in
                 .section(.class("panel"),
                          .h2("预览"),
-                         .p(.text("表头在第 \(p.headerLine) 行。新建 \(p.counts.create) 项,更新 \(p.counts.update) 项,无变化 \(p.counts.unchanged) 项,有问题 \(p.counts.invalid) 行。")),
-                         .if(!p.newProblems.isEmpty, .p(.text("将新建反馈问题:" + p.newProblems.map { "\(ChineseNumeral.string($0.number) ?? String($0.number))、\($0.text.prefix(20))" }.joined(separator: ";")))),
-                         .if(!p.ignoredColumns.isEmpty, .p(.class("sub"), .text("未导入的列:\(p.ignoredColumns.joined(separator: "、"))"))),
+                         .p(.text(HTMLText.escape("表头在第 \(p.headerLine) 行。新建 \(p.counts.create) 项,更新 \(p.counts.update) 项,无变化 \(p.counts.unchanged) 项,有问题 \(p.counts.invalid) 行。"))),
+                         .if(!p.newProblems.isEmpty, .p(.text(HTMLText.escape("将新建反馈问题:" + p.newProblems.map { "\(ChineseNumeral.string($0.number) ?? String($0.number))、\($0.text.prefix(20))" }.joined(separator: ";"))))),
+                         .if(!p.ignoredColumns.isEmpty, .p(.class("sub"), .text(HTMLText.escape("未导入的列:\(p.ignoredColumns.joined(separator: "、"))")))),
                          .unwrap(pending) { token in
                              .form(.class("inline"), .method(.post), .action(SiteURL.ledgerImport(inspectionID).path), .enctype(.multipartData),
                                    Forms.csrf(context),
-                                   .input(.type(.hidden), .name("pending"), .value(token)),
+                                   .input(.type(.hidden), .name("pending"), .value(HTMLText.escape(token))),
                                    .input(.type(.hidden), .name("confirm"), .value("true")),
                                    Forms.submit("确认导入"))
                          },
@@ -459,7 +459,7 @@ extension LedgerImportView {
         let action = ["create": "新建", "update": "更新", "invalid": "有问题"][r.action] ?? r.action
         let note = r.action == "update" ? "更新:" + r.changes.joined(separator: "、") : r.problems.map(\.message).joined(separator: ";")
         let number = r.number.map(String.init) ?? ""
-        return .tr(.class(r.action), .td(.text(String(r.line))), .td(.text(number)), .td(.text(r.title)), .td(.text(action)), .td(.text(note)))
+        return .tr(.class(r.action), .td(.text(String(r.line))), .td(.text(HTMLText.escape(number))), .td(.text(HTMLText.escape(r.title))), .td(.text(HTMLText.escape(action))), .td(.text(HTMLText.escape(note))))
     }
 }
 
@@ -476,17 +476,17 @@ struct ReportImportView: PageView {
         .div(
             .h1("从公开报告导入督察"),
             .p(.class("sub"), .text("粘贴或上传已公开的整改情况报告正文(可含网页页眉页脚、繁体字、拼音注音)。系统识别出反馈问题、整改进展和措施,经您核对修改后建成督察。")),
-            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text(HTMLText.escape($0))) },
             .if(draft == nil, .form(.class("action wide"), .method(.post), .action(SiteURL.reportImport.path), .enctype(.multipartData),
                   Forms.csrf(context),
                   Forms.area("报告正文", "text", value: text, rows: 12, form: "r"),
                   .div(.class("field wide"), .label(.for("r-file"), "或上传文本文件(UTF-8)"), .input(.id("r-file"), .type(.file), .name("file"))),
                   Forms.submit("识别"))),
             .unwrap(draft) { d in
-                .form(.class("action wide"), .method(.post), .action(SiteURL.reportImport.path + "/create"),
+                .form(.class("action wide"), .method(.post), .action(HTMLText.escape(SiteURL.reportImport.path + "/create")),
                       Forms.csrf(context),
                       .h2("核对识别结果"),
-                      .p(.class("sub"), .text(figures(d.figures))),
+                      .p(.class("sub"), .text(HTMLText.escape(figures(d.figures)))),
                       Forms.field("督察名称", "inspection[title]", value: "", required: true, form: "r"),
                       Forms.select("级别", "inspection[level]", options: InspectionLevel.allCases.map { ($0.rawValue, $0.label) }, selected: "central", form: "r"),
                       Forms.field("轮次", "inspection[round]", type: .number, value: "", form: "r"),
@@ -504,14 +504,14 @@ struct ReportImportView: PageView {
     }
 
     func problemRow(_ i: Int, _ p: ReportParser.Problem) -> Node<HTML.TableContext> {
-        let number: Node<HTML.BodyContext> = .input(.type(.number), .name("problems[\(i)][number]"), .value(String(p.number)), .class("narrow"))
-        let text: Node<HTML.BodyContext> = .textarea(.name("problems[\(i)][text]"), .attribute(named: "rows", value: "3"), .text(p.text))
-        let status: Node<HTML.BodyContext> = .select(.attribute(named: "name", value: "problems[\(i)][status]"),
+        let number: Node<HTML.BodyContext> = .input(.type(.number), .name(HTMLText.escape("problems[\(i)][number]")), .value(String(p.number)), .class("narrow"))
+        let text: Node<HTML.BodyContext> = .textarea(.name(HTMLText.escape("problems[\(i)][text]")), .attribute(named: "rows", value: "3"), .text(HTMLText.escape(p.text)))
+        let status: Node<HTML.BodyContext> = .select(.attribute(named: "name", value: HTMLText.escape("problems[\(i)][status]")),
                                                      .forEach(statusOptions) { v, l in .choice(v, l, selected: v == p.status.rawValue) })
-        let longTerm: Node<HTML.BodyContext> = .select(.attribute(named: "name", value: "problems[\(i)][longTerm]"), .choice("false", "否", selected: !p.longTerm),
+        let longTerm: Node<HTML.BodyContext> = .select(.attribute(named: "name", value: HTMLText.escape("problems[\(i)][longTerm]")), .choice("false", "否", selected: !p.longTerm),
                                                        .choice("true", "是", selected: p.longTerm))
-        let measures: Node<HTML.BodyContext> = .textarea(.name("problems[\(i)][measures]"), .attribute(named: "rows", value: "3"), .text(p.measures))
-        return .tr(.td(number), .td(text), .td(status, .div(.class("sub"), .text(p.statusText))), .td(longTerm), .td(measures))
+        let measures: Node<HTML.BodyContext> = .textarea(.name(HTMLText.escape("problems[\(i)][measures]")), .attribute(named: "rows", value: "3"), .text(HTMLText.escape(p.measures)))
+        return .tr(.td(number), .td(text), .td(status, .div(.class("sub"), .text(HTMLText.escape(p.statusText)))), .td(longTerm), .td(measures))
     }
 
     let statusOptions: [(String, String)] = [("completed", "已完成整改"), ("basicallyCompleted", "基本完成整改"), ("onSchedule", "达到序时进度"),

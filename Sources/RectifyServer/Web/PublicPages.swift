@@ -32,9 +32,11 @@ enum PublicPagesController {
     static func home(req: Request) async throws -> Response {
         let inspections = try await Inspection.query(on: req.db).with(\.$targetRegion).sort(\.$feedbackDate, .descending).sort(\.$id).all()
         let counts = try await InspectionQueries.taskCounts(inspectionIDs: inspections.compactMap(\.id), on: req.db)
-        let rows = inspections.map { i -> (Int, String, String, String) in
-            let c = counts[i.id!] ?? [:]
-            return (i.id!, i.title, i.targetRegion.name, sentence(c))
+        // An inspection appears once the office has assigned one of its tasks: a new one
+        // being typed in, all drafts, is not published.
+        let rows = inspections.filter { counts[$0.id ?? 0]?.isEmpty == false }.map { i -> (Int, String, String, String) in
+            let id = i.id ?? 0
+            return (id, i.title, i.targetRegion.name, sentence(counts[id] ?? [:]))
         }
         return PublicHomeView(context: PageContext(req, section: .portal), rows: rows).response()
     }
@@ -51,11 +53,11 @@ enum PublicPagesController {
             throw AppError.notFound
         }
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let id = i.id!
+        let id = try i.requireID()
         struct T: Decodable { let id: Int; let number: Int; let title: String; let deadline: String?; let kind: String
             let state: String; let progress_status: String?; let basically_completed: Bool }
         let closedView = (try? req.query.get(String.self, at: "show")) == "closed"
-        let page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        let page = try req.queryInt("page", in: Bounds.page) ?? 1
         let per = 100
         struct Count: Decodable { let closed: Int; let n: Int }
         let split = try await sql.raw("""
@@ -110,6 +112,8 @@ enum PublicPagesController {
             """).all(decoding: Named.self)
         let byID = Dictionary(uniqueKeysWithValues: noticed.map { ($0.id, $0) })
         let counts = try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id] ?? [:]
+        // Not published until one of its tasks is assigned (as on the portal's home).
+        guard !counts.isEmpty else { throw AppError.notFound }
         let model = PublicInspection(
             id: id, title: i.title, team: i.team, region: i.targetRegion.name, feedback: i.feedbackDate,
             sentence: sentence(counts),
@@ -134,8 +138,8 @@ struct PublicHomeView: PageView {
             .p(.class("sub"), .text("各次督察反馈问题的整改任务、整改进展、正在公示的任务和已销号的任务。")),
             .if(rows.isEmpty, .p(.class("empty"), .text("暂无公开信息。"))),
             .ul(.class("cards-list"), .forEach(rows) { id, title, region, sentence in
-                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.text(title))), .span(.class("sub"), .text(" \(region)")),
-                    .p(.text(sentence + "。")))
+                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.text(HTMLText.escape(title)))), .span(.class("sub"), .text(HTMLText.escape(" \(region)"))),
+                    .p(.text(HTMLText.escape(sentence + "。"))))
             })
         )
     }
@@ -154,41 +158,41 @@ struct PublicInspectionView: PageView {
         .div(.class("scroll"), .table(.class("ledger"),
             .thead(.tr(.th(.class("num"), .text("序号")), .th("整改任务"), .th("责任单位"), .th("整改时限"), .th("整改进展情况"), .th("最新进展"))),
             .tbody(.forEach(tasks) { t in
-                .tr(.td(.class("num"), .text(String(t.number))), .td(.text(t.title)), .td(.text(t.units)), .td(.text(t.deadline)),
-                    .td(.text(t.status)),
-                    .td(.unwrap(t.progress) { .p(.class("pre"), .text($0)) },
-                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .text(e.1)) }))
+                .tr(.td(.class("num"), .text(String(t.number))), .td(.text(HTMLText.escape(t.title))), .td(.text(HTMLText.escape(t.units))), .td(.text(HTMLText.escape(t.deadline))),
+                    .td(.text(HTMLText.escape(t.status))),
+                    .td(.unwrap(t.progress) { .p(.class("pre"), .text(HTMLText.escape($0))) },
+                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .text(HTMLText.escape(e.1))) }))
             })))
     }
 
     var content: Node<HTML.BodyContext> {
         .div(
             .p(.class("crumbs"), .a(.href(SiteURL.publicHome.path), .text("信息公开"))),
-            .h1(.text(model.title)),
-            .p(.text("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。")),
-            .p(.class("lead"), .text(model.sentence + "。")),
+            .h1(.text(HTMLText.escape(model.title))),
+            .p(.text(HTMLText.escape("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。"))),
+            .p(.class("lead"), .text(HTMLText.escape(model.sentence + "。"))),
             .section(.class("panel"),
                      .h2("正在公示"),
                      .if(model.notices.isEmpty, .p(.class("empty"), .text("目前没有正在公示的任务。"))),
                      .forEach(model.notices) { n in
                          .article(.class("notice"),
-                                  .h3(.text("\(n.taskNumber). \(n.taskTitle)")),
-                                  .p(.text("公示期:\(n.from)至\(n.until)")),
-                                  .p(.class("pre"), .text(n.text)),
+                                  .h3(.text(HTMLText.escape("\(n.taskNumber). \(n.taskTitle)"))),
+                                  .p(.text(HTMLText.escape("公示期:\(n.from)至\(n.until)"))),
+                                  .p(.class("pre"), .text(HTMLText.escape(n.text))),
                                   .p(.class("sub"), .text("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
                      }),
             .nav(.class("tabs"),
-                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .text("整改任务(\(model.openCount))")),
-                 .a(.href(SiteURL.publicInspection(model.id).with([("show", "closed")])), .class(model.closedView ? "on" : ""),
-                    .text("已销号(\(model.closedCount))"))),
+                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .text(HTMLText.escape("整改任务(\(model.openCount))"))),
+                 .a(.href(HTMLText.escape(SiteURL.publicInspection(model.id).with([("show", "closed")]))), .class(model.closedView ? "on" : ""),
+                    .text(HTMLText.escape("已销号(\(model.closedCount))")))),
             .section(.class("panel"),
-                     .h2(.text(model.closedView ? "已销号的任务" : "整改任务")),
-                     .if(model.tasks.isEmpty, .p(.class("empty"), .text(model.closedView ? "还没有销号的任务。" : "没有在办的任务。"))),
+                     .h2(.text(HTMLText.escape(model.closedView ? "已销号的任务" : "整改任务"))),
+                     .if(model.tasks.isEmpty, .p(.class("empty"), .text(HTMLText.escape(model.closedView ? "还没有销号的任务。" : "没有在办的任务。")))),
                      .if(!model.tasks.isEmpty, table(model.tasks)),
                      .nav(.class("pager"),
-                          .if(model.page > 1, .a(.href(link(model.page - 1)), .text("上一页"))),
-                          .span(.text("第 \(model.page) / \(model.pages) 页")),
-                          .if(model.page < model.pages, .a(.href(link(model.page + 1)), .text("下一页")))))
+                          .if(model.page > 1, .a(.href(HTMLText.escape(link(model.page - 1))), .text("上一页"))),
+                          .span(.text(HTMLText.escape("第 \(model.page) / \(model.pages) 页"))),
+                          .if(model.page < model.pages, .a(.href(HTMLText.escape(link(model.page + 1))), .text("下一页")))))
         )
     }
 }

@@ -7,20 +7,27 @@ extension Request {
     /// The session's CSRF token, made on first use: every form of a signed-in page
     /// carries it and `CSRFMiddleware` checks it on every POST of the web interface.
     var csrfToken: String {
-        if let token = session.data["csrf"] { return token }
+        guard let session = userSession else { return "" }
+        if let token = session["csrf"] { return token }
         let token = Data([UInt8].random(count: 32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        session.data["csrf"] = token
+        session["csrf"] = token
         return token
     }
 
     /// A message for the next page this browser shows ("已认领").
-    func flash(_ message: String) { session.data["flash"] = message }
+    func flash(_ message: String) { userSession?["flash"] = message }
 
     func takeFlash() -> String? {
-        guard hasSession, let message = session.data["flash"] else { return nil }
-        session.data["flash"] = nil
+        guard let session = userSession, let message = session["flash"] else { return nil }
+        session["flash"] = nil
         return message
+    }
+
+    /// Whether a write's CSRF token matches the session's, compared in constant time.
+    func csrfMatches(_ sent: String) -> Bool {
+        guard let expected = userSession?["csrf"], !sent.isEmpty, sent.utf8.count == expected.utf8.count else { return false }
+        return zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
     }
 
     /// The submitted form as text fields (repeated fields keep their last value).
@@ -44,27 +51,42 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard req.method == .POST else { return try await next.respond(to: req) }
         // An upload arrives as a stream the route has not read yet: read it here, to the
         // route's own limit, so the token in it can be checked (and an oversized one is 413).
-        if req.body.data == nil {
-            let limit = (req.route?.userInfo[Route.tooLargeKey] as? Route.TooLarge)?.bytes ?? req.application.routes.defaultMaxBodySize.value
-            _ = try await req.body.collect(max: limit).get()
-        }
+        _ = try await req.collectedBody()
         let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
-        guard req.hasSession, let expected = req.session.data["csrf"], !sent.isEmpty,
-              Data(sent.utf8).count == Data(expected.utf8).count,
-              zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw AppError(status: .forbidden, code: "csrf", message: "页面已过期或来源不明,未执行操作:请刷新页面后重新提交")
-        }
+        guard req.originIsOwn, req.csrfMatches(sent) else { throw AppError.csrf }
         return try await next.respond(to: req)
     }
 }
 
+/// Cookie-authenticated writes to the JSON API carry the session's CSRF token in an
+/// `X-CSRF-Token` header (from `GET /api/v1/session`) and no foreign `Origin`: a page on
+/// another site cannot post a form or a script's request in a signed-in user's name.
+/// Token-authenticated calls (Bearer) need neither; no browser sends those by itself.
+struct APICSRFMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), !req.viaBearerToken, req.userSession != nil else {
+            return try await next.respond(to: req)
+        }
+        guard req.originIsOwn, req.csrfMatches(req.headers.first(name: "X-CSRF-Token") ?? "") else { throw AppError.csrf }
+        return try await next.respond(to: req)
+    }
+}
+
+extension AppError {
+    static let csrf = AppError(status: .forbidden, code: "csrf", message: "页面已过期或来源不明,未执行操作:请刷新页面后重新提交")
+}
+
 /// Failed logins per login name and per address, over a sliding window: past the
-/// limit, further attempts are refused without checking the password.
+/// limit, further attempts are refused without checking the password. An attempt
+/// counts from the moment it begins (before its password is checked), so parallel
+/// guesses cannot all slip in under the limit; an administrator can lift the limit
+/// on a login name (管理 → 用户), for a user locked out by someone else's guesses.
 actor LoginThrottle {
     let window: TimeInterval
     let perLogin: Int
     let perAddress: Int
     private var failures: [String: [Date]] = [:]
+    private var pending: [String: Int] = [:]
 
     init(window: TimeInterval = 15 * 60, perLogin: Int = 5, perAddress: Int = 30) {
         self.window = window
@@ -80,21 +102,54 @@ actor LoginThrottle {
 
     /// Seconds to wait, or nil when an attempt may be made now.
     func wait(login: String, address: String, now: Date = Date()) -> Int? {
-        let byLogin = recent("l:" + login.lowercased(), now: now)
-        let byAddress = recent("a:" + address, now: now)
-        let blocked = [(byLogin, perLogin), (byAddress, perAddress)].compactMap { list, limit -> Date? in
-            list.count >= limit ? list[list.count - limit] : nil
+        let keys = ["l:" + login.lowercased(), "a:" + address]
+        let limits = [perLogin, perAddress]
+        var waits: [Int] = []
+        for (key, limit) in zip(keys, limits) {
+            let list = recent(key, now: now)
+            let inFlight = pending[key] ?? 0
+            guard list.count + inFlight >= limit else { continue }
+            // Full with attempts still being checked: wait for them, briefly.
+            guard list.count >= limit else { waits.append(1); continue }
+            waits.append(max(1, Int((window - now.timeIntervalSince(list[list.count - limit])).rounded(.up))))
         }
-        guard let oldest = blocked.max() else { return nil }
-        return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+        return waits.max()
+    }
+
+    /// Begins an attempt: nil when it may go ahead (and then it counts until `failed`
+    /// or `succeeded`), else the seconds to wait.
+    func begin(login: String, address: String, now: Date = Date()) -> Int? {
+        if let wait = wait(login: login, address: address, now: now) { return wait }
+        pending["l:" + login.lowercased(), default: 0] += 1
+        pending["a:" + address, default: 0] += 1
+        return nil
+    }
+
+    private func settle(login: String, address: String) {
+        for key in ["l:" + login.lowercased(), "a:" + address] {
+            let n = (pending[key] ?? 0) - 1
+            pending[key] = n > 0 ? n : nil
+        }
     }
 
     func failed(login: String, address: String, now: Date = Date()) {
+        settle(login: login, address: address)
         failures["l:" + login.lowercased(), default: []].append(now)
         failures["a:" + address, default: []].append(now)
     }
 
-    func succeeded(login: String) { failures["l:" + login.lowercased()] = nil }
+    func succeeded(login: String, address: String) {
+        settle(login: login, address: address)
+        failures["l:" + login.lowercased()] = nil
+    }
+
+    /// Whether a login name is refused now.
+    func isLocked(login: String, now: Date = Date()) -> Bool {
+        recent("l:" + login.lowercased(), now: now).count >= perLogin
+    }
+
+    /// The administrator's unlock: forgets a login name's failures.
+    func unlock(login: String) { failures["l:" + login.lowercased()] = nil }
 }
 
 extension Application {

@@ -68,10 +68,10 @@ struct MyWorkView: PageView {
 
     func list(_ heading: String, _ items: [MyWorkModel.Item], empty: String) -> Node<HTML.BodyContext> {
         .section(.class("panel"),
-                 .h2(.text("\(heading)(\(items.count))")),
-                 .if(items.isEmpty, .p(.class("empty"), .text(empty))),
+                 .h2(.text(HTMLText.escape("\(heading)(\(items.count))"))),
+                 .if(items.isEmpty, .p(.class("empty"), .text(HTMLText.escape(empty)))),
                  .ul(.forEach(items) { i in
-                     .li(.a(.href(SiteURL.task(i.taskID).path), .text("\(i.number). \(i.title)")), .span(.class("sub"), .text(" \(i.note)")))
+                     .li(.a(.href(SiteURL.task(i.taskID).path), .text(HTMLText.escape("\(i.number). \(i.title)"))), .span(.class("sub"), .text(HTMLText.escape(" \(i.note)"))))
                  }))
     }
 
@@ -85,10 +85,10 @@ struct MyWorkView: PageView {
                          empty: model.roundName == nil ? "目前没有进行中的调度。" : "本期已全部报送。"),
                     list("被退回的报送", model.returned, empty: "没有被退回的报送。"),
                     .section(.class("panel"),
-                             .h2(.text("待回复的督办单(\(model.orders.count))")),
+                             .h2(.text(HTMLText.escape("待回复的督办单(\(model.orders.count))"))),
                              .if(model.orders.isEmpty, .p(.class("empty"), .text("没有待回复的督办单。"))),
                              .ul(.forEach(model.orders) { o in
-                                 .li(.a(.href(SiteURL.orders.path), .text(o.1)), .text(" \(o.2)"), .span(.class("sub"), .text(" \(Fmt.date(o.3))前回复")))
+                                 .li(.a(.href(SiteURL.orders.path), .text(HTMLText.escape(o.1))), .text(HTMLText.escape(" \(o.2)")), .span(.class("sub"), .text(HTMLText.escape(" \(Fmt.date(o.3))前回复"))))
                              })))),
                  .if(context.isAcceptor, list("待验收", model.acceptances, empty: "没有待验收的任务。"))
             )
@@ -165,11 +165,11 @@ struct RoundListView: PageView {
                 .thead(.tr(.th("调度"), .th("报送截止"), .th("状态"), .th(.class("num"), .text("应报")), .th(.class("num"), .text("已报")),
                            .th(.class("num"), .text("逾期")), .th(.class("num"), .text("未报")), .th(.class("num"), .text("报送率")))),
                 .tbody(.forEach(rounds) { r, f in
-                    .tr(.td(.a(.href(SiteURL.round(r.id!).path), .text(r.name))), .td(.text(Fmt.date(r.dueDate))),
+                    .tr(.td(.a(.href(SiteURL.round(r.id!).path), .text(HTMLText.escape(r.name)))), .td(.text(HTMLText.escape(Fmt.date(r.dueDate)))),
                         .td(.text(r.closedAt == nil ? "进行中" : "已结束")),
                         .td(.class("num"), .text(String(f.owed))), .td(.class("num"), .text(String(f.reported))),
                         .td(.class("num"), .text(String(f.late))), .td(.class("num"), .text(String(f.missing))),
-                        .td(.class("num"), .text(f.owed == 0 ? "—" : "\(f.reported * 100 / f.owed)%")))
+                        .td(.class("num"), .text(HTMLText.escape(f.owed == 0 ? "—" : "\(f.reported * 100 / f.owed)%"))))
                 })))
         )
     }
@@ -187,8 +187,8 @@ struct RoundView: PageView {
         }
         let words = ["reported": "已报", "late": "逾期报送", "missing": "未报"]
         return .div(
-            .h1(.text(figures.name)),
-            .p(.class("sub"), .text("报送截止 \(Fmt.date(figures.dueDate)) · \(figures.closed ? "已结束,数字已冻结" : "进行中")")),
+            .h1(.text(HTMLText.escape(figures.name))),
+            .p(.class("sub"), .text(HTMLText.escape("报送截止 \(Fmt.date(figures.dueDate)) · \(figures.closed ? "已结束,数字已冻结" : "进行中")"))),
             .div(.class("cards"),
                  .div(.class("card"), .strong(.text(String(figures.owed))), .span("应报")),
                  .div(.class("card green"), .strong(.text(String(figures.reported))), .span("已报")),
@@ -199,11 +199,11 @@ struct RoundView: PageView {
             .table(.class("ledger matrix"),
                    .thead(.tr(.th("单位"), .th(.class("num"), .text("应报")), .th(.class("num"), .text("未报")), .th("任务(绿:已报 黄:逾期 红:未报)"))),
                    .tbody(.forEach(byUnit) { unit, rows in
-                       .tr(.td(.text(unit)), .td(.class("num"), .text(String(rows.count))),
-                           .td(.class("num"), .text(String(rows.filter { $0.status == "missing" }.count))),
+                       .tr(.td(.text(HTMLText.escape(unit))), .td(.class("num"), .text(String(rows.count))),
+                           .td(.class("num"), .text(HTMLText.escape(String(rows.filter { $0.status == "missing" }.count)))),
                            .td(.forEach(rows.sorted { $0.taskNumber < $1.taskNumber }) { r in
                                .a(.class("cell \(r.status)"), .href(SiteURL.task(r.taskID).path),
-                                  .attribute(named: "title", value: "\(r.taskNumber). \(r.taskTitle):\(words[r.status] ?? r.status)"),
+                                  .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(words[r.status] ?? r.status)")),
                                   .text(String(r.taskNumber)))
                            }))
                    }))
@@ -271,19 +271,19 @@ struct OrdersView: PageView {
         .div(
             .h1("督办单"),
             .p(.class("sub"), .text("督办单在任务页面下发;红灯任务见总账“红灯在前”。")),
-            .unwrap(state?.message) { .p(.class("error"), .text($0)) },
+            .unwrap(state?.message) { .p(.class("error"), .text(HTMLText.escape($0))) },
             .if(orders.isEmpty, .p(.class("empty"), .text("没有督办单。"))),
             .forEach(orders) { o in
                 let id = o.id!
                 let mine = access.unitID == o.$unit.id && access.roles.contains(.unit)
                 let office = access.isAdmin || access.oversees([o.$region.id], as: .office)
                 return .article(.class("panel order"),
-                    .h3(.text(OversightService.number(o)), .text(" "), .span(.class("tag"), .text(OversightService.Level(rawValue: o.level)?.label ?? o.level)),
-                        .span(.class("tag"), .text(o.closedAt != nil ? "已办结" : o.replyText != nil ? "已回复" : "待回复"))),
-                    .p(.text("被督办单位:\(o.unit.name);\(Fmt.date(o.replyBy))前回复")),
-                    .p(.class("pre"), .text(o.reason)),
-                    .ul(.forEach(tasks[id] ?? []) { t in .li(.a(.href(SiteURL.task(t.0).path), .text("\(t.1). \(t.2)"))) }),
-                    .unwrap(o.replyText) { .p(.strong("回复:"), .text($0)) },
+                    .h3(.text(HTMLText.escape(OversightService.number(o))), .text(" "), .span(.class("tag"), .text(HTMLText.escape(OversightService.Level(rawValue: o.level)?.label ?? o.level))),
+                        .span(.class("tag"), .text(HTMLText.escape(o.closedAt != nil ? "已办结" : o.replyText != nil ? "已回复" : "待回复")))),
+                    .p(.text(HTMLText.escape("被督办单位:\(o.unit.name);\(Fmt.date(o.replyBy))前回复"))),
+                    .p(.class("pre"), .text(HTMLText.escape(o.reason))),
+                    .ul(.forEach(tasks[id] ?? []) { t in .li(.a(.href(SiteURL.task(t.0).path), .text(HTMLText.escape("\(t.1). \(t.2)")))) }),
+                    .unwrap(o.replyText) { .p(.strong("回复:"), .text(HTMLText.escape($0))) },
                     .if(mine && o.closedAt == nil, .form(.class("inline"), .method(.post), .action(SiteURL.orderReply(id).path),
                         Forms.csrf(context), Forms.message(state, "reply-\(id)"),
                         Forms.area("回复内容", "text", value: state?.isFor("reply-\(id)") == true ? state!.value("text") : (o.replyText ?? ""),

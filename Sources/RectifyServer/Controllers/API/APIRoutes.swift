@@ -5,7 +5,8 @@ import RectifyCore
 /// JSON under /api/v1 (issue 3 §13). Sessions or `Authorization: Bearer <token>`;
 /// errors are always `{"code": "...", "message": "..."}`.
 func apiRoutes(_ app: Application) {
-    let api = app.grouped("api", "v1").grouped(TokenAuthenticator()).grouped(LoginRequiredMiddleware())
+    let api = app.grouped("api", "v1").grouped(TokenAuthenticator()).grouped(LoginRequiredMiddleware()).grouped(APICSRFMiddleware())
+    api.get("session", use: SessionController.current)
 
     api.get("tasks", use: TaskAPI.list)
     api.get("tasks", "export.csv", use: LedgerExportAPI.csv)

@@ -103,7 +103,7 @@ enum ImportAPI {
                                     "编号“\(ChineseNumeral.string(p.number) ?? String(p.number))”出现了不止一次"))
         }
         try violations.throwIfAny()
-        let created = try await req.db.transaction { tx -> Created in
+        let created = try await req.db.writeTransaction { tx -> Created in
             let store = Store(db: tx)
             let inspection = try await store.createInspection(body.inspection)
             let inspectionID = try inspection.requireID()

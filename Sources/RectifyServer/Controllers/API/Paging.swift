@@ -8,18 +8,21 @@ struct PageRequest {
     let page: Int
     let per: Int
 
-    init(_ req: Request) {
-        page = Swift.max((try? req.query.get(Int.self, at: "page")) ?? 1, 1)
-        per = Swift.min(Swift.max((try? req.query.get(Int.self, at: "per")) ?? 50, 1), 200)
+    init(_ req: Request) throws {
+        page = try req.queryInt("page", in: Bounds.page) ?? 1
+        per = min(try req.queryInt("per", in: Bounds.perAsked) ?? 50, Bounds.per.upperBound)
     }
+
+    /// Rows skipped before this page; `Bounds` keep it far from overflowing.
+    var offset: Int { (page - 1) * per }
 }
 
 extension QueryBuilder {
     /// One page of the query's rows, and how many there are in all.
     func page(_ req: Request) async throws -> (rows: [Model], page: Int, per: Int, total: Int) {
-        let p = PageRequest(req)
+        let p = try PageRequest(req)
         let total = try await copy().count()
-        let rows = try await copy().range(lower: (p.page - 1) * p.per, upper: p.page * p.per).all()
+        let rows = try await copy().range(lower: p.offset, upper: p.offset + p.per).all()
         return (rows, p.page, p.per, total)
     }
 

@@ -64,7 +64,7 @@ enum OrderAPI {
         let access = try await req.access()
         guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
         let settings = try await OfficeSettings.effective(for: access.regionCode, on: req.db)
-        var filter = try req.query.decode(LedgerQuery.Filter.self)
+        var filter = try LedgerQuery.Filter.decode(from: req)
         filter.redSince = req.application.clock.today.adding(days: -settings.redDaysBeforeOrder)
         filter.noOpenOrder = true
         let page = try await LedgerQuery(access: access).list(filter, on: req.db)
@@ -97,7 +97,7 @@ enum DashboardAPI {
         let access = try await req.access()
         guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
         let settings = try await OfficeSettings.effective(for: access.regionCode, on: req.db)
-        var filter = try req.query.decode(LedgerQuery.Filter.self)
+        var filter = try LedgerQuery.Filter.decode(from: req)
         filter.unclaimedSince = req.application.clock.today.adding(days: -settings.unclaimedDays)
         let page = try await LedgerQuery(access: access).list(filter, on: req.db)
         let ids = page.items.map(\.id)
@@ -142,7 +142,7 @@ enum DashboardAPI {
         if !(1...365).contains(b.unclaimedDays) { v.append(.init("settings.unclaimedInvalid", field: "unclaimedDays", "未认领提醒天数应为 1 至 365")) }
         if !(1...365).contains(b.redDaysBeforeOrder) { v.append(.init("settings.redInvalid", field: "redDaysBeforeOrder", "建议督办的红灯天数应为 1 至 365")) }
         try v.throwIfAny()
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             let row = try await OfficeSettings.find(region, on: tx) ?? OfficeSettings()
             let before = row.id == nil ? nil : SettingsBody(yellowLagPoints: row.yellowLagPoints, unclaimedDays: row.unclaimedDays,
                                                             redDaysBeforeOrder: row.redDaysBeforeOrder)

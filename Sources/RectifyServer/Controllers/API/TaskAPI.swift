@@ -5,9 +5,7 @@ import RectifyCore
 enum TaskAPI {
     static func list(req: Request) async throws -> LedgerQuery.Page<LedgerQuery.Row> {
         let filter: LedgerQuery.Filter
-        do { filter = try req.query.decode(LedgerQuery.Filter.self) } catch {
-            throw AppError(status: .badRequest, code: "badFilter", message: "筛选条件无法识别:\(Request.describe(error))")
-        }
+        filter = try LedgerQuery.Filter.decode(from: req)
         return try await LedgerQuery(access: try await req.access()).list(filter, on: req.db)
     }
 
@@ -117,7 +115,7 @@ enum TaskAPI {
         let e = try req.decodeBody(Edit.self)
         let lifecycle = try await req.lifecycle()
         let id = try req.intParameter("id")
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             let view = try await lifecycle.load(id, on: tx, expectedVersion: nil)
             guard lifecycle.access.isOffice(over: view) else { throw AppError.forbidden }
             guard e.version == view.task.version else { throw try await Conflict.error(for: view.task, on: tx) }

@@ -33,7 +33,7 @@ enum TokenAPI {
         let token = "rct_" + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let record = ApiToken(userID: access.userID, name: body.name, tokenHash: hash(token))
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             try await record.create(on: tx)
             try await Audit.record(on: tx, actor: access.auditActor, action: "token.create", recordType: "api_token",
                                    recordID: try record.requireID(), taskID: nil, before: Optional<String>.none,
@@ -54,7 +54,7 @@ enum TokenAPI {
         guard let token = try await ApiToken.find(try req.intParameter("id"), on: req.db),
               token.$user.id == access.userID || access.isAdmin else { throw AppError.notFound }
         token.revoked = true
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             try await token.save(on: tx)
             try await Audit.record(on: tx, actor: access.auditActor, action: "token.revoke", recordType: "api_token",
                                    recordID: token.id!, taskID: nil, before: Optional<String>.none,
@@ -69,6 +69,9 @@ struct TokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == TokenAPI.hash(bearer.token))
             .filter(\.$revoked == false).with(\.$user).first(), token.user.active else { return }
+        // The token's user, whatever cookie came along: a token call neither uses nor changes a session.
+        request.userSession = nil
+        request.viaBearerToken = true
         request.auth.login(token.user)
     }
 }

@@ -1,0 +1,83 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Vapor
+import RectifyCore
+
+/// Stored lights and public statuses are true for today before anything reads them.
+/// Time alone turns a task yellow or red, and the ledger, exports and reports read
+/// the stored values while the task page computes its own: unless every stored value
+/// is recomputed when the day changes, two views of one task disagree (task 3 showed
+/// 红灯 on its page and 达到序时进度 in the report). So the first request of a new day
+/// (China time) recomputes every open task before it is answered, and a timer does it
+/// at the change of day so that no user waits. Each instance keeps its own day; the
+/// recompute writes only what changed, so several instances doing it agree.
+final class StatusFreshness: Sendable {
+    private let fresh = NIOLockedValueBox<LocalDate?>(nil)
+    private let gate = Gate()
+
+    /// Makes the stored values true for `app.clock.today`; cheap when they already are.
+    func ensure(_ app: Application) async throws {
+        let today = app.clock.today
+        if fresh.withLockedValue({ $0 }) == today { return }
+        try await gate.once(for: today) {
+            let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
+            if changed > 0 { try await app.refreshPlannerStatistics(force: false) }
+            app.logger.notice("lights and statuses recomputed for \(today.iso): \(changed) tasks changed")
+        }
+        fresh.withLockedValue { $0 = today }
+    }
+
+    /// One recompute at a time: requests that arrive while one runs wait for it.
+    private actor Gate {
+        var done: LocalDate?
+        var running: (LocalDate, Task<Void, any Error>)?
+
+        func once(for day: LocalDate, _ work: @escaping @Sendable () async throws -> Void) async throws {
+            if done == day { return }
+            if let (d, task) = running, d == day { return try await task.value }
+            let task = Task { try await work() }
+            running = (day, task)
+            defer { running = nil }
+            try await task.value
+            done = day
+        }
+    }
+
+    /// Checks the day every minute, so the recompute runs at the change of day.
+    func startTimer(_ app: Application) {
+        let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .minutes(1)) { _ in
+            app.eventLoopGroup.next().makeFutureWithTask {
+                do { try await self.ensure(app) } catch {
+                    app.logger.error("daily recompute failed: \(String(reflecting: error))")
+                }
+            }
+        }
+        app.storage.set(TimerKey.self, to: task, onShutdown: { $0.cancel() })
+    }
+
+    struct TimerKey: StorageKey { typealias Value = RepeatedTask }
+}
+
+/// Runs `StatusFreshness.ensure` before every request that reads or writes tasks.
+struct StatusFreshnessMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            try await req.application.statusFreshness.ensure(req.application)
+        } catch {
+            // Serving on is better than refusing every page; the next request tries again.
+            req.logger.error("recompute before request failed: \(String(reflecting: error))")
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+extension Application {
+    private struct FreshnessKey: StorageKey { typealias Value = StatusFreshness }
+
+    var statusFreshness: StatusFreshness {
+        if let f = storage[FreshnessKey.self] { return f }
+        let f = StatusFreshness()
+        storage[FreshnessKey.self] = f
+        return f
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import RectifyServer
+import RectifyTestSupport
+
+/// The one HTML escape, for text and attribute values alike, on arbitrary Unicode.
+@Suite struct HTMLTextPropertyTests {
+    /// What a browser shows: our five entities resolved, scalar by scalar (a `;` with a
+    /// combining mark after it is one Character, so String search would miss it).
+    static func unescape(_ s: String) -> String {
+        let entities: [(String, Unicode.Scalar)] = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")]
+        let scalars = Array(s.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        next: while i < scalars.count {
+            if scalars[i] == "&" {
+                for (name, value) in entities {
+                    let n = Array(name.unicodeScalars)
+                    if i + n.count <= scalars.count, Array(scalars[i..<(i + n.count)]) == n {
+                        out.append(value)
+                        i += n.count
+                        continue next
+                    }
+                }
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
+    /// The input as HTML may carry it: forbidden controls as U+FFFD.
+    static func carried(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { u -> Unicode.Scalar in
+            switch u.value {
+            case 0x09, 0x0A, 0x0C, 0x0D: u
+            case 0..<0x20, 0x7F...0x9F, 0xFFFE, 0xFFFF: "\u{FFFD}"
+            default: u
+            }
+        }))
+    }
+
+    @Test func givenAnyText_whenEscaped_thenNoMarkupCharacterIsLeftAndItReadsBack() async {
+        await propertyCheck(count: 500, input: Hostile.string) { s in
+            let escaped = HTMLText.escape(s)
+            #expect(!escaped.unicodeScalars.contains { "<>\"'".unicodeScalars.contains($0) })
+            #expect(Self.unescape(escaped) == Self.carried(s))
+        }
+    }
+
+    @Test func givenAnyText_whenItIsAnAttributeOfARenderedPage_thenItStaysInsideTheAttribute() async {
+        await propertyCheck(count: 300, input: Hostile.string) { s in
+            let html = Forms.field("名称", "title", value: s).render()
+            // One input, whose value attribute closes where the escaped text ends.
+            #expect(html.components(separatedBy: "<input").count == 2)
+            #expect(html.contains("value=\"\(HTMLText.escape(s))\"") || s.isEmpty)
+        }
+    }
+
+    @Test(.shrinking(false)) func givenALongHostileString_whenEscaped_thenItIsWhole() async {
+        await propertyCheck(count: 3, input: Hostile.long) { s in
+            #expect(Self.unescape(HTMLText.escape(s)) == Self.carried(s))
+        }
+    }
+}
