@@ -160,3 +160,46 @@ extension PublicStatus {
         }
     }
 }
+
+/// 延期申请的状态. Stored as written here; the label is what pages show.
+public enum ExtensionStatus: String, Labelled {
+    case pending, approved, refused
+    public var label: String {
+        switch self {
+        case .pending: "待审批"
+        case .approved: "已同意"
+        case .refused: "未同意"
+        }
+    }
+}
+
+/// The verdict recorded with a task entry: an acceptance opinion, a look-back's finding,
+/// the answer to an objection, or a planned look-back done.
+public enum EntryVerdict: String, Labelled {
+    case pass, fail, basicallyComplete, holding, rebound, scheduled, upheld, dismissed, completed
+    public var label: String {
+        switch self {
+        case .pass: "通过"
+        case .fail: "不通过"
+        case .basicallyComplete: "基本完成"
+        case .holding: "巩固"
+        case .rebound: "反弹"
+        case .scheduled: "已安排"
+        case .upheld: "成立"
+        case .dismissed: "不成立"
+        case .completed: "已完成"
+        }
+    }
+}
+
+/// A unit's report on one task in a dispatch round: in by the due date, after it, or not at all.
+public enum RoundRowStatus: String, Labelled {
+    case reported, late, missing
+    public var label: String {
+        switch self {
+        case .reported: "已报"
+        case .late: "逾期报送"
+        case .missing: "未报"
+        }
+    }
+}

@@ -196,3 +196,27 @@ final class HostileRequestTests: XCTestCase {
         }
     }
 }
+
+/// Stored words and the words pages show come from one enum in the core (issue 11 §1,
+/// found in issue 10's review): a refused extension was written `refused` and labelled
+/// under `rejected`, so users read the raw English.
+final class StoredWordsTests: XCTestCase {
+    func testGivenARefusedExtension_whenTheTaskPageShowsIt_thenItSaysSoInChinese() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let request = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/extensions", as: "responsible",
+                                             #"{"deadline":"2019-06-30","reason":"汛期施工受阻"}"#)
+            try await f.expect(.ok, .POST, "/api/v1/extensions/\(request.id)/decision", as: "office", #"{"approve":false,"note":"理由不足"}"#)
+            let page = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "office").body
+            XCTAssertTrue(page.contains(">未同意<"), "the refusal in Chinese")
+            XCTAssertFalse(page.contains(">refused<"))
+        }
+    }
+
+    func testEveryStoredWordHasAChineseLabel() {
+        for status in ExtensionStatus.allCases { XCTAssertFalse(status.label.isEmpty) }
+        XCTAssertEqual(ExtensionStatus(rawValue: "refused")?.label, "未同意")
+        XCTAssertEqual(EntryVerdict(rawValue: "completed")?.label, "已完成")
+        XCTAssertEqual(RoundRowStatus(rawValue: "late")?.label, "逾期报送")
+    }
+}

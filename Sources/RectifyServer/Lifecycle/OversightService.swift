@@ -301,7 +301,7 @@ struct OversightService {
             guard o.answeredAt == nil else { throw refuse("objection.answered", "该异议已答复", .conflict) }
             if blank(a.answer) { throw ValidationFailure([.init("objection.answerRequired", field: "answer", "请填写答复内容")]) }
             o.answer = a.answer
-            o.verdict = a.upheld ? "upheld" : "dismissed"
+            o.verdict = (a.upheld ? EntryVerdict.upheld : .dismissed).rawValue
             o.$answeredBy.id = access.userID
             o.answeredAt = lifecycle.clock.now()
             try await o.save(on: tx)
@@ -327,13 +327,13 @@ struct OversightService {
         guard let planned = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
             .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "scheduled")
             .sort(\.$onDate).first() else { return }
-        planned.verdict = "completed"
+        planned.verdict = EntryVerdict.completed.rawValue
         planned.$answeredBy.id = access.userID
         planned.answeredAt = lifecycle.clock.now()
         try await planned.save(on: tx)
         try await Audit.record(on: tx, actor: access.auditActor, action: "lookBack.completed", recordType: "task_entry",
                                recordID: planned.id!, taskID: taskID, before: ["verdict": "scheduled"],
-                               after: ["verdict": "completed"], now: planned.answeredAt!)
+                               after: ["verdict": EntryVerdict.completed.rawValue], now: planned.answeredAt ?? lifecycle.clock.now())
     }
 
     func recordLookBack(taskID: Int, _ r: NewLookBack) async throws -> TaskEntry? {

@@ -237,9 +237,9 @@ enum RoundService {
                 let report = reports.first { $0.$task.id == task.id && $0.$unit.id == link.$unit.id }
                 let status: String
                 if let r = report {
-                    status = LocalDate.today(now: r.submittedAt) > due ? "late" : "reported"
+                    status = (LocalDate.today(now: r.submittedAt) > due ? RoundRowStatus.late : .reported).rawValue
                 } else {
-                    status = "missing"
+                    status = RoundRowStatus.missing.rawValue
                 }
                 rows.append(.init(unitID: link.$unit.id, unitName: link.unit.name, taskID: task.id!, taskNumber: task.number,
                                   taskTitle: task.title, status: status, reportID: report?.id,

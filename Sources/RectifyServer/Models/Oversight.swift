@@ -1,9 +1,6 @@
 import Fluent
 import Foundation
-
-enum ExtensionStatus: String, Codable, CaseIterable {
-    case pending, approved, refused
-}
+import RectifyCore
 
 /// 延期申请. The task keeps its original deadline on record.
 final class ExtensionRequest: Model, @unchecked Sendable {

@@ -509,15 +509,12 @@ struct TaskPageView: PageView {
         )
     }
 
-    func verdictWord(_ v: String) -> String {
-        ["pass": "通过", "fail": "不通过", "basicallyComplete": "基本完成", "holding": "巩固", "rebound": "反弹",
-         "scheduled": "已安排", "upheld": "成立", "dismissed": "不成立", "done": "已完成"][v] ?? v
-    }
+    func verdictWord(_ v: String) -> String { EntryVerdict(rawValue: v)?.label ?? v }
 
     var extensions: Node<HTML.BodyContext> {
         .ul(.forEach(model.extensions) { e in
             .li(.text(HTMLText.escape("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) ")),
-                .span(.class("tag"), .text(HTMLText.escape(["pending": "待审批", "approved": "已同意", "rejected": "未同意"][e.status] ?? e.status))),
+                .span(.class("tag"), .text(HTMLText.escape(ExtensionStatus(rawValue: e.status)?.label ?? e.status))),
                 .unwrap(e.note) { .span(.class("sub"), .text(HTMLText.escape(" \($0)"))) },
                 .if(e.status == "pending" && model.isOffice, .form(
                     .class("inline"), .method(.post), .action(SiteURL.extensionDecide(e.id).path),

@@ -185,7 +185,6 @@ struct RoundView: PageView {
         let byUnit = Dictionary(grouping: figures.rows, by: \.unitName).sorted {
             ($0.value.filter { $0.status == "missing" }.count, $1.key) > ($1.value.filter { $0.status == "missing" }.count, $0.key)
         }
-        let words = ["reported": "已报", "late": "逾期报送", "missing": "未报"]
         return .div(
             .h1(.text(HTMLText.escape(figures.name))),
             .p(.class("sub"), .text(HTMLText.escape("报送截止 \(Fmt.date(figures.dueDate)) · \(figures.closed ? "已结束,数字已冻结" : "进行中")"))),
@@ -203,7 +202,7 @@ struct RoundView: PageView {
                            .td(.class("num"), .text(HTMLText.escape(String(rows.filter { $0.status == "missing" }.count)))),
                            .td(.forEach(rows.sorted { $0.taskNumber < $1.taskNumber }) { r in
                                .a(.class("cell \(r.status)"), .href(SiteURL.task(r.taskID).path),
-                                  .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(words[r.status] ?? r.status)")),
+                                  .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(RoundRowStatus(rawValue: r.status)?.label ?? r.status)")),
                                   .text(String(r.taskNumber)))
                            }))
                    }))
