@@ -21,9 +21,12 @@ curl -s -c "$WORK/jar" -o /dev/null -d "login=office&password=office-demo" "http
 count() { curl -s -b "$WORK/jar" -H 'Accept: application/json' "http://127.0.0.1:$PORT/api/v1/tasks?inspection=1&per=1" | grep -oE '"total":[0-9]+'; }
 before=$(count)
 [ -n "$before" ] || fail "could not log in and count the tasks"
+# Cookie-authenticated API writes carry the session's CSRF token.
+csrf=$(curl -s -b "$WORK/jar" "http://127.0.0.1:$PORT/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrfToken"])')
+[ -n "$csrf" ] || fail "no CSRF token from /api/v1/session"
 truncate -s 1G "$WORK/big.bin"
 start=$(date +%s%N)
-answer=$(curl -s -b "$WORK/jar" -H 'Accept: application/json' -X POST -T "$WORK/big.bin" \
+answer=$(curl -s -b "$WORK/jar" -H 'Accept: application/json' -H "X-CSRF-Token: $csrf" -X POST -T "$WORK/big.bin" \
   -w ' HTTP %{http_code} sent %{size_upload}' "http://127.0.0.1:$PORT/api/v1/inspections/1/ledger/import" || true)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "$answer" | grep -q 'HTTP 413' || fail "expected 413, got: $answer"

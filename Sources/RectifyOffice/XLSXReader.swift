@@ -21,6 +21,7 @@ public enum XLSXReader {
 
     public static func rows(_ data: Data) throws -> [Row] {
         guard data.count >= 4, data.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]) else { throw OfficeError.notXLSX }
+        try ZipStructure.check(data)
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch { throw OfficeError.corrupt("不是完整的压缩包") }
         guard let workbook = try part("xl/workbook.xml", in: archive) else {
@@ -69,6 +70,17 @@ public enum XLSXReader {
 /// Runs an XMLParser, turning a parse failure into a clear error.
 final class ParserRun: NSObject {
     static func run(_ data: Data, delegate: any XMLParserDelegate, what: String) throws {
+        // Foundation's XMLParser traps on a name that is not UTF-8 (a fuzzed sheet of
+        // `<\xE7s>` killed the server): only UTF-8, declared or not, reaches it.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw OfficeError.corrupt("\(what) 不是 UTF-8 编码的 XML")
+        }
+        let head = String(decoding: data.prefix(200), as: UTF8.self).lowercased()
+        if head.hasPrefix("<?xml"),
+           let declaration = head.split(separator: "?>", maxSplits: 1).first, declaration.contains("encoding="),
+           !(declaration.contains("utf-8") || declaration.contains("utf8")) {
+            throw OfficeError.corrupt("\(what) 不是 UTF-8 编码的 XML")
+        }
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
         parser.delegate = delegate

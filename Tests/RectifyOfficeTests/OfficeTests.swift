@@ -140,3 +140,37 @@ final class XMLTextTests: XCTestCase {
         XCTAssertEqual(XMLText.escape("水😀<"), "水😀&lt;")
     }
 }
+
+/// Workbooks the fuzzer made that once killed the server (issue 10 §4).
+final class HostileWorkbookTests: XCTestCase {
+    func workbook(sheet: Data) throws -> Data {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-sheet-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try sheet.write(to: url)
+        return try Zip.data(entries: [
+            ("[Content_Types].xml", .text("<Types/>")),
+            ("xl/workbook.xml", .text(#"<workbook><sheets><sheet name="台账" sheetId="1"/></sheets></workbook>"#)),
+            ("xl/worksheets/sheet1.xml", .file(url)),
+        ])
+    }
+
+    func testGivenASheetWhoseXMLIsNotUTF8_whenRead_thenItIsRefusedNotATrap() throws {
+        let data = try workbook(sheet: Data([0x3C, 0xE7, 0x73, 0x3E, 0x3C]))   // <\xE7s><
+        XCTAssertThrowsError(try XLSXReader.rows(data)) { XCTAssertEqual(($0 as? OfficeError)?.code, "file.corrupt") }
+        let declared = try workbook(sheet: Data(#"<?xml version="1.0" encoding="UTF-16"?><worksheet/>"#.utf8))
+        XCTAssertThrowsError(try XLSXReader.rows(declared)) { XCTAssertEqual(($0 as? OfficeError)?.code, "file.corrupt") }
+    }
+
+    func testGivenAZipWhoseDirectoryOffsetIsPastTheEnd_whenRead_thenItIsRefusedNotATrap() throws {
+        let good = try workbook(sheet: Data(#"<worksheet><sheetData/></worksheet>"#.utf8))
+        XCTAssertNoThrow(try XLSXReader.rows(good))
+        var bytes = [UInt8](good)
+        let end = try XCTUnwrap((0...(bytes.count - 22)).reversed().first { bytes[$0..<($0 + 4)] == [0x50, 0x4B, 0x05, 0x06] })
+        for (i, b) in [UInt8(0xF0), 0xFF, 0xFF, 0x0F].enumerated() { bytes[end + 16 + i] = b }   // offset far past the end
+        XCTAssertThrowsError(try XLSXReader.rows(Data(bytes))) { XCTAssertEqual(($0 as? OfficeError)?.code, "file.corrupt") }
+        var local = [UInt8](good)
+        let central = try XCTUnwrap((0...(local.count - 46)).first { local[$0..<($0 + 4)] == [0x50, 0x4B, 0x01, 0x02] })
+        for i in 0..<4 { local[central + 42 + i] = 0xEE }   // an entry's data "at" 4 GB
+        XCTAssertThrowsError(try XLSXReader.rows(Data(local))) { XCTAssertEqual(($0 as? OfficeError)?.code, "file.corrupt") }
+    }
+}

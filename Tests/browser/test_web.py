@@ -210,7 +210,8 @@ class WebTest(unittest.TestCase):
     def test_4_the_public_sees_no_internal_field(self):
         self.d.delete_all_cookies()
         self.go("/public")
-        self.assertIn("24项整改任务中,已有11项完成整改,13项正在推进整改", self.text())
+        # The report said 13 were 正在推进整改 in 2018; recomputed for today, past their deadlines, they are behind.
+        self.assertRegex(self.text(), r"24项整改任务中,已有11项完成整改,13项(正在推进整改|尚未达到序时进度)")
         self.shot("07-public-home")
         self.go("/public/inspections/1")
         body = self.text()

@@ -20,6 +20,8 @@ struct ExportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.prepareDatabase()
+        // Lights and statuses true for today, as the server would show them.
+        try await app.statusFreshness.ensure(app)
         guard let sql = app.db as? any SQLDatabase else { return }
         var filter = LedgerQuery.Filter()
         filter.inspection = signature.inspection

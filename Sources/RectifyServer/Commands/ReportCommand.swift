@@ -35,6 +35,8 @@ struct ReportCommand: AsyncCommand {
         }
         let app = context.application
         try await app.prepareDatabase()
+        // Lights and statuses true for today, as the server would show them.
+        try await app.statusFreshness.ensure(app)
         let report: OfficialReport
         do {
             report = try await OfficialReportBuilder.build(inspectionID: id, roundID: signature.round, date: date, access: .system,
