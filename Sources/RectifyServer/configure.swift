@@ -63,6 +63,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // hashes would otherwise dominate the run.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
 
+    // The shared services, made before any request can race to make them.
+    _ = (app.statusFreshness, app.loginThrottle)
     app.middleware = Middlewares()
     app.middleware.use(InFlightMiddleware(requests: app.inFlight))
     // Outside the error middleware, so error pages carry the headers too.

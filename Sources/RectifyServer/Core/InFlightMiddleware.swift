@@ -23,10 +23,14 @@ struct InFlightMiddleware: AsyncMiddleware {
 extension Application {
     private struct InFlightKey: StorageKey { typealias Value = InFlightRequests }
 
-    var inFlight: InFlightRequests {
-        if let r = storage[InFlightKey.self] { return r }
-        let r = InFlightRequests()
-        storage[InFlightKey.self] = r
-        return r
+    var inFlight: InFlightRequests { single(InFlightKey.self, InFlightRequests.init) }
+
+    /// The application's one instance of a shared service, made on first use. `configure`
+    /// touches each before serving, so concurrent requests never race to make two.
+    func single<Key: StorageKey>(_ key: Key.Type, _ make: () -> Key.Value) -> Key.Value {
+        if let existing = storage[key] { return existing }
+        let made = make()
+        storage[key] = made
+        return made
     }
 }

@@ -120,7 +120,7 @@ enum SessionStore {
     }
 
     /// After the response: the new cookie, a cleared one, and what changed.
-    static func finish(_ req: Request, _ response: Response?, presented: Bool) async throws {
+    static func finish(_ req: Request, _ response: Response, presented: Bool) async throws {
         // A token call leaves the browser's session and cookie as they were.
         if req.viaBearerToken { return }
         let policy = Policy(req.application.rectifyConfig)
@@ -131,12 +131,12 @@ enum SessionStore {
                     .set(\.$data, to: s.encoded).set(\.$lastSeenAt, to: now).update()
             }
             if let token = s.newToken {
-                response?.cookies[cookieName] = HTTPCookies.Value(string: token, maxAge: Int(policy.max), path: "/",
+                response.cookies[cookieName] = HTTPCookies.Value(string: token, maxAge: Int(policy.max), path: "/",
                                                                  isSecure: policy.secure, isHTTPOnly: true, sameSite: .lax)
             }
         } else if presented || req.storage[EndedKey.self] == true {
             // A cookie that names no current session (expired, logged out): drop it.
-            response?.cookies[cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/",
+            response.cookies[cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/",
                                                              isSecure: policy.secure, isHTTPOnly: true, sameSite: .lax)
         }
     }

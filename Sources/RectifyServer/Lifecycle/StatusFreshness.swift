@@ -74,10 +74,5 @@ struct StatusFreshnessMiddleware: AsyncMiddleware {
 extension Application {
     private struct FreshnessKey: StorageKey { typealias Value = StatusFreshness }
 
-    var statusFreshness: StatusFreshness {
-        if let f = storage[FreshnessKey.self] { return f }
-        let f = StatusFreshness()
-        storage[FreshnessKey.self] = f
-        return f
-    }
+    var statusFreshness: StatusFreshness { single(FreshnessKey.self, StatusFreshness.init) }
 }

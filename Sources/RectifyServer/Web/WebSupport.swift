@@ -154,15 +154,7 @@ actor LoginThrottle {
 
 extension Application {
     private struct ThrottleKey: StorageKey { typealias Value = LoginThrottle }
-    var loginThrottle: LoginThrottle {
-        get {
-            if let t = storage[ThrottleKey.self] { return t }
-            let t = LoginThrottle()
-            storage[ThrottleKey.self] = t
-            return t
-        }
-        set { storage[ThrottleKey.self] = newValue }
-    }
+    var loginThrottle: LoginThrottle { single(ThrottleKey.self) { LoginThrottle() } }
 }
 
 /// How a web form's submission ends: on success a redirect with a message (so a
