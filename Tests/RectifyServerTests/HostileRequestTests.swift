@@ -162,18 +162,11 @@ final class HostileRequestTests: XCTestCase {
             let cookie = try await unwrap(f.cookie("responsible"))
             let token = try await app.csrfToken(cookie)
             let before = try await f.fingerprint()
-            let boundary = "----rectify"
-            var body = ""
-            for (name, value) in [("_csrf", token), ("narrative", "完成截污纳管"), ("percent", "40")] {
-                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
-            }
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"run.exe\"\r\n"
-            body += "Content-Type: application/octet-stream\r\n\r\nMZ\u{1}\u{2}不是材料\r\n--\(boundary)--\r\n"
             var status = HTTPStatus.ok
             try await app.test(.POST, "/tasks/\(f.taskID)/report", beforeRequest: { req in
                 req.signIn(cookie)
-                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-                req.body = ByteBuffer(string: body)
+                req.multipartForm([("_csrf", token), ("narrative", "完成截污纳管"), ("percent", "40")],
+                                  file: ("run.exe", "application/octet-stream", "MZ\u{1}\u{2}不是材料"))
             }, afterResponse: { res async in status = res.status })
             XCTAssertEqual(status, .unsupportedMediaType)
             let after = try await f.fingerprint()

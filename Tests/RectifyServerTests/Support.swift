@@ -135,6 +135,19 @@ enum CSRFTokens {
 }
 
 extension XCTHTTPRequest {
+    /// A web form with a file, as a browser posts it: text fields, then one file part.
+    mutating func multipartForm(_ fields: [(String, String)], file: (name: String, type: String, content: String)) {
+        let boundary = "----rectify-test"
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\n"
+        body += "Content-Type: \(file.type)\r\n\r\n\(file.content)\r\n--\(boundary)--\r\n"
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        self.body = ByteBuffer(string: body)
+    }
+
     /// Sends the session cookie, and with it the session's CSRF token as a script of
     /// the signed-in user would (the API refuses cookie-authenticated writes without it).
     mutating func signIn(_ cookies: HTTPCookies?) {

@@ -268,16 +268,11 @@ extension WebTests {
             let f = try await Fixture(app, state: .inProgress)
             let cookie = try await f.cookie("responsible")!
             let token = try await app.csrfToken(cookie)
-            let boundary = "----rectify-test"
-            var body = ""
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n"
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"现场照片.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
-            body += "%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\r\n--\(boundary)--\r\n"
             var status = HTTPStatus.internalServerError
             try await app.test(.POST, "/tasks/\(f.taskID)/evidence", beforeRequest: { req in
                 req.signIn(cookie)
-                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-                req.body = ByteBuffer(string: body)
+                req.multipartForm([("_csrf", token)],
+                                  file: ("现场照片.pdf", "application/pdf", "%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"))
             }) { res async in status = res.status }
             XCTAssertEqual(status, .seeOther)
             let link = try await EvidenceLink.query(on: app.db).first()
