@@ -67,11 +67,17 @@ enum TokenAPI {
 /// `Authorization: Bearer rct_…` logs the request in as the token's user.
 struct TokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == TokenAPI.hash(bearer.token))
-            .filter(\.$revoked == false).with(\.$user).first(), token.user.active else { return }
+        // One query: the token, its user and the user's unit (for the access).
+        guard let row = try await ApiToken.query(on: request.db).filter(\.$tokenHash == TokenAPI.hash(bearer.token))
+            .filter(\.$revoked == false)
+            .join(User.self, on: \ApiToken.$user.$id == \User.$id)
+            .join(Unit.self, on: \User.$unit.$id == \Unit.$id, method: .left).first() else { return }
+        let user = try row.joined(User.self)
+        guard user.active else { return }
         // The token's user, whatever cookie came along: a token call neither uses nor changes a session.
         request.userSession = nil
         request.viaBearerToken = true
-        request.auth.login(token.user)
+        request.auth.login(user)
+        request.storage[AccessKey.self] = try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self))
     }
 }

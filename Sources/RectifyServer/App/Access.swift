@@ -21,10 +21,13 @@ struct Access: Sendable {
     let regionCode: Int?
 
     static func load(_ user: User, on db: any Database) async throws -> Access {
-        var region: Int?
-        if let unitID = user.$unit.id { region = try await Unit.find(unitID, on: db)?.$region.id }
-        return Access(userID: try user.requireID(), name: user.displayName, roles: user.roles,
-                      unitID: user.$unit.id, regionCode: region)
+        try of(user, unit: user.$unit.id == nil ? nil : try await Unit.find(user.$unit.id, on: db))
+    }
+
+    /// The access of `user`, whose unit (if any) was read with it.
+    static func of(_ user: User, unit: Unit?) throws -> Access {
+        Access(userID: try user.requireID(), name: user.displayName, roles: user.roles, unitID: user.$unit.id,
+               regionCode: unit?.$region.id)
     }
 
     var isAdmin: Bool { roles.contains(.admin) }

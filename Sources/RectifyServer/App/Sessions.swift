@@ -65,19 +65,24 @@ enum SessionStore {
         }
     }
 
-    /// The session a cookie names with its user, if it is current: one query.
-    static func load(token: String, on db: any Database, now: Date, policy: Policy) async throws -> (SessionState, User)? {
+    /// The session a cookie names with its user and the user's access, if it is current:
+    /// one query (session, user and the unit's region joined), so a signed-in request
+    /// makes no further round trip to learn who is asking.
+    static func load(token: String, on db: any Database, now: Date, policy: Policy) async throws -> (SessionState, User, Access)? {
         guard (20...200).contains(token.utf8.count) else { return nil }
         let id = hash(token)
         guard let row = try await UserSession.query(on: db).filter(\.$id == id)
-            .join(User.self, on: \UserSession.$user.$id == \User.$id).first() else { return nil }
+            .join(User.self, on: \UserSession.$user.$id == \User.$id)
+            .join(Unit.self, on: \User.$unit.$id == \Unit.$id, method: .left).first() else { return nil }
         let user = try row.joined(User.self)
+        let access = try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self))
         guard user.active, now.timeIntervalSince(row.lastSeenAt) < policy.idle, now.timeIntervalSince(row.createdAt) < policy.max else {
             try await UserSession.query(on: db).filter(\.$id == id).delete()
             return nil
         }
         let values = (try? JSONDecoder().decode([String: String].self, from: Data(row.data.utf8))) ?? [:]
-        return (SessionState(id: id, userID: try user.requireID(), values: values, lastSeenAt: row.lastSeenAt, newToken: nil), user)
+        return (SessionState(id: id, userID: try user.requireID(), values: values, lastSeenAt: row.lastSeenAt, newToken: nil), user,
+                access)
     }
 
     /// A new session for `user`, replacing the request's old one; expired sessions of
@@ -149,10 +154,11 @@ struct SessionMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let token = req.cookies[SessionStore.cookieName]?.string ?? ""
         let presented = !token.isEmpty
-        if presented, let (session, user) = try await SessionStore.load(
+        if presented, let (session, user, access) = try await SessionStore.load(
             token: token, on: req.db, now: Date(), policy: .init(req.application.rectifyConfig)) {
             req.userSession = session
             req.auth.login(user)
+            req.storage[AccessKey.self] = access
         }
         let response: Response
         do {
