@@ -59,13 +59,18 @@ final class HTTPTests: XCTestCase {
                 XCTAssertTrue(html.contains("省整改办 王静"))
                 XCTAssertTrue(html.contains("基本完成整改"))
             }
+            // The page is HTML whatever the client accepts; its JSON is GET /api/v1/inspections.
             try await app.test(.GET, "/inspections", beforeRequest: { req in
                 req.signIn(cookies)
                 req.headers.replaceOrAdd(name: .accept, value: "application/json")
-            }) { res async throws in
+            }) { res async in
+                XCTAssertEqual(res.headers.contentType, .html)
+            }
+            try await app.test(.GET, "/api/v1/inspections", beforeRequest: { $0.signIn(cookies) }) { res async throws in
                 XCTAssertEqual(res.status, .ok)
                 struct Row: Decodable { let title: String; let tasksTotal: Int; let tasksByStatus: [String: Int] }
-                let rows = try res.content.decode([Row].self)
+                struct Page: Decodable { let items: [Row]; let total: Int }
+                let rows = try res.content.decode(Page.self).items
                 let liaoning = try XCTUnwrap(rows.first { $0.title == "第一轮中央环境保护督察(辽宁省)" })
                 XCTAssertEqual(liaoning.tasksTotal, 58)
                 // The report's statuses, recomputed for today: the list agrees with the ledger's stored values.

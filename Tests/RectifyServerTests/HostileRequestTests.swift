@@ -123,7 +123,8 @@ final class HostileRequestTests: XCTestCase {
             let row = try XCTUnwrap((list.json["items"] as? [[String: Any]])?.first)
             XCTAssertEqual(detail.json["light"] as? String, "red")
             XCTAssertEqual(row["light"] as? String, "red")
-            XCTAssertEqual(row["progress_status"] as? String, PublicStatus.behindSchedule.rawValue)
+            XCTAssertEqual(row["progressStatus"] as? String, PublicStatus.behindSchedule.rawValue)
+            XCTAssertEqual(detail.json["progressStatus"] as? String, PublicStatus.behindSchedule.rawValue)
             let report = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?format=text", as: "office")
             XCTAssertTrue(report.body.contains("未达到序时进度"), report.body)
         }

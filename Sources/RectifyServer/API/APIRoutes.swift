@@ -2,64 +2,74 @@ import Fluent
 import Vapor
 import RectifyCore
 
-/// JSON under /api/v1 (issue 3 §13). Sessions or `Authorization: Bearer <token>`;
-/// errors are always `{"code": "...", "message": "..."}`.
+/// JSON under /api/v1 (issue 3 §13, issue 11 §2–3). Sessions or `Authorization: Bearer
+/// <token>`; errors are always `{"code": "...", "message": "..."}`; lists are always
+/// `{"items", "page", "per", "total"}`. Every route is an `APIOperation`, so the OpenAPI
+/// document at /api/v1/openapi.json lists exactly what is registered here.
 func apiRoutes(_ app: Application) {
-    let api = app.grouped("api", "v1").grouped(TokenAuthenticator()).grouped(LoginRequiredMiddleware()).grouped(APICSRFMiddleware())
-    api.get("session", use: SessionController.current)
+    app.on(.openAPI, use: OpenAPIDocument.serve)
+    let api = app.grouped(TokenAuthenticator()).grouped(LoginRequiredMiddleware()).grouped(APICSRFMiddleware())
+    api.on(.session, use: SessionController.current)
 
-    api.get("tasks", use: TaskAPI.list)
-    api.get("tasks", "export.csv", use: LedgerExportAPI.csv)
-    api.get("tasks", "export.xlsx", use: LedgerExportAPI.xlsx)
-    api.get("tasks", ":id", use: TaskAPI.detail)
-    api.get("tasks", ":id", "timeline", use: TaskAPI.timeline)
-    api.patch("tasks", ":id", use: TaskAPI.edit)
-    api.post("tasks", ":id", "actions", ":action", use: TaskAPI.act)
-    api.post("tasks", ":id", "reports", use: TaskAPI.submitReport)
-    api.post("tasks", ":id", "extensions", use: TaskAPI.requestExtension)
-    api.post("tasks", ":id", "verifications", use: TaskAPI.verification)
-    api.post("tasks", ":id", "lookbacks", use: TaskAPI.lookBack)
-    api.post("tasks", ":id", "instructions", use: TaskAPI.instruction)
-    api.post("notices", ":id", "objections", use: TaskAPI.objection)
-    api.post("objections", ":id", "answer", use: TaskAPI.answerObjection)
-    api.post("reports", ":id", "review", use: TaskAPI.reviewReport)
-    api.post("extensions", ":id", "decision", use: TaskAPI.decideExtension)
-
-    api.post("rounds", use: RoundAPI.open)
-    api.get("rounds", ":id", use: RoundAPI.show)
-    api.post("rounds", ":id", "close", use: RoundAPI.close)
-
-    api.post("orders", use: OrderAPI.issue)
-    api.get("orders", "suggestions", use: OrderAPI.suggestions)
-    api.post("orders", ":id", "reply", use: OrderAPI.reply)
-    api.post("orders", ":id", "close", use: OrderAPI.close)
-
-    api.get("inspections", ":id", "report", use: OfficialReportAPI.show)
-    let fileLimit = ByteCount(value: LedgerImport.maxFileBytes)
-    api.on(.POST, "inspections", ":id", "ledger", "preview", body: .collect(maxSize: fileLimit), use: ImportAPI.preview)
-        .tooLarge(LedgerImport.maxFileBytes, LedgerImport.tooLargeMessage)
-    api.on(.POST, "inspections", ":id", "ledger", "import", body: .collect(maxSize: fileLimit), use: ImportAPI.apply)
-        .tooLarge(LedgerImport.maxFileBytes, LedgerImport.tooLargeMessage)
-    api.on(.POST, "report-drafts", body: .collect(maxSize: fileLimit), use: ImportAPI.draft)
-        .tooLarge(LedgerImport.maxFileBytes, "报告文本超过 20 MB,未识别")
-    api.post("inspections", "from-report", use: ImportAPI.createFromReport)
-    api.get("dashboard", "counts", use: DashboardAPI.counts)
-    api.get("flags", "unclaimed", use: DashboardAPI.unclaimed)
-    api.get("settings", use: DashboardAPI.settings)
-    api.put("settings", use: DashboardAPI.updateSettings)
-    api.get("lookbacks", "due", use: TaskAPI.dueLookBacks)
+    api.on(.tasks, use: TaskAPI.list)
+    api.on(.tasksCSV, use: LedgerExportAPI.csv)
+    api.on(.tasksXLSX, use: LedgerExportAPI.xlsx)
+    api.on(.task, use: TaskAPI.detail)
+    api.on(.taskTimeline, use: TaskAPI.timeline)
+    api.on(.taskEdit, use: TaskAPI.edit)
+    api.on(.taskAct, use: TaskAPI.act)
+    api.on(.taskReports, use: TaskAPI.submitReport)
+    api.on(.taskExtensions, use: TaskAPI.requestExtension)
+    api.on(.taskVerifications, use: TaskAPI.verification)
+    api.on(.taskLookBacks, use: TaskAPI.lookBack)
+    api.on(.taskInstructions, use: TaskAPI.instruction)
+    api.on(.noticeObjections, use: TaskAPI.objection)
+    api.on(.objectionAnswer, use: TaskAPI.answerObjection)
+    api.on(.reportReview, use: TaskAPI.reviewReport)
+    api.on(.extensionDecision, use: TaskAPI.decideExtension)
+    api.on(.lookBacksDue, use: TaskAPI.dueLookBacks)
 
     let maxBytes = app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024
-    api.on(.POST, "tasks", ":id", "evidence", body: .collect(maxSize: ByteCount(value: maxBytes)), use: EvidenceAPI.upload)
+    api.on(.taskEvidenceUpload, maxBytes: maxBytes, use: EvidenceAPI.upload)
         .tooLarge(maxBytes, EvidenceService.tooLargeMessage(maxBytes), code: "payloadTooLarge")
-    api.get("tasks", ":id", "evidence", use: EvidenceAPI.list)
-    api.get("evidence", ":id", use: EvidenceAPI.download)
-    api.post("evidence", ":id", "publish", use: EvidenceAPI.publish)
-    app.get("public", "evidence", ":id", use: EvidenceAPI.publicDownload)
+    api.on(.taskEvidence, use: EvidenceAPI.list)
+    api.on(.evidence, use: EvidenceAPI.download)
+    api.on(.evidencePublish, use: EvidenceAPI.publish)
+    app.get(SiteURL.publicEvidence(0).pathComponents, use: EvidenceAPI.publicDownload)
 
-    api.get("tokens", use: TokenAPI.list)
-    api.post("tokens", use: TokenAPI.create)
-    api.delete("tokens", ":id", use: TokenAPI.revoke)
+    api.on(.rounds, use: RoundAPI.list)
+    api.on(.roundOpen, use: RoundAPI.open)
+    api.on(.round, use: RoundAPI.show)
+    api.on(.roundClose, use: RoundAPI.close)
+    api.on(.orders, use: OrderAPI.list)
+    api.on(.orderIssue, use: OrderAPI.issue)
+    api.on(.orderSuggestions, use: OrderAPI.suggestions)
+    api.on(.orderReply, use: OrderAPI.reply)
+    api.on(.orderClose, use: OrderAPI.close)
+
+    api.on(.inspections, use: InspectionAPI.list)
+    api.on(.inspection, use: InspectionAPI.show)
+    api.on(.inspectionReport, use: OfficialReportAPI.show)
+    api.on(.ledgerPreview, maxBytes: LedgerImport.maxFileBytes, use: ImportAPI.preview)
+        .tooLarge(LedgerImport.maxFileBytes, LedgerImport.tooLargeMessage)
+    api.on(.ledgerImport, maxBytes: LedgerImport.maxFileBytes, use: ImportAPI.apply)
+        .tooLarge(LedgerImport.maxFileBytes, LedgerImport.tooLargeMessage)
+    api.on(.reportDrafts, maxBytes: LedgerImport.maxFileBytes, use: ImportAPI.draft)
+        .tooLarge(LedgerImport.maxFileBytes, "报告文本超过 20 MB,未识别")
+    api.on(.inspectionFromReport, use: ImportAPI.createFromReport)
+
+    api.on(.dashboardCounts, use: DashboardAPI.counts)
+    api.on(.unclaimed, use: DashboardAPI.unclaimed)
+    api.on(.settings, use: DashboardAPI.settings)
+    api.on(.settingsUpdate, use: DashboardAPI.updateSettings)
+
+    api.on(.units, use: ReferenceAPI.units)
+    api.on(.regions, use: ReferenceAPI.regions)
+    api.on(.users, use: ReferenceAPI.users)
+
+    api.on(.tokens, use: TokenAPI.list)
+    api.on(.tokenCreate, use: TokenAPI.create)
+    api.on(.tokenRevoke, use: TokenAPI.revoke)
 }
 
 extension Request {

@@ -22,7 +22,8 @@ extension QueryBuilder {
     func page(_ req: Request) async throws -> (rows: [Model], page: Int, per: Int, total: Int) {
         let p = try PageRequest(req)
         let total = try await copy().count()
-        let rows = try await copy().range(lower: p.offset, upper: p.offset + p.per).all()
+        // Not `range(lower:upper:)`: its upper bound is inclusive, which gave `per + 1` rows.
+        let rows = try await copy().offset(p.offset).limit(p.per).all()
         return (rows, p.page, p.per, total)
     }
 

@@ -3,6 +3,23 @@ import Vapor
 import RectifyCore
 
 enum RoundAPI {
+    struct RoundOut: Content {
+        let id: Int
+        let name: String
+        let regionCode: Int
+        let dueDate: String
+        let openedAt: Date
+        let closed: Bool
+    }
+
+    /// The rounds the rounds page lists, a page at a time; figures are at /rounds/{id}.
+    static func list(req: Request) async throws -> Paged<RoundOut> {
+        try await OversightQueries.rounds(try await req.access(), on: req.db).paged(req) {
+            RoundOut(id: $0.id ?? 0, name: $0.name, regionCode: $0.$region.id, dueDate: $0.dueDate, openedAt: $0.openedAt,
+                     closed: $0.closedAt != nil)
+        }
+    }
+
     static func open(req: Request) async throws -> Response {
         let body = try req.decodeBody(RoundService.NewRound.self)
         let round = try await RoundService.open(body, lifecycle: req.lifecycle())
@@ -24,31 +41,44 @@ enum OrderAPI {
     struct OrderOut: Content {
         let id: Int
         let number: String
-        let level: String
+        let level: OversightService.Level
         let unitID: Int
+        let unitName: String
+        let reason: String
         let replyBy: String
         let replied: Bool
         let closed: Bool
     }
 
     static func out(_ o: SupervisionOrder) -> OrderOut {
-        OrderOut(id: o.id!, number: OversightService.number(o), level: o.level, unitID: o.$unit.id, replyBy: o.replyBy,
+        OrderOut(id: o.id ?? 0, number: OversightService.number(o), level: OversightService.Level(rawValue: o.level) ?? .order,
+                 unitID: o.$unit.id, unitName: o.$unit.value?.name ?? "", reason: o.reason, replyBy: o.replyBy,
                  replied: o.repliedAt != nil, closed: o.closedAt != nil)
+    }
+
+    static func loaded(_ o: SupervisionOrder, _ req: Request) async throws -> OrderOut {
+        if o.$unit.value == nil { try await o.$unit.load(on: req.db) }
+        return out(o)
+    }
+
+    /// The orders the orders page lists, a page at a time.
+    static func list(req: Request) async throws -> Paged<OrderOut> {
+        try await OversightQueries.orders(try await req.access(), on: req.db).paged(req, out)
     }
 
     static func issue(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewOrder.self)
         let o = try await OversightService(lifecycle: req.lifecycle()).issueOrder(body)
-        return try await out(o).encodeResponse(status: .created, for: req)
+        return try await loaded(o, req).encodeResponse(status: .created, for: req)
     }
 
     static func reply(req: Request) async throws -> OrderOut {
         let body = try req.decodeBody(OversightService.Reply.self)
-        return out(try await OversightService(lifecycle: req.lifecycle()).replyOrder(try req.intParameter("id"), body))
+        return try await loaded(try await OversightService(lifecycle: req.lifecycle()).replyOrder(try req.intParameter("id"), body), req)
     }
 
     static func close(req: Request) async throws -> OrderOut {
-        out(try await OversightService(lifecycle: req.lifecycle()).closeOrder(try req.intParameter("id")))
+        try await loaded(try await OversightService(lifecycle: req.lifecycle()).closeOrder(try req.intParameter("id")), req)
     }
 
     struct Suggestion: Content {
@@ -71,7 +101,7 @@ enum OrderAPI {
         let links = try await DashboardAPI.units(of: page.items.map(\.id), on: req.db)
             .filter { $0.role == UnitRole.responsible.rawValue }
         let items = page.items.map { row in
-            Suggestion(taskID: row.id, number: row.number, title: row.title, redSince: row.light_since,
+            Suggestion(taskID: row.id, number: row.number, title: row.title, redSince: row.lightSince,
                        units: links.filter { $0.$task.id == row.id }.map(\.unit.name))
         }
         return .init(items: items, page: page.page, per: page.per, total: page.total)
@@ -106,7 +136,7 @@ enum DashboardAPI {
         let items = page.items.map { row in
             let claimed = Set(claims.filter { $0.$task.id == row.id }.map(\.$unit.id))
             let waiting = links.filter { $0.$task.id == row.id && !claimed.contains($0.$unit.id) }.map(\.unit.name)
-            return Unclaimed(taskID: row.id, number: row.number, title: row.title, assignedOn: row.assigned_on,
+            return Unclaimed(taskID: row.id, number: row.number, title: row.title, assignedOn: row.assignedOn,
                              unitsNotClaimed: Array(Set(waiting)).sorted())
         }
         return .init(items: items, page: page.page, per: page.per, total: page.total)

@@ -27,8 +27,14 @@ enum TaskAPI {
         let basicallyCompleted: Bool
         let reboundCount: Int
         let light: WarningLight?
+        let lightSince: String?
         let scheduleReason: String?
+        /// As in the ledger's list (the stored status, kept true for today).
+        let progressStatus: PublicStatus?
+        /// The words a report prints for it (e.g. 达到序时进度,长期坚持).
         let publicStatus: String
+        let regionCode: Int?
+        let assignedOn: String?
         let version: Int
         let units: [Unit]
         let milestones: [MilestoneOut]
@@ -57,9 +63,11 @@ enum TaskAPI {
                       measures: t.measures, kind: t.taskKind, state: t.taskState, deadline: t.deadline,
                       originalDeadline: t.originalDeadline, leadOfficial: t.leadOfficial, typical: t.typical,
                       basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: assessment?.light,
-                      scheduleReason: assessment?.reason, publicStatus: words.text, version: t.version,
+                      lightSince: t.lightSince, scheduleReason: assessment?.reason,
+                      progressStatus: t.progressStatus.flatMap(PublicStatus.init(rawValue:)), publicStatus: words.text,
+                      regionCode: t.regionCode, assignedOn: t.assignedOn, version: t.version,
                       units: view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
-                      milestones: milestones.map { .init(id: $0.id!, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
+                      milestones: milestones.map { .init(id: $0.id ?? 0, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
                       allowedActions: allowed)
     }
 

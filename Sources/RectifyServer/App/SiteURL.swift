@@ -104,10 +104,11 @@ enum SiteURL: Equatable {
         case .publicHome: ("/public", [])
         case .publicInspection(let id): ("/public/inspections/:id", [id])
         case .publicEvidence(let id): ("/public/evidence/:id", [id])
-        case .exportXLSX: ("/api/v1/tasks/export.xlsx", [])
-        case .exportCSV: ("/api/v1/tasks/export.csv", [])
-        case .evidence(let id): ("/api/v1/evidence/:id", [id])
-        case .reportDownload(let id): ("/api/v1/inspections/:id/report", [id])
+        // The API's own operations, so these links cannot drift from the registered routes.
+        case .exportXLSX: ("/api/v1" + APIOperation.tasksXLSX.template, [])
+        case .exportCSV: ("/api/v1" + APIOperation.tasksCSV.template, [])
+        case .evidence(let id): ("/api/v1" + APIOperation.evidence.template, [id])
+        case .reportDownload(let id): ("/api/v1" + APIOperation.inspectionReport.template, [id])
         }
     }
 

@@ -80,6 +80,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "1mb"
 
     try routes(app)
+    app.prepareOpenAPI()
     registerCommands(app)
 }
 

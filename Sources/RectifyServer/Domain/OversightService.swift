@@ -97,7 +97,7 @@ struct OversightService {
 
     // MARK: Supervision orders
 
-    enum Level: String, Codable, CaseIterable {
+    enum Level: String, Labelled {
         case reminder, order, listed, summons, circular
         var label: String {
             switch self {

@@ -55,7 +55,7 @@ final class SupervisionOrderTask: Model, @unchecked Sendable {
     init() {}
 }
 
-enum TaskEntryKind: String, Codable, CaseIterable {
+enum TaskEntryKind: String, Labelled {
     case completion, verification, acceptance, notice, objection, lookBack, instruction
     var label: String {
         switch self {

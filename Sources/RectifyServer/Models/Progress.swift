@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RectifyCore
 
 /// 认领: a unit's acknowledgement of a task assigned to it.
 final class TaskClaim: Model, @unchecked Sendable {
@@ -31,7 +32,7 @@ final class DispatchRound: Model, @unchecked Sendable {
     init() {}
 }
 
-enum ReportStatus: String, Codable, CaseIterable {
+enum ReportStatus: String, Labelled {
     case submitted, accepted, returned
     var label: String {
         switch self {

@@ -34,21 +34,29 @@ struct LedgerQuery {
         var per: Int?
     }
 
+    /// One task of the ledger: the SQL row and the API's list item are this one type, named
+    /// as the task's detail names the same fields (the SQL aliases the columns).
     struct Row: Content {
         let id: Int
-        let inspection_id: Int
+        let inspectionID: Int
         let number: Int
         let title: String
-        let kind: String
-        let state: String
+        let kind: TaskKind
+        let state: TaskState
         let deadline: String?
-        let original_deadline: String?
-        let light: String?
-        let progress_status: String?
-        let region_code: Int?
+        let originalDeadline: String?
+        let light: WarningLight?
+        let progressStatus: PublicStatus?
+        let regionCode: Int?
         let version: Int
-        let light_since: String?
-        let assigned_on: String?
+        let lightSince: String?
+        let assignedOn: String?
+
+        static let columns: SQLQueryString = """
+            tasks.id, tasks.inspection_id AS "inspectionID", tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
+            tasks.original_deadline AS "originalDeadline", tasks.light, tasks.progress_status AS "progressStatus", \
+            tasks.region_code AS "regionCode", tasks.version, tasks.light_since AS "lightSince", tasks.assigned_on AS "assignedOn"
+            """
     }
 
     struct Page<T: Content>: Content {
@@ -137,9 +145,7 @@ struct LedgerQuery {
         let per = min(max(f.per ?? 50, Bounds.per.lowerBound), Bounds.per.upperBound)
         let page = min(max(f.page ?? 1, Bounds.page.lowerBound), Bounds.page.upperBound)
         return """
-            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
-            tasks.original_deadline, tasks.light, tasks.progress_status, tasks.region_code, tasks.version, \
-            tasks.light_since, tasks.assigned_on\(unsafeRaw: withTotal ? ", COUNT(*) OVER () AS total_count" : "") \
+            SELECT \(Row.columns)\(unsafeRaw: withTotal ? ", COUNT(*) OVER () AS total_count" : "") \
             FROM tasks WHERE \(conditions(f)) ORDER BY \(order(f)) LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
             """
     }
@@ -176,6 +182,10 @@ struct LedgerQuery {
         var total: Int
         /// Tasks whose deadline was extended.
         var extended: Int
+
+        /// The key of tasks with no value: `unassessed` for the public status (as in every
+        /// other answer of the API), `none` for the light (不预警).
+        static func noValue(_ column: String) -> String { column == "progress_status" ? "unassessed" : "none" }
     }
 
     /// Dashboard counts in the user's scope (optionally one inspection).
@@ -186,7 +196,7 @@ struct LedgerQuery {
         struct Group: Decodable { let k: String?; let n: Int }
         func group(_ column: String) async throws -> [String: Int] {
             let rows = try await sql.raw(groupSQL(column, f)).all(decoding: Group.self)
-            return Dictionary(rows.map { ($0.k ?? "none", $0.n) }, uniquingKeysWith: +)
+            return Dictionary(rows.map { ($0.k ?? Counts.noValue(column), $0.n) }, uniquingKeysWith: +)
         }
         let byState = try await group("state")
         var e = f

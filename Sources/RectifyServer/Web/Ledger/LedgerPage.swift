@@ -81,11 +81,11 @@ enum LedgerPageController {
         let lights = filter.q == nil ? try await sql.raw(query.groupSQL("light", lightFilter)).all(decoding: L.self) : []
         let rows = page.items.map { t in
             LedgerModel.Row(
-                id: t.id, number: t.number, title: t.title, inspection: titles[t.inspection_id] ?? "",
-                region: t.region_code.flatMap { RegionCatalog.byCode[$0]?.name } ?? "",
+                id: t.id, number: t.number, title: t.title, inspection: titles[t.inspectionID] ?? "",
+                region: t.regionCode.flatMap { RegionCatalog.byCode[$0]?.name } ?? "",
                 responsible: (byTask[t.id] ?? []).compactMap { names[$0.$unit.id] }.joined(separator: "、"),
-                state: t.state, status: t.progress_status, light: t.light, deadline: t.deadline, kind: t.kind,
-                extended: t.deadline != nil && t.original_deadline != nil && t.deadline != t.original_deadline)
+                state: t.state.rawValue, status: t.progressStatus?.rawValue, light: t.light?.rawValue, deadline: t.deadline,
+                kind: t.kind.rawValue, extended: t.deadline != nil && t.originalDeadline != nil && t.deadline != t.originalDeadline)
         }
         return LedgerModel(filter: filter, rows: rows, total: page.total, page: page.page, per: page.per,
                            inspections: inspections.map { ($0.id, $0.title) },

@@ -104,12 +104,7 @@ enum RoundPagesController {
 
     static func listPage(_ req: Request, state: FormState?) async throws -> Response {
         let access = try await req.access()
-        guard access.isAdmin || access.roles.contains(.office) || access.roles.contains(.leader) else { throw AppError.forbidden }
-        var q = DispatchRound.query(on: req.db).sort(\.$openedAt, .descending)
-        if !access.isAdmin, let range = access.oversight {
-            q = q.filter(\.$region.$id >= range.lowerBound).filter(\.$region.$id <= range.upperBound)
-        }
-        let rounds = try await q.limit(100).all()
+        let rounds = try await OversightQueries.rounds(access, on: req.db).limit(100).all()
         var rows: [(DispatchRound, RoundFigures)] = []
         for r in rounds { rows.append((r, try await RoundService.figures(r, on: req.db))) }
         let canOpen = access.isAdmin || access.roles.contains(.office)
@@ -216,15 +211,7 @@ enum OrderPagesController {
 
     static func listPage(_ req: Request, state: FormState?) async throws -> Response {
         let access = try await req.access()
-        var q = SupervisionOrder.query(on: req.db).with(\.$unit).sort(\.$closedAt).sort(\.$replyBy)
-        if !access.isAdmin {
-            if let range = access.oversight, access.roles.contains(.office) || access.roles.contains(.leader) {
-                q = q.filter(\.$region.$id >= range.lowerBound).filter(\.$region.$id <= range.upperBound)
-            } else if let unit = access.unitID {
-                q = q.filter(\.$unit.$id == unit)
-            } else { throw AppError.forbidden }
-        }
-        let orders = try await q.limit(200).all()
+        let orders = try await OversightQueries.orders(access, on: req.db).limit(200).all()
         let ids = orders.compactMap(\.id)
         let links = ids.isEmpty ? [] : try await SupervisionOrderTask.query(on: req.db).filter(\.$order.$id ~~ ids).with(\.$task).all()
         let tasks = Dictionary(grouping: links, by: \.$order.id).mapValues { $0.map { ($0.task.id!, $0.task.number, $0.task.title) } }

@@ -1,0 +1,144 @@
+import Vapor
+import RectifyCore
+
+/// Every operation of /api/v1. Register with `api.on(.taskDetail, use: …)`; link with
+/// `APIOperation.taskDetail.path(id)`.
+extension APIOperation {
+    private static let anyone = "任何已登录用户"
+    private static let readers = "能看到该任务的用户(整改办、领导看本地区;单位看本单位承担的任务;管理员看全部)"
+    private static let office = "整改办(本地区)或管理员"
+    private static let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    private static let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    private static let ledgerFile = [xlsx, "text/csv"]
+    static let ledgerFilters = Parameter.all(of: LedgerQuery.Filter.self)
+
+    // MARK: Session and contract
+
+    static let openAPI = Self(method: .GET, template: "/openapi.json", id: "openAPI", summary: "本 API 的 OpenAPI 3.1 描述",
+                              who: "任何人", answer: .json(.ok, .object([])), isPublic: true)
+    static let session = Self(method: .GET, template: "/session", id: "session",
+                              summary: "当前登录的用户;Cookie 登录时还给出写操作要带的 X-CSRF-Token", who: anyone)
+
+    // MARK: Tasks (台账)
+
+    static let tasks = Self(method: .GET, template: "/tasks", id: "listTasks", summary: "台账:按筛选条件分页列出任务",
+                            who: "按角色限定范围:整改办、领导看本地区;单位、验收单位看本单位承担的任务", query: ledgerFilters)
+    static let tasksCSV = Self(method: .GET, template: "/tasks/export.csv", id: "exportTasksCSV", summary: "台账导出 CSV(与列表同一筛选)",
+                               who: "同台账", query: ledgerFilters, answer: .file(["text/csv"]))
+    static let tasksXLSX = Self(method: .GET, template: "/tasks/export.xlsx", id: "exportTasksXLSX", summary: "台账导出 Excel(与列表同一筛选)",
+                                who: "同台账", query: ledgerFilters, answer: .file([xlsx]))
+    static let task = Self(method: .GET, template: "/tasks/:id", id: "getTask", summary: "任务详情,含此用户现在可做的操作", who: readers)
+    static let taskTimeline = Self(method: .GET, template: "/tasks/:id/timeline", id: "getTaskTimeline",
+                                   summary: "任务的全部留痕(审计事件)", who: readers, query: Parameter.paging)
+    static let taskEdit = Self(method: .PATCH, template: "/tasks/:id", id: "editTask", summary: "修改任务的名称、目标、措施、牵头领导",
+                               who: office, body: .of(TaskAPI.Edit.self))
+    static let taskAct = Self(method: .POST, template: "/tasks/:id/actions/:action", id: "actOnTask",
+                              summary: "流转操作(交办、认领、申请验收、验收、公示、销号……),规则见 docs/lifecycle.md",
+                              who: "按操作和角色,见 docs/lifecycle.md", body: .of(LifecycleService.Payload.self))
+    static let taskReports = Self(method: .POST, template: "/tasks/:id/reports", id: "submitReport", summary: "责任单位报送进展",
+                                  who: "任务的责任单位、配合单位", body: .of(ReportService.NewReport.self),
+                                  answer: .of(TaskAPI.Created.self, .created))
+    static let taskExtensions = Self(method: .POST, template: "/tasks/:id/extensions", id: "requestExtension", summary: "申请延期",
+                                     who: "任务的责任单位", body: .of(OversightService.NewExtension.self),
+                                     answer: .of(TaskAPI.Created.self, .created))
+    static let taskVerifications = Self(method: .POST, template: "/tasks/:id/verifications", id: "recordVerification",
+                                        summary: "记录核查(现场核查、抽查)", who: "整改办、验收单位",
+                                        body: .of(OversightService.NewVerification.self), answer: .of(TaskAPI.Created.self, .created))
+    static let taskLookBacks = Self(method: .POST, template: "/tasks/:id/lookbacks", id: "recordLookBack",
+                                    summary: "安排或记录回头看", who: office, body: .of(OversightService.NewLookBack.self),
+                                    answer: .of(TaskAPI.Created.self, .created))
+    static let taskInstructions = Self(method: .POST, template: "/tasks/:id/instructions", id: "recordInstruction",
+                                       summary: "记录领导批示", who: "领导、整改办", body: .of(OversightService.NewInstruction.self),
+                                       answer: .of(TaskAPI.Created.self, .created))
+    static let noticeObjections = Self(method: .POST, template: "/notices/:id/objections", id: "recordObjection",
+                                       summary: "记录公示期间的异议", who: office, body: .of(OversightService.NewObjection.self),
+                                       answer: .of(TaskAPI.Created.self, .created))
+    static let objectionAnswer = Self(method: .POST, template: "/objections/:id/answer", id: "answerObjection",
+                                      summary: "答复异议(成立或不成立)", who: office, body: .of(OversightService.Answer.self))
+    static let reportReview = Self(method: .POST, template: "/reports/:id/review", id: "reviewReport", summary: "审核进展报送(通过或退回)",
+                                   who: office, body: .of(ReportService.Review.self))
+    static let extensionDecision = Self(method: .POST, template: "/extensions/:id/decision", id: "decideExtension",
+                                        summary: "审批延期申请", who: office, body: .of(OversightService.Decision.self))
+    static let lookBacksDue = Self(method: .GET, template: "/lookbacks/due", id: "listDueLookBacks",
+                                   summary: "已安排、尚未进行的回头看", who: office, query: Parameter.paging)
+
+    // MARK: Evidence (佐证材料)
+
+    static let taskEvidenceUpload = Self(method: .POST, template: "/tasks/:id/evidence", id: "uploadEvidence",
+                                         summary: "上传佐证材料:请求体是文件本身", who: "任务的承担单位、整改办",
+                                         query: [.optional("name", .string(format: nil), "文件名(含扩展名)"),
+                                                 .optional("report", .integer, "挂到这次进展报送上")],
+                                         body: .file(["application/octet-stream"]), answer: .of(EvidenceAPI.Out.self, .created))
+    static let taskEvidence = Self(method: .GET, template: "/tasks/:id/evidence", id: "listEvidence", summary: "任务的佐证材料",
+                                   who: readers, query: Parameter.paging)
+    static let evidence = Self(method: .GET, template: "/evidence/:id", id: "downloadEvidence", summary: "下载佐证材料",
+                               who: readers, answer: .file(["application/octet-stream"]))
+    static let evidencePublish = Self(method: .POST, template: "/evidence/:id/publish", id: "publishEvidence",
+                                      summary: "公开或撤回一份佐证材料", who: office, body: .of(EvidenceAPI.Publish.self))
+
+    // MARK: Dispatch rounds and supervision orders (调度、督办)
+
+    static let rounds = Self(method: .GET, template: "/rounds", id: "listRounds", summary: "调度轮次,新的在前",
+                             who: "整改办、领导(本地区)或管理员", query: Parameter.paging)
+    static let roundOpen = Self(method: .POST, template: "/rounds", id: "openRound", summary: "发起一轮调度", who: office,
+                                body: .of(RoundService.NewRound.self), answer: .of(RoundFigures.self, .created))
+    static let round = Self(method: .GET, template: "/rounds/:id", id: "getRound", summary: "一轮调度的报送情况(单位 × 任务)",
+                            who: "整改办、领导(本地区)或管理员")
+    static let roundClose = Self(method: .POST, template: "/rounds/:id/close", id: "closeRound", summary: "结束调度并冻结数字", who: office)
+    static let orders = Self(method: .GET, template: "/orders", id: "listOrders", summary: "督办单:未结的在前",
+                             who: "整改办、领导看本地区;单位看发给本单位的", query: Parameter.paging)
+    static let orderIssue = Self(method: .POST, template: "/orders", id: "issueOrder", summary: "下发督办单", who: office,
+                                 body: .of(OversightService.NewOrder.self), answer: .of(OrderAPI.OrderOut.self, .created))
+    static let orderSuggestions = Self(method: .GET, template: "/orders/suggestions", id: "listOrderSuggestions",
+                                       summary: "建议督办:红灯超过阈值天数、尚无未结督办单的任务", who: office, query: ledgerFilters)
+    static let orderReply = Self(method: .POST, template: "/orders/:id/reply", id: "replyOrder", summary: "单位答复督办单",
+                                 who: "督办单所发的单位", body: .of(OversightService.Reply.self))
+    static let orderClose = Self(method: .POST, template: "/orders/:id/close", id: "closeOrder", summary: "办结督办单", who: office)
+
+    // MARK: Inspections, imports and the official report
+
+    static let inspections = Self(method: .GET, template: "/inspections", id: "listInspections",
+                                  summary: "督察及其任务数(按公开状态)", who: anyone, query: Parameter.paging)
+    static let inspection = Self(method: .GET, template: "/inspections/:id", id: "getInspection", summary: "一次督察及其任务数", who: anyone)
+    static let inspectionReport = Self(method: .GET, template: "/inspections/:id/report", id: "getOfficialReport",
+                                       summary: "整改落实情况报告:当日,或某日(date),或某轮调度冻结时(round)", who: "整改办、领导(本地区)或管理员",
+                                       query: [.optional("format", .enumeration(["text", "html", "docx"]), "默认 text"),
+                                               .optional("date", .string(format: "date"), "按这一天的状态出报告"),
+                                               .optional("round", .integer, "按这轮调度结束时冻结的数字出报告")],
+                                       answer: .file(["text/plain", "text/html", docx]))
+    static let ledgerPreview = Self(method: .POST, template: "/inspections/:id/ledger/preview", id: "previewLedgerImport",
+                                    summary: "台账导入预览:请求体是 XLSX 或 CSV 文件;不写入", who: office, body: .file(ledgerFile))
+    static let ledgerImport = Self(method: .POST, template: "/inspections/:id/ledger/import", id: "importLedger",
+                                   summary: "台账导入:每行都对时在一个事务里写入,否则 422、不写入", who: office, body: .file(ledgerFile))
+    static let reportDrafts = Self(method: .POST, template: "/report-drafts", id: "parseReport",
+                                   summary: "识别一份已发布的整改报告(不保存)", who: office, body: .reportText)
+    static let inspectionFromReport = Self(method: .POST, template: "/inspections/from-report", id: "createInspectionFromReport",
+                                           summary: "按核对过的识别结果建立督察、问题和任务", who: office,
+                                           body: .of(ImportAPI.FromReport.self), answer: .of(ImportAPI.Created.self, .created))
+
+    // MARK: Dashboard and settings
+
+    static let dashboardCounts = Self(method: .GET, template: "/dashboard/counts", id: "getDashboardCounts",
+                                      summary: "本范围内的任务数:按流转状态、预警灯、公开状态", who: anyone,
+                                      query: [.optional("inspection", .integer, "只数这次督察")])
+    static let unclaimed = Self(method: .GET, template: "/flags/unclaimed", id: "listUnclaimed",
+                                summary: "交办后超过设定天数仍未认领的任务", who: office, query: ledgerFilters)
+    static let settings = Self(method: .GET, template: "/settings", id: "getSettings", summary: "本地区的预警阈值", who: anyone)
+    static let settingsUpdate = Self(method: .PUT, template: "/settings", id: "updateSettings", summary: "设置本地区的预警阈值",
+                                     who: "整改办", body: .of(DashboardAPI.SettingsBody.self))
+
+    // MARK: Reference lists
+
+    static let units = Self(method: .GET, template: "/units", id: "listUnits", summary: "单位", who: anyone, query: Parameter.paging)
+    static let regions = Self(method: .GET, template: "/regions", id: "listRegions", summary: "行政区划(一个省及其下级)", who: anyone,
+                              query: [.optional("province", .integer, "省级区划代码,默认 210000")])
+    static let users = Self(method: .GET, template: "/users", id: "listUsers", summary: "用户", who: "管理员", query: Parameter.paging)
+
+    // MARK: Tokens
+
+    static let tokens = Self(method: .GET, template: "/tokens", id: "listTokens", summary: "本人的 API 令牌", who: anyone,
+                             query: Parameter.paging)
+    static let tokenCreate = Self(method: .POST, template: "/tokens", id: "createToken", summary: "新建 API 令牌(只显示这一次)",
+                                  who: anyone, body: .of(TokenAPI.NewToken.self), answer: .of(TokenAPI.Created.self, .created))
+    static let tokenRevoke = Self(method: .DELETE, template: "/tokens/:id", id: "revokeToken", summary: "吊销本人的令牌", who: anyone)
+}
