@@ -154,6 +154,10 @@ final class LifecycleAPITests: XCTestCase {
             try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible", #"{"narrative":"按时报送","percent":30}"#)
             f.set("2018-03-06")
             try await g.expect(.created, .POST, "/api/v1/tasks/\(g.taskID)/reports", as: "responsible", #"{"narrative":"迟报","percent":20}"#)
+            // The lists' one-statement summary counts what the round's rows count, the late boundary included.
+            let live = try await unwrap(try await DispatchRound.find(roundID, on: app.db))
+            let summary = try await RoundService.summary(live, on: app.db)
+            XCTAssertEqual(summary, RoundService.Summary(owed: 2, reported: 1, late: 1, missing: 0))
             let closed = try await f.expect(.ok, .POST, "/api/v1/rounds/\(roundID)/close", as: "office")
             XCTAssertEqual([closed.json["reported"], closed.json["late"], closed.json["missing"]] as? [Int], [1, 1, 0])
 

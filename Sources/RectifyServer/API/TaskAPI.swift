@@ -42,33 +42,14 @@ enum TaskAPI {
         let allowedActions: [TaskAction]
     }
 
+    /// GET /api/v1/tasks/{id}: the same sheet the task page reads.
     static func detail(req: Request) async throws -> Detail {
-        let (view, access) = try await req.readableTask(try req.intParameter("id"))
-        let t = view.task
-        let today = req.application.clock.today
-        let settings = try await OfficeSettings.effective(for: t.regionCode, on: req.db)
-        let assessment = Schedule.assess(try await TaskAssessment.facts(for: t, on: req.db), today: today, settings: settings)
-        let words = PublicStatusWords.of(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted, assessment: assessment)
-        let milestones = try await TaskMilestone.query(on: req.db).filter(\.$task.$id == view.id).sort(\.$date).all()
-        let facts = TaskFacts(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted)
-        let actor = access.actorFacts(on: view)
-        // Allowed now: who and when; what the form must supply is not judged here.
-        let allowed = TaskAction.allCases.filter { action in
-            switch Lifecycle.decide(action, task: facts, actor: actor, input: ActionInput(today: today)) {
-            case .success: true
-            case .failure(let r): r.kind == .invalidInput
-            }
-        }
-        return Detail(id: view.id, inspectionID: t.$inspection.id, number: t.number, title: t.title, target: t.target,
-                      measures: t.measures, kind: t.taskKind, state: t.taskState, deadline: t.deadline,
-                      originalDeadline: t.originalDeadline, leadOfficial: t.leadOfficial, typical: t.typical,
-                      basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: assessment?.light,
-                      lightSince: t.lightSince, scheduleReason: assessment?.reason,
-                      progressStatus: t.progressStatus.flatMap(PublicStatus.init(rawValue:)), publicStatus: words.text,
-                      regionCode: t.regionCode, assignedOn: t.assignedOn, version: t.version,
-                      units: view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
-                      milestones: milestones.map { .init(id: $0.id ?? 0, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
-                      allowedActions: allowed)
+        try await detail(try req.intParameter("id"), req: req)
+    }
+
+    static func detail(_ id: Int, req: Request) async throws -> Detail {
+        let sheet = try await TaskQueries.sheet(id, access: try await req.access(), on: req.db)
+        return TaskQueries.detail(sheet, today: req.application.clock.today)
     }
 
     struct TimelineEntry: Content {

@@ -90,6 +90,8 @@ struct TaskView: Sendable {
     let task: TaskRecord
     let assignments: [Assignment]
 
+    var inspection: Inspection? { task.$inspection.value }
+
     var id: Int { task.id! }
 
     /// The region the task belongs to (see `Store.createTask`).
@@ -97,12 +99,17 @@ struct TaskView: Sendable {
 
     func units(_ role: UnitRole) -> [Assignment] { assignments.filter { $0.role == role } }
 
+    /// The task with its inspection, and its units: two statements.
     static func load(_ id: Int, on db: any Database) async throws -> TaskView? {
-        guard let task = try await TaskRecord.find(id, on: db) else { return nil }
-        let links = try await TaskUnit.query(on: db).filter(\.$task.$id == id).with(\.$unit).all()
-        return TaskView(task: task, assignments: links.compactMap { link in
+        guard let task = try await TaskRecord.query(on: db).filter(\.$id == id)
+            .join(Inspection.self, on: \TaskRecord.$inspection.$id == \Inspection.$id).first() else { return nil }
+        task.$inspection.value = try task.joined(Inspection.self)
+        let links = try await TaskUnit.query(on: db).filter(\.$task.$id == id)
+            .join(Unit.self, on: \TaskUnit.$unit.$id == \Unit.$id).all()
+        return TaskView(task: task, assignments: try links.compactMap { link in
             guard let role = UnitRole(rawValue: link.role) else { return nil }
-            return Assignment(unitID: link.$unit.id, unitName: link.unit.name, unitRegion: link.unit.$region.id, role: role)
+            let unit = try link.joined(Unit.self)
+            return Assignment(unitID: link.$unit.id, unitName: unit.name, unitRegion: unit.$region.id, role: role)
         })
     }
 }

@@ -123,7 +123,8 @@ struct OversightService {
     }
 
     /// 督办〔2024〕12号
-    static func number(_ o: SupervisionOrder) -> String { "督办〔\(o.year)〕\(o.seq)号" }
+    static func number(_ o: SupervisionOrder) -> String { number(year: o.year, seq: o.seq) }
+    static func number(year: Int, seq: Int) -> String { "督办〔\(year)〕\(seq)号" }
 
     func issueOrder(_ r: NewOrder) async throws -> SupervisionOrder {
         try await db.writeTransaction { tx in

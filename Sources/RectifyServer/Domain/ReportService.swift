@@ -145,8 +145,7 @@ struct RoundFigures: Content, Equatable {
         let taskID: Int
         let taskNumber: Int
         let taskTitle: String
-        /// reported, late or missing
-        let status: String
+        let status: RoundRowStatus
         let reportID: Int?
         let submittedAt: String?
     }
@@ -235,11 +234,11 @@ enum RoundService {
         for task in tasks {
             for link in links where link.$task.id == task.id {
                 let report = reports.first { $0.$task.id == task.id && $0.$unit.id == link.$unit.id }
-                let status: String
+                let status: RoundRowStatus
                 if let r = report {
-                    status = (LocalDate.today(now: r.submittedAt) > due ? RoundRowStatus.late : .reported).rawValue
+                    status = LocalDate.today(now: r.submittedAt) > due ? .late : .reported
                 } else {
-                    status = RoundRowStatus.missing.rawValue
+                    status = .missing
                 }
                 rows.append(.init(unitID: link.$unit.id, unitName: link.unit.name, taskID: task.id!, taskNumber: task.number,
                                   taskTitle: task.title, status: status, reportID: report?.id,
@@ -247,9 +246,61 @@ enum RoundService {
             }
         }
         return RoundFigures(roundID: id, name: round.name, dueDate: round.dueDate, closed: round.closedAt != nil,
-                            owed: rows.count, reported: rows.filter { $0.status == "reported" }.count,
-                            late: rows.filter { $0.status == "late" }.count,
-                            missing: rows.filter { $0.status == "missing" }.count, rows: rows)
+                            owed: rows.count, reported: rows.filter { $0.status == .reported }.count,
+                            late: rows.filter { $0.status == .late }.count,
+                            missing: rows.filter { $0.status == .missing }.count, rows: rows)
+    }
+
+    /// A round's four figures without its rows, for lists and the dashboard: what
+    /// `compute` counts, counted by the database in one statement (or the frozen figures).
+    struct Summary: Equatable {
+        let owed: Int
+        let reported: Int
+        let late: Int
+        let missing: Int
+    }
+
+    /// The tasks for which `unitID` still owes this round a report: the round's `missing`
+    /// rows of that unit, read directly (one statement, not the whole round).
+    static func missing(_ round: DispatchRound, unitID: Int, on db: any Database) async throws -> [(id: Int, number: Int, title: String)] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let range = Access.subtree(of: round.$region.id)
+        struct Row: Decodable { let id: Int; let number: Int; let title: String }
+        return try await sql.raw("""
+            SELECT t.id, t.number, t.title FROM tasks t \
+            JOIN task_units tu ON tu.task_id = t.id AND tu.unit_id = \(bind: unitID) AND tu.role = \(bind: UnitRole.responsible.rawValue) \
+            WHERE t.state IN (\(bind: TaskState.assigned.rawValue), \(bind: TaskState.inProgress.rawValue)) \
+            AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
+            AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.round_id = \(bind: try round.requireID()) AND r.task_id = t.id \
+            AND r.unit_id = \(bind: unitID) AND r.status <> \(bind: ReportStatus.returned.rawValue)) \
+            ORDER BY t.inspection_id, t.number
+            """).all(decoding: Row.self).map { ($0.id, $0.number, $0.title) }
+    }
+
+    static func summary(_ round: DispatchRound, on db: any Database) async throws -> Summary {
+        if let frozen = round.frozenJSON, let data = frozen.data(using: .utf8),
+           let f = try? JSONDecoder().decode(RoundFigures.self, from: data) {
+            return Summary(owed: f.owed, reported: f.reported, late: f.late, missing: f.missing)
+        }
+        guard let sql = db as? any SQLDatabase, let due = LocalDate(iso: round.dueDate) else { throw AppError.notFound }
+        let range = Access.subtree(of: round.$region.id)
+        // Late: the first report came on a (China) day after the due date, i.e. at or after
+        // the start of the next day, UTC+8.
+        let lateFrom = Date(timeIntervalSince1970: TimeInterval(due.dayNumber + 1) * 86_400 - 8 * 3_600)
+        struct Row: Decodable { let owed: Int; let reported: Int?; let late: Int? }
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS owed, \
+            SUM(CASE WHEN r.first_at IS NOT NULL AND r.first_at < \(bind: lateFrom) THEN 1 ELSE 0 END) AS reported, \
+            SUM(CASE WHEN r.first_at IS NOT NULL AND r.first_at >= \(bind: lateFrom) THEN 1 ELSE 0 END) AS late \
+            FROM tasks t JOIN task_units tu ON tu.task_id = t.id AND tu.role = \(bind: UnitRole.responsible.rawValue) \
+            LEFT JOIN (SELECT task_id, unit_id, MIN(submitted_at) AS first_at FROM progress_reports \
+            WHERE round_id = \(bind: try round.requireID()) AND status <> \(bind: ReportStatus.returned.rawValue) \
+            GROUP BY task_id, unit_id) r ON r.task_id = t.id AND r.unit_id = tu.unit_id \
+            WHERE t.state IN (\(bind: TaskState.assigned.rawValue), \(bind: TaskState.inProgress.rawValue)) \
+            AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)
+            """).first(decoding: Row.self)
+        let owed = row?.owed ?? 0, reported = row?.reported ?? 0, late = row?.late ?? 0
+        return Summary(owed: owed, reported: reported, late: late, missing: owed - reported - late)
     }
 
     static func statusCounts(in range: ClosedRange<Int>, on db: any Database) async throws -> [String: [String: Int]] {

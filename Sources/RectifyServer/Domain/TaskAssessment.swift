@@ -8,7 +8,13 @@ import RectifyCore
 /// by `rectify recompute` (run it daily: time alone turns lights yellow and red).
 enum TaskAssessment {
     static func start(of task: TaskRecord, on db: any Database) async throws -> LocalDate {
-        let inspection = try await Inspection.find(task.$inspection.id, on: db)
+        var inspection = task.$inspection.value
+        if inspection == nil { inspection = try await Inspection.find(task.$inspection.id, on: db) }
+        return start(of: task, inspection: inspection)
+    }
+
+    /// The day the schedule counts from: the plan's approval, else the feedback, else the task's creation.
+    static func start(of task: TaskRecord, inspection: Inspection?) -> LocalDate {
         let candidates = [inspection?.planApprovedDate, inspection?.feedbackDate].compactMap { $0 }.compactMap(LocalDate.init(iso:))
         if let first = candidates.first { return first }
         return LocalDate.today(now: task.createdAt ?? Date())
@@ -19,13 +25,18 @@ enum TaskAssessment {
         let milestones = try await TaskMilestone.query(on: db).filter(\.$task.$id == id).all()
         let latest = try await ProgressReport.query(on: db).filter(\.$task.$id == id)
             .filter(\.$status == ReportStatus.accepted.rawValue).sort(\.$submittedAt, .descending).first()
-        return ScheduleFacts(
-            state: task.taskState, kind: task.taskKind, start: try await start(of: task, on: db),
+        return facts(for: task, start: try await start(of: task, on: db), milestones: milestones, reportedPercent: latest?.percent)
+    }
+
+    /// The facts from what the caller has already read.
+    static func facts(for task: TaskRecord, start: LocalDate, milestones: [TaskMilestone], reportedPercent: Int?) -> ScheduleFacts {
+        ScheduleFacts(
+            state: task.taskState, kind: task.taskKind, start: start,
             deadline: task.deadline.flatMap(LocalDate.init(iso:)),
             milestones: milestones.compactMap { m in
                 LocalDate(iso: m.date).map { MilestoneFact(date: $0, description: m.description, reached: m.reachedOn != nil) }
             },
-            reportedPercent: latest?.percent)
+            reportedPercent: reportedPercent)
     }
 
     /// Recomputes and stores the light and public status; returns them. Does not save

@@ -37,20 +37,19 @@ enum DashboardPageController {
         var m = DashboardModel()
         let scope = q.conditions(LedgerQuery.Filter())
 
-        // Region × light in one pass over the (region_code, light) index: gives the lights
-        // and the regions' ranking; region names come from the catalogue, not a join.
-        struct RL: Decodable { let k: Int?; let light: String?; let n: Int }
-        let regionLights = try await sql.raw("""
-            SELECT tasks.region_code AS k, tasks.light AS light, COUNT(*) AS n FROM tasks WHERE \(scope) \
-            GROUP BY tasks.region_code, tasks.light
-            """).all(decoding: RL.self)
-        struct G: Decodable { let k: String?; let n: Int }
-        let statuses = try await sql.raw("""
-            SELECT tasks.progress_status AS k, COUNT(*) AS n FROM tasks WHERE \(scope) GROUP BY tasks.progress_status
-            """).all(decoding: G.self)
-        m.byStatus = Dictionary(statuses.map { ($0.k ?? "none", $0.n) }, uniquingKeysWith: +)
-        m.total = statuses.map(\.n).reduce(0, +)
-        for r in regionLights { m.byLight[r.light ?? "none", default: 0] += r.n }
+        // Region × light × status in one pass over the scope: gives the lights, the
+        // statuses and the regions' ranking; region names come from the catalogue, not a join.
+        struct RLS: Decodable { let k: Int?; let light: String?; let status: String?; let n: Int }
+        let groups = try await sql.raw("""
+            SELECT tasks.region_code AS k, tasks.light AS light, tasks.progress_status AS status, COUNT(*) AS n FROM tasks \
+            WHERE \(scope) GROUP BY tasks.region_code, tasks.light, tasks.progress_status
+            """).all(decoding: RLS.self)
+        for g in groups {
+            m.byStatus[g.status ?? LedgerQuery.Counts.noValue("progress_status"), default: 0] += g.n
+            m.byLight[g.light ?? "none", default: 0] += g.n
+            m.total += g.n
+        }
+        let regionLights = groups.map { (k: $0.k, light: $0.light, n: $0.n) }
 
         func ranked(_ rows: [(String, String?, Int)]) -> [DashboardModel.Named] {
             var by: [String: (Int, Int, Int, Int)] = [:]
@@ -72,20 +71,20 @@ enum DashboardPageController {
         // Units: those responsible for red or yellow tasks, most red first, found from
         // the warned tasks alone (reading every task's units costs more than the rest of
         // the page together at 100,000 tasks).
-        struct UL: Decodable { let k: Int; let light: String?; let n: Int }
+        struct UL: Decodable { let k: Int; let name: String; let light: String?; let n: Int }
         let warned = try await sql.raw("""
-            SELECT tu.unit_id AS k, tasks.light AS light, COUNT(*) AS n FROM tasks \
-            JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' \
-            WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, tasks.light
+            SELECT tu.unit_id AS k, u.name AS name, tasks.light AS light, COUNT(*) AS n FROM tasks \
+            JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' JOIN units u ON u.id = tu.unit_id \
+            WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, u.name, tasks.light
             """).all(decoding: UL.self)
         var score: [Int: (Int, Int)] = [:]
-        for w in warned { if w.light == "red" { score[w.k, default: (0, 0)].0 += w.n } else { score[w.k, default: (0, 0)].1 += w.n } }
-        let top = score.sorted { ($0.value.0, $0.value.1, $1.key) > ($1.value.0, $1.value.1, $0.key) }.prefix(10)
-        if !top.isEmpty {
-            let ids = top.map(\.key)
-            let names = Dictionary(uniqueKeysWithValues: try await Unit.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) })
-            m.units = top.map { .init(name: names[$0.key] ?? "—", red: $0.value.0, yellow: $0.value.1, green: 0, other: 0) }
+        var names: [Int: String] = [:]
+        for w in warned {
+            names[w.k] = w.name
+            if w.light == "red" { score[w.k, default: (0, 0)].0 += w.n } else { score[w.k, default: (0, 0)].1 += w.n }
         }
+        let top = score.sorted { ($0.value.0, $0.value.1, $1.key) > ($1.value.0, $1.value.1, $0.key) }.prefix(10)
+        m.units = top.map { .init(name: names[$0.key] ?? "—", red: $0.value.0, yellow: $0.value.1, green: 0, other: 0) }
 
         // Closures per month, the last twelve months.
         struct C: Decodable { let month: String; let n: Int }
@@ -117,23 +116,29 @@ enum DashboardPageController {
         if let range = access.oversight ?? (access.isAdmin ? 0...999_999 : nil), access.isAdmin || access.roles.contains(.office) || access.roles.contains(.leader) {
             let rounds = try await DispatchRound.query(on: db).filter(\.$closedAt == nil).sort(\.$openedAt, .descending).all()
             if let r = rounds.first(where: { range.contains($0.$region.id) || Access.subtree(of: $0.$region.id).contains(access.regionCode ?? -1) }) {
-                let fig = try await RoundService.figures(r, on: db)
+                let fig = try await RoundService.summary(r, on: db)
                 m.round = .init(id: r.id!, name: r.name, dueDate: r.dueDate, owed: fig.owed, reported: fig.reported, late: fig.late, missing: fig.missing)
             }
-            var orders = SupervisionOrder.query(on: db).filter(\.$closedAt == nil).with(\.$unit)
-            if !access.isAdmin { orders = orders.filter(\.$region.$id >= range.lowerBound).filter(\.$region.$id <= range.upperBound) }
-            m.openOrders = try await orders.count()
-            m.orders = try await orders.sort(\.$replyBy).limit(5).all().map {
-                .init(id: $0.id!, number: OversightService.number($0), unit: $0.unit.name, replyBy: $0.replyBy, replied: $0.replyText != nil)
-            }
+            (m.openOrders, m.orders) = try await openOrders(access.isAdmin ? nil : "o.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)", on: sql)
         } else if let unitID = access.unitID {
-            let orders = SupervisionOrder.query(on: db).filter(\.$closedAt == nil).filter(\.$unit.$id == unitID).with(\.$unit)
-            m.openOrders = try await orders.count()
-            m.orders = try await orders.sort(\.$replyBy).limit(5).all().map {
-                .init(id: $0.id!, number: OversightService.number($0), unit: $0.unit.name, replyBy: $0.replyBy, replied: $0.replyText != nil)
-            }
+            (m.openOrders, m.orders) = try await openOrders("o.unit_id = \(bind: unitID)", on: sql)
         }
         return m
+    }
+
+    /// How many open orders there are in the scope, and the five due first: one statement.
+    static func openOrders(_ scope: SQLQueryString?, on sql: any SQLDatabase) async throws -> (Int, [DashboardModel.Order]) {
+        struct O: Decodable { let id: Int; let year: Int; let seq: Int; let unit: String; let replyBy: String; let replied: Int; let total: Int }
+        let rows = try await sql.raw("""
+            SELECT o.id, o.year, o.seq, u.name AS unit, o.reply_by AS "replyBy", \
+            CASE WHEN o.reply_text IS NULL THEN 0 ELSE 1 END AS replied, COUNT(*) OVER () AS total \
+            FROM supervision_orders o JOIN units u ON u.id = o.unit_id \
+            WHERE o.closed_at IS NULL\(scope.map { " AND " + $0 } ?? "") ORDER BY o.reply_by, o.id LIMIT 5
+            """).all(decoding: O.self)
+        return (rows.first?.total ?? 0, rows.map {
+            .init(id: $0.id, number: OversightService.number(year: $0.year, seq: $0.seq), unit: $0.unit, replyBy: $0.replyBy,
+                  replied: $0.replied != 0)
+        })
     }
 }
 
@@ -151,7 +156,7 @@ struct DashboardView: PageView {
     var content: Node<HTML.BodyContext> {
         let m = model
         let statuses = PublicStatus.allCases.map { s in Charts.Segment(label: s.label, value: m.byStatus[s.rawValue] ?? 0, tone: Self.statusTones[s] ?? "s-grey") }
-            + [Charts.Segment(label: "未评估", value: m.byStatus["none"] ?? 0, tone: "s-grey")]
+            + [Charts.Segment(label: "未评估", value: m.byStatus[LedgerQuery.Counts.noValue("progress_status")] ?? 0, tone: "s-grey")]
         let lights = WarningLight.allCases.map { l in Charts.Segment(label: l.label, value: m.byLight[l.rawValue] ?? 0, tone: "s-\(l.rawValue)") }
             + [Charts.Segment(label: "不预警", value: m.byLight["none"] ?? 0, tone: "s-grey")]
         func parts(_ n: DashboardModel.Named) -> [Charts.Segment] {

@@ -49,9 +49,11 @@ enum PublicPagesController {
     }
 
     static func inspection(req: Request) async throws -> Response {
-        guard let i = try await Inspection.query(on: req.db).filter(\.$id == (try req.intParameter("id"))).with(\.$targetRegion).first() else {
+        guard let i = try await Inspection.query(on: req.db).filter(\.$id == (try req.intParameter("id")))
+            .join(Region.self, on: \Inspection.$targetRegion.$id == \Region.$id).first() else {
             throw AppError.notFound
         }
+        i.$targetRegion.value = try i.joined(Region.self)
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let id = try i.requireID()
         struct T: Decodable { let id: Int; let number: Int; let title: String; let deadline: String?; let kind: String
@@ -59,13 +61,18 @@ enum PublicPagesController {
         let closedView = (try? req.query.get(String.self, at: "show")) == "closed"
         let page = try req.queryInt("page", in: Bounds.page) ?? 1
         let per = 100
-        struct Count: Decodable { let closed: Int; let n: Int }
+        // The count sentence and the open/closed split from one pass over the same rows
+        // InspectionQueries.taskCounts counts (top-level tasks past their draft).
+        struct Count: Decodable { let closed: Int; let status: String?; let n: Int }
         let split = try await sql.raw("""
-            SELECT CASE WHEN state = 'closed' THEN 1 ELSE 0 END AS closed, COUNT(*) AS n FROM tasks \
-            WHERE inspection_id = \(bind: id) AND state <> 'draft' AND parent_task_id IS NULL GROUP BY CASE WHEN state = 'closed' THEN 1 ELSE 0 END
+            SELECT CASE WHEN state = 'closed' THEN 1 ELSE 0 END AS closed, progress_status AS status, COUNT(*) AS n FROM tasks \
+            WHERE inspection_id = \(bind: id) AND state <> 'draft' AND parent_task_id IS NULL \
+            GROUP BY CASE WHEN state = 'closed' THEN 1 ELSE 0 END, progress_status
             """).all(decoding: Count.self)
-        let closedCount = split.first { $0.closed == 1 }?.n ?? 0
-        let openCount = split.first { $0.closed == 0 }?.n ?? 0
+        let closedCount = split.filter { $0.closed == 1 }.map(\.n).reduce(0, +)
+        let openCount = split.filter { $0.closed == 0 }.map(\.n).reduce(0, +)
+        var counts: [PublicStatus?: Int] = [:]
+        for row in split { counts[row.status.flatMap(PublicStatus.init(rawValue:)), default: 0] += row.n }
         let tasks = try await sql.raw("""
             SELECT id, number, title, deadline, kind, state, progress_status, basically_completed FROM tasks \
             WHERE inspection_id = \(bind: id) AND parent_task_id IS NULL AND state \(unsafeRaw: closedView ? "=" : "<>") 'closed' \
@@ -100,27 +107,22 @@ enum PublicPagesController {
                          deadline: Fmt.deadline(t.deadline, kind: t.kind), status: words, progress: latest[t.id],
                          evidence: (evidenceByTask[t.id] ?? []).map { ($0.id, $0.original_name) })
         }
-        struct NoticeRow: Decodable { let task_id: Int; let on_date: String?; let until_date: String?; let text: String }
+        struct NoticeRow: Decodable { let task_id: Int; let number: Int; let title: String; let on_date: String?
+            let until_date: String?; let text: String }
         let notices = try await sql.raw("""
-            SELECT e.task_id, e.on_date, e.until_date, e.text FROM task_entries e JOIN tasks t ON t.id = e.task_id \
+            SELECT e.task_id, t.number, t.title, e.on_date, e.until_date, e.text FROM task_entries e JOIN tasks t ON t.id = e.task_id \
             WHERE t.inspection_id = \(bind: id) AND e.kind = 'notice' AND t.state = 'publicNotice' \
             AND e.on_date <= \(bind: today.iso) AND e.until_date >= \(bind: today.iso) ORDER BY e.until_date
             """).all(decoding: NoticeRow.self)
-        struct Named: Decodable { let id: Int; let number: Int; let title: String }
-        let noticed = notices.isEmpty ? [] : try await sql.raw("""
-            SELECT id, number, title FROM tasks WHERE id IN (\(binds: notices.map(\.task_id)))
-            """).all(decoding: Named.self)
-        let byID = Dictionary(uniqueKeysWithValues: noticed.map { ($0.id, $0) })
-        let counts = try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id] ?? [:]
         // Not published until one of its tasks is assigned (as on the portal's home).
         guard !counts.isEmpty else { throw AppError.notFound }
         let model = PublicInspection(
             id: id, title: i.title, team: i.team, region: i.targetRegion.name, feedback: i.feedbackDate,
             sentence: sentence(counts),
             tasks: tasks.map(row),
-            notices: notices.compactMap { n in byID[n.task_id].map {
-                .init(taskNumber: $0.number, taskTitle: $0.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date), text: n.text)
-            } },
+            notices: notices.map { n in
+                .init(taskNumber: n.number, taskTitle: n.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date), text: n.text)
+            },
             closedView: closedView, page: page, pages: max(1, ((closedView ? closedCount : openCount) + per - 1) / per),
             openCount: openCount, closedCount: closedCount)
         return PublicInspectionView(context: PageContext(req, section: .portal), model: model).response()

@@ -35,56 +35,55 @@ struct TaskPageModel {
 }
 
 enum TaskPageController {
-    static func model(_ req: Request) async throws -> TaskPageModel {
-        let detail = try await TaskAPI.detail(req: req)
-        let (view, access) = try await req.readableTask(detail.id)
-        let id = detail.id
-        let db = req.db
-        let inspection = try await Inspection.find(detail.inspectionID, on: db)
-        let problems = try await TaskProblem.query(on: db).filter(\.$task.$id == id).with(\.$problem).all()
-            .map { ($0.problem.number, $0.problem.text) }.sorted { $0.0 < $1.0 }
-        let reports = try await ProgressReport.query(on: db).filter(\.$task.$id == id).with(\.$unit).sort(\.$submittedAt, .descending).all()
-        let entries = try await TaskEntry.query(on: db).filter(\.$task.$id == id).sort(\.$id).all()
-        let extensions = try await ExtensionRequest.query(on: db).filter(\.$task.$id == id).with(\.$unit).sort(\.$id).all()
-        let events = try await AuditEvent.query(on: db).filter(\.$taskID == id).sort(\.$id, .descending).limit(200).all()
-        let evidence = try await EvidenceLink.query(on: db).filter(\.$task.$id == id).with(\.$file).sort(\.$id).all()
-        let orderLinks = try await SupervisionOrderTask.query(on: db).filter(\.$task.$id == id).with(\.$order).all()
+    /// The page reads the API's sheet once and the records only it shows in one more statement.
+    static func model(_ req: Request, taskID id: Int) async throws -> TaskPageModel {
+        let access = try await req.access()
+        let sheet = try await TaskQueries.sheet(id, access: access, on: req.db)
+        let today = req.application.clock.today
+        let detail = TaskQueries.detail(sheet, today: today)
+        let records = try await TaskQueries.records(id, on: req.db)
+        let view = sheet.view
         let roles = access.unitRoles(on: view)
         let office = access.isOffice(over: view)
         let leader = access.oversees(view.regionCodes, as: .leader)
         return TaskPageModel(
-            detail: detail, inspectionTitle: inspection?.title ?? "", problems: problems,
-            reports: reports.map { .init(id: $0.id!, unit: $0.unit.name, narrative: $0.narrative, percent: $0.percent,
-                                         difficulties: $0.difficulties, nextSteps: $0.nextSteps, status: $0.status,
-                                         reason: $0.reviewReason, submittedAt: Audit.timestamp($0.submittedAt)) },
-            entries: entries.map { .init(id: $0.id!, kind: $0.kind, onDate: $0.onDate, untilDate: $0.untilDate, people: $0.people,
-                                         text: $0.text, verdict: $0.verdict, answer: $0.answer, parentID: $0.$parent.id) },
-            extensions: extensions.map { .init(id: $0.id!, unit: $0.unit.name, requested: $0.requestedDeadline, previous: $0.previousDeadline,
-                                               reason: $0.reason, status: $0.status, note: $0.decisionNote) },
-            events: events.map { .init(at: $0.at, who: $0.userName, action: $0.action) },
-            evidence: evidence.map { .init(id: $0.id!, name: $0.originalName, size: $0.file.size, isPublic: $0.isPublic) },
-            orders: orderLinks.map { (OversightService.number($0.order), $0.order.closedAt == nil ? "未办结" : "已办结") },
+            detail: detail, inspectionTitle: view.inspection?.title ?? "", problems: records.problems.map { ($0.number, $0.text) },
+            reports: sheet.reports.map { .init(id: $0.id ?? 0, unit: $0.$unit.value?.name ?? "", narrative: $0.narrative, percent: $0.percent,
+                                               difficulties: $0.difficulties, nextSteps: $0.nextSteps, status: $0.status,
+                                               reason: $0.reviewReason, submittedAt: Audit.timestamp($0.submittedAt)) },
+            entries: records.entries.map { .init(id: $0.id, kind: $0.kind, onDate: $0.onDate, untilDate: $0.untilDate, people: $0.people,
+                                                 text: $0.text, verdict: $0.verdict, answer: $0.answer, parentID: $0.parentID) },
+            extensions: records.extensions.map { .init(id: $0.id, unit: $0.unit, requested: $0.requested, previous: $0.previous,
+                                                       reason: $0.reason, status: $0.status, note: $0.note) },
+            events: records.events.map { .init(at: $0.at, who: $0.who, action: $0.action) },
+            evidence: records.evidence.map { .init(id: $0.id, name: $0.name, size: $0.size, isPublic: $0.isPublic != 0) },
+            orders: records.orders.map { (OversightService.number(year: $0.year, seq: $0.seq), $0.closed == 0 ? "未办结" : "已办结") },
             canReport: access.roles.contains(.unit) && roles.contains(.responsible) && detail.state == .inProgress,
             canReview: office, isOffice: office, isLeader: leader,
             canUpload: !roles.isEmpty || office,
-            today: req.application.clock.today)
+            today: today)
     }
 
     static func show(req: Request) async throws -> Response {
-        try await page(req, state: nil)
+        try await page(req, taskID: try req.intParameter("id"), state: nil)
     }
 
-    static func page(_ req: Request, state: FormState?) async throws -> Response {
-        let m = try await model(req)
+    static func page(_ req: Request, taskID: Int, state: FormState?) async throws -> Response {
+        let m = try await model(req, taskID: taskID)
         return TaskPageView(context: PageContext(req, section: .ledger), model: m, state: state).response()
     }
 
     // MARK: Submissions. Each calls the same service as the API and comes back here.
 
+    /// A form about the task the route names.
     static func submit(_ req: Request, form: String, success: String, _ action: @escaping (Int) async throws -> Void) async throws -> Response {
-        let id = try req.intParameter("id")
-        return try await WebForm.handle(req, form: form, success: success, redirect: { SiteURL.task(id).path },
-                                        action: { try await action(id) }, page: { try await page(req, state: $0) })
+        try await submit(req, taskID: try req.intParameter("id"), form: form, success: success, action)
+    }
+
+    static func submit(_ req: Request, taskID id: Int, form: String, success: String,
+                       _ action: @escaping (Int) async throws -> Void) async throws -> Response {
+        try await WebForm.handle(req, form: form, success: success, redirect: { SiteURL.task(id).path },
+                                 action: { try await action(id) }, page: { try await page(req, taskID: id, state: $0) })
     }
 
     static func act(req: Request) async throws -> Response {
@@ -145,8 +144,9 @@ enum TaskPageController {
                                  _ action: @escaping (Int) async throws -> Void) async throws -> Response where M.IDValue == Int {
         let recordID = try req.intParameter("id")
         guard let record = try await M.find(recordID, on: req.db) else { throw AppError.notFound }
-        req.parameters.set("id", to: String(record[keyPath: task].id))
-        return try await submit(req, form: form(recordID), success: success) { _ in try await action(recordID) }
+        return try await submit(req, taskID: record[keyPath: task].id, form: form(recordID), success: success) { _ in
+            try await action(recordID)
+        }
     }
 
     static func review(req: Request) async throws -> Response {

@@ -35,10 +35,9 @@ enum WorkPagesController {
             let rounds = try await DispatchRound.query(on: req.db).filter(\.$closedAt == nil).sort(\.$openedAt, .descending).all()
             if let regionCode = access.regionCode,
                let round = rounds.first(where: { Access.subtree(of: $0.$region.id).contains(regionCode) || Access.subtree(of: regionCode).contains($0.$region.id) }) {
-                let figures = try await RoundService.figures(round, on: req.db)
                 m.roundName = round.name
-                m.reportsDue = figures.rows.filter { $0.unitID == unitID && $0.status == "missing" }
-                    .map { .init(taskID: $0.taskID, number: $0.taskNumber, title: $0.taskTitle, note: "\(round.name),\(Fmt.date(round.dueDate))前报送") }
+                m.reportsDue = try await RoundService.missing(round, unitID: unitID, on: req.db)
+                    .map { .init(taskID: $0.id, number: $0.number, title: $0.title, note: "\(round.name),\(Fmt.date(round.dueDate))前报送") }
             }
             struct R: Decodable { let task_id: Int; let number: Int; let title: String; let review_reason: String? }
             m.returned = try await sql.raw("""
@@ -105,8 +104,8 @@ enum RoundPagesController {
     static func listPage(_ req: Request, state: FormState?) async throws -> Response {
         let access = try await req.access()
         let rounds = try await OversightQueries.rounds(access, on: req.db).limit(100).all()
-        var rows: [(DispatchRound, RoundFigures)] = []
-        for r in rounds { rows.append((r, try await RoundService.figures(r, on: req.db))) }
+        var rows: [(DispatchRound, RoundService.Summary)] = []
+        for r in rounds { rows.append((r, try await RoundService.summary(r, on: req.db))) }
         let canOpen = access.isAdmin || access.roles.contains(.office)
         return RoundListView(context: PageContext(req, section: .rounds), rounds: rows, canOpen: canOpen, state: state,
                              today: req.application.clock.today).response()
@@ -137,7 +136,7 @@ enum RoundPagesController {
 
 struct RoundListView: PageView {
     let context: PageContext
-    let rounds: [(DispatchRound, RoundFigures)]
+    let rounds: [(DispatchRound, RoundService.Summary)]
     let canOpen: Bool
     let state: FormState?
     let today: LocalDate
@@ -177,8 +176,9 @@ struct RoundView: PageView {
     var title: String { figures.name }
 
     var content: Node<HTML.BodyContext> {
+        func missing(_ rows: [RoundFigures.Row]) -> Int { rows.filter { $0.status == .missing }.count }
         let byUnit = Dictionary(grouping: figures.rows, by: \.unitName).sorted {
-            ($0.value.filter { $0.status == "missing" }.count, $1.key) > ($1.value.filter { $0.status == "missing" }.count, $0.key)
+            (missing($0.value), $1.key) > (missing($1.value), $0.key)
         }
         return .div(
             .h1(.text(HTMLText.escape(figures.name))),
@@ -194,10 +194,10 @@ struct RoundView: PageView {
                    .thead(.tr(.th("单位"), .th(.class("num"), .text("应报")), .th(.class("num"), .text("未报")), .th("任务(绿:已报 黄:逾期 红:未报)"))),
                    .tbody(.forEach(byUnit) { unit, rows in
                        .tr(.td(.text(HTMLText.escape(unit))), .td(.class("num"), .text(String(rows.count))),
-                           .td(.class("num"), .text(HTMLText.escape(String(rows.filter { $0.status == "missing" }.count)))),
+                           .td(.class("num"), .text(String(missing(rows)))),
                            .td(.forEach(rows.sorted { $0.taskNumber < $1.taskNumber }) { r in
-                               .a(.class("cell \(r.status)"), .href(SiteURL.task(r.taskID).path),
-                                  .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(RoundRowStatus(rawValue: r.status)?.label ?? r.status)")),
+                               .a(.class("cell \(r.status.rawValue)"), .href(SiteURL.task(r.taskID).path),
+                                  .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(r.status.label)")),
                                   .text(String(r.taskNumber)))
                            }))
                    }))
@@ -225,7 +225,7 @@ enum OrderPagesController {
             let f = try req.form(OversightService.NewOrder.self)
             _ = try await OversightService(lifecycle: req.lifecycle()).issueOrder(f)
         }, page: { state in
-            if let taskID { req.parameters.set("id", to: String(taskID)); return try await TaskPageController.page(req, state: state) }
+            if let taskID { return try await TaskPageController.page(req, taskID: taskID, state: state) }
             return try await listPage(req, state: state)
         })
     }

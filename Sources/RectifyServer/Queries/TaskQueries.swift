@@ -1,0 +1,136 @@
+import Fluent
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// What a task's detail (GET /api/v1/tasks/{id}) and its page share, read once: the task
+/// with its inspection, its units, the office's thresholds, milestones and reports.
+struct TaskSheet {
+    let view: TaskView
+    let access: Access
+    let settings: ScheduleSettings
+    let milestones: [TaskMilestone]
+    /// Newest first, each with its unit.
+    let reports: [ProgressReport]
+}
+
+enum TaskQueries {
+    /// The task if this user may read it (404 otherwise): five statements.
+    static func sheet(_ id: Int, access: Access, on db: any Database) async throws -> TaskSheet {
+        guard let view = try await TaskView.load(id, on: db), access.canRead(view) else { throw AppError.notFound }
+        let settings = try await OfficeSettings.effective(for: view.task.regionCode, on: db)
+        let milestones = try await TaskMilestone.query(on: db).filter(\.$task.$id == id).sort(\.$date).sort(\.$id).all()
+        let reports = try await ProgressReport.query(on: db).filter(\.$task.$id == id)
+            .join(Unit.self, on: \ProgressReport.$unit.$id == \Unit.$id)
+            .sort(\.$submittedAt, .descending).sort(\.$id, .descending).all()
+        for r in reports { r.$unit.value = try r.joined(Unit.self) }
+        return TaskSheet(view: view, access: access, settings: settings, milestones: milestones, reports: reports)
+    }
+
+    /// The detail of the API, computed from the sheet without another query.
+    static func detail(_ sheet: TaskSheet, today: LocalDate) -> TaskAPI.Detail {
+        let t = sheet.view.task
+        let latest = sheet.reports.first { $0.status == ReportStatus.accepted.rawValue }
+        let facts = TaskAssessment.facts(for: t, start: TaskAssessment.start(of: t, inspection: sheet.view.inspection),
+                                         milestones: sheet.milestones, reportedPercent: latest?.percent)
+        let assessment = Schedule.assess(facts, today: today, settings: sheet.settings)
+        let words = PublicStatusWords.of(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted,
+                                         assessment: assessment)
+        let taskFacts = TaskFacts(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted)
+        let actor = sheet.access.actorFacts(on: sheet.view)
+        // Allowed now: who and when; what the form must supply is not judged here.
+        let allowed = TaskAction.allCases.filter { action in
+            switch Lifecycle.decide(action, task: taskFacts, actor: actor, input: ActionInput(today: today)) {
+            case .success: true
+            case .failure(let r): r.kind == .invalidInput
+            }
+        }
+        return TaskAPI.Detail(
+            id: sheet.view.id, inspectionID: t.$inspection.id, number: t.number, title: t.title, target: t.target,
+            measures: t.measures, kind: t.taskKind, state: t.taskState, deadline: t.deadline,
+            originalDeadline: t.originalDeadline, leadOfficial: t.leadOfficial, typical: t.typical,
+            basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: assessment?.light,
+            lightSince: t.lightSince, scheduleReason: assessment?.reason,
+            progressStatus: t.progressStatus.flatMap(PublicStatus.init(rawValue:)), publicStatus: words.text,
+            regionCode: t.regionCode, assignedOn: t.assignedOn, version: t.version,
+            units: sheet.view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
+            milestones: sheet.milestones.map { .init(id: $0.id ?? 0, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
+            allowedActions: allowed)
+    }
+
+    /// The records only the page shows: problems, entries, extension requests, the
+    /// timeline, evidence and orders, in one statement (each list a JSON array).
+    struct Records: Decodable {
+        struct Problem: Decodable { let number: Int; let text: String }
+        struct Entry: Decodable {
+            let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
+            let text: String; let verdict: String?; let answer: String?; let parentID: Int?
+        }
+        struct Extension: Decodable {
+            let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
+            let status: String; let note: String?
+        }
+        struct Event: Decodable { let id: Int; let at: String; let who: String; let action: String }
+        struct Evidence: Decodable { let id: Int; let name: String; let size: Int; let isPublic: Int }
+        struct Order: Decodable { let id: Int; let year: Int; let seq: Int; let closed: Int }
+
+        let problems: [Problem]
+        let entries: [Entry]
+        let extensions: [Extension]
+        let events: [Event]
+        let evidence: [Evidence]
+        let orders: [Order]
+    }
+
+    /// The newest events the page lists.
+    static let timelineLimit = 200
+
+    static func records(_ id: Int, on db: any Database) async throws -> Records {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let json = JSONArraySQL(dialect: sql.dialect.name)
+        let query: SQLQueryString = """
+            SELECT \
+            \(json.array(["number": "p.number", "text": "p.text"],
+                         from: "task_problems tp JOIN problems p ON p.id = tp.problem_id WHERE tp.task_id = \(bind: id)")) AS problems, \
+            \(json.array(["id": "e.id", "kind": "e.kind", "onDate": "e.on_date", "untilDate": "e.until_date", "people": "e.people",
+                          "text": "e.text", "verdict": "e.verdict", "answer": "e.answer", "parentID": "e.parent_id"],
+                         from: "task_entries e WHERE e.task_id = \(bind: id)")) AS entries, \
+            \(json.array(["id": "x.id", "unit": "u.name", "requested": "x.requested_deadline", "previous": "x.previous_deadline",
+                          "reason": "x.reason", "status": "x.status", "note": "x.decision_note"],
+                         from: "extension_requests x JOIN units u ON u.id = x.unit_id WHERE x.task_id = \(bind: id)")) AS extensions, \
+            \(json.array(["id": "a.id", "at": "a.at", "who": "a.user_name", "action": "a.action"],
+                         from: "(SELECT id, at, user_name, action FROM audit_events WHERE task_id = \(bind: id) ORDER BY id DESC LIMIT \(literal: timelineLimit)) a")) AS events, \
+            \(json.array(["id": "l.id", "name": "l.original_name", "size": "f.size", "isPublic": "CASE WHEN l.public THEN 1 ELSE 0 END"],
+                         from: "evidence_links l JOIN evidence_files f ON f.id = l.file_id WHERE l.task_id = \(bind: id)")) AS evidence, \
+            \(json.array(["id": "o.id", "year": "o.year", "seq": "o.seq", "closed": "CASE WHEN o.closed_at IS NULL THEN 0 ELSE 1 END"],
+                         from: "supervision_order_tasks ot JOIN supervision_orders o ON o.id = ot.order_id WHERE ot.task_id = \(bind: id)")) AS orders
+            """
+        struct Row: Decodable {
+            let problems: String, entries: String, extensions: String, events: String, evidence: String, orders: String
+        }
+        guard let row = try await sql.raw(query).first(decoding: Row.self) else { throw AppError.notFound }
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ text: String, as: [T].Type) throws -> [T] { try decoder.decode([T].self, from: Data(text.utf8)) }
+        return Records(
+            problems: try decode(row.problems, as: [Records.Problem].self).sorted { $0.number < $1.number },
+            entries: try decode(row.entries, as: [Records.Entry].self).sorted { $0.id < $1.id },
+            extensions: try decode(row.extensions, as: [Records.Extension].self).sorted { $0.id < $1.id },
+            events: try decode(row.events, as: [Records.Event].self).sorted { $0.id > $1.id },
+            evidence: try decode(row.evidence, as: [Records.Evidence].self).sorted { $0.id < $1.id },
+            orders: try decode(row.orders, as: [Records.Order].self).sorted { $0.id < $1.id })
+    }
+}
+
+/// A JSON array of objects built by the database, in SQLite's or PostgreSQL's words,
+/// so a page can read several short lists in one statement. Always text, `[]` when empty.
+struct JSONArraySQL {
+    let dialect: String
+
+    func array(_ fields: KeyValuePairs<String, String>, from source: SQLQueryString) -> SQLQueryString {
+        let pairs = fields.map { "'\($0.key)', \($0.value)" }.joined(separator: ", ")
+        if dialect == "postgresql" {
+            return "(SELECT COALESCE(CAST(json_agg(json_build_object(\(unsafeRaw: pairs))) AS TEXT), '[]') FROM \(source))"
+        }
+        return "(SELECT json_group_array(json_object(\(unsafeRaw: pairs))) FROM \(source))"
+    }
+}

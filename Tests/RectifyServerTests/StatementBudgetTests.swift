@@ -1,0 +1,114 @@
+import Fluent
+import Logging
+import NIOConcurrencyHelpers
+import XCTVapor
+import RectifyCore
+@testable import RectifyServer
+
+/// How many database statements each page and API answer costs (issue 11 §4): no page
+/// makes more than 8, and a signed-in request learns who is asking in one.
+final class StatementBudgetTests: XCTestCase {
+    static let budget = 8
+
+    func testNoPageMakesMoreThanEightStatements() async throws {
+        try await withApp(demo: true) { app in
+            let counter = StatementCounter()
+            app.middleware.use(counter, at: .beginning)
+            let office = try await app.sessionCookie(login: "office", password: "office-demo")
+            let unit = try await app.sessionCookie(login: "unit", password: "unit-demo")
+            let task = try await unwrap(try await TaskRecord.query(on: app.db).filter(\.$state == "inProgress")
+                .filter(\.$regionCode >= 210000).filter(\.$regionCode <= 219999).first()?.id)
+            let inspection = try await unwrap(try await Inspection.query(on: app.db).first()?.id)
+            // Warm the day's status recompute, which the first request of a day pays once.
+            try await app.test(.GET, "/public") { _ async in }
+            // An open dispatch round and an open order, so the pages show them too.
+            let responsible = try await unwrap(try await TaskUnit.query(on: app.db).filter(\.$task.$id == task)
+                .filter(\.$role == "responsible").first()?.$unit.id)
+            for (path, body) in [("/api/v1/rounds", #"{"name":"第1次调度","dueDate":"2030-01-31"}"#),
+                                 ("/api/v1/orders", #"{"unitID":\#(responsible),"taskIDs":[\#(task)],"level":"order","reason":"进度滞后","replyBy":"2030-01-15"}"#)] {
+                try await app.test(.POST, path, beforeRequest: { req in
+                    req.signIn(office)
+                    req.headers.contentType = .json
+                    req.body = ByteBuffer(string: body)
+                }) { res async in XCTAssertEqual(res.status, .created, res.body.string) }
+            }
+            let pages: [(String, HTTPCookies?)] = [
+                ("/", office), ("/ledger", office), ("/tasks/\(task)", office), ("/inspections", office),
+                ("/my", unit), ("/ledger", unit), ("/rounds", office), ("/orders", office),
+                ("/public", nil), ("/public/inspections/\(inspection)", nil),
+                ("/api/v1/tasks", office), ("/api/v1/tasks/\(task)", office), ("/api/v1/inspections", office),
+                ("/healthz", office),
+            ]
+            var report: [String] = []
+            // Given the demo, when each page is requested twice (the second as any later viewer would),
+            for (path, cookies) in pages {
+                var counts: [Int] = []
+                for _ in 0..<2 {
+                    counter.reset()
+                    try await app.test(.GET, path, beforeRequest: { $0.signIn(cookies) }) { res async in
+                        XCTAssertLessThan(res.status.code, 400, path)
+                    }
+                    counts.append(counter.count)
+                }
+                report.append("\(path): \(counts)")
+                // then none makes more than the budget.
+                XCTAssertLessThanOrEqual(counts[1], Self.budget, "\(path) made \(counts[1]) statements:\n\(counter.statements.joined(separator: "\n"))")
+            }
+            print("statements per request: " + report.joined(separator: ", "))
+        }
+    }
+
+    func testASignedInRequestLearnsWhoIsAskingInOneStatement() async throws {
+        try await withApp(demo: true) { app in
+            let counter = StatementCounter()
+            app.middleware.use(counter, at: .beginning)
+            let office = try await app.sessionCookie(login: "office", password: "office-demo")
+            try await app.test(.GET, "/healthz", beforeRequest: { $0.signIn(office) }) { _ async in }
+            counter.reset()
+            // Given a session, when /healthz is asked (its own check is one statement),
+            try await app.test(.GET, "/healthz", beforeRequest: { $0.signIn(office) }) { res async in
+                XCTAssertEqual(res.status, .ok)
+                // then the session, user and unit are one statement and the unchanged session is not rewritten.
+                XCTAssertNil(res.headers.setCookie?[SessionStore.cookieName])
+            }
+            XCTAssertLessThanOrEqual(counter.count, 2, counter.statements.joined(separator: "\n"))
+        }
+    }
+}
+
+/// Counts the SQL statements a request logs (Fluent logs each at debug level).
+final class StatementCounter: AsyncMiddleware, @unchecked Sendable {
+    private let box = NIOLockedValueBox<[String]>([])
+
+    var count: Int { box.withLockedValue { $0.count } }
+    var statements: [String] { box.withLockedValue { $0 } }
+    func reset() { box.withLockedValue { $0 = [] } }
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var logger = Logger(label: "rectify.statements") { _ in Handler(box: self.box) }
+        logger.logLevel = .debug
+        req.logger = logger
+        return try await next.respond(to: req)
+    }
+
+    struct Handler: LogHandler {
+        let box: NIOLockedValueBox<[String]>
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+                 function: String, line: UInt) {
+            guard level == .debug else { return }
+            // SQLite logs "Executing query" with the SQL as metadata; PostgreSQL logs the SQL itself.
+            var text = message.description.trimmingCharacters(in: .whitespaces)
+            if text == "Executing query", case .string(let sql)? = metadata?["sql"] { text = sql }
+            let head = text.prefix(8).uppercased()
+            guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "BEGIN", "COMMIT", "PRAGMA"].contains(where: head.hasPrefix) else { return }
+            box.withLockedValue { $0.append(String(text.prefix(200))) }
+        }
+    }
+}
