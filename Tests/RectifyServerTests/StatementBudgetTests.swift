@@ -51,10 +51,29 @@ final class StatementBudgetTests: XCTestCase {
                     counts.append(counter.count)
                 }
                 report.append("\(path): \(counts)")
-                // then none makes more than the budget.
-                XCTAssertLessThanOrEqual(counts[1], Self.budget, "\(path) made \(counts[1]) statements:\n\(counter.statements.joined(separator: "\n"))")
+                // then none makes more than the budget, the first viewer (who fills a cache) included.
+                XCTAssertLessThanOrEqual(counts.max() ?? 0, Self.budget, "\(path) made \(counts) statements; the last:\n\(counter.statements.joined(separator: "\n"))")
             }
             print("statements per request: " + report.joined(separator: ", "))
+        }
+    }
+
+    func testGivenCachedPortalCounts_whenATaskIsAssigned_thenTheNextVisitorSeesIt() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .draft)
+            let title = try await unwrap(try await Inspection.find(f.inspectionID, on: app.db)?.title)
+            // Given the portal read (and its counts cached) while the only task is a draft,
+            for _ in 0..<2 {
+                try await app.test(.GET, "/public") { res async in XCTAssertFalse(res.body.string.contains(title)) }
+            }
+            // when the office assigns the task,
+            try await f.act(.assign, as: "office")
+            // then the very next visitor sees the inspection with its one task.
+            try await app.test(.GET, "/public") { res async in
+                XCTAssertTrue(res.body.string.contains(title), "the cached counts outlived a write")
+            }
+            let hits = await app.aggregateCache.hits
+            XCTAssertGreaterThan(hits, 0, "the second visit should have used the cache")
         }
     }
 

@@ -32,6 +32,12 @@ struct Access: Sendable {
 
     var isAdmin: Bool { roles.contains(.admin) }
 
+    /// What decides which tasks this user may read (see `LedgerQuery.scope`): users with the
+    /// same key see the same tasks, so they may share cached aggregates.
+    var scopeKey: String {
+        "\(Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ","))|\(unitID ?? 0)|\(regionCode ?? 0)"
+    }
+
     /// The command line acting for the whole installation (rectify report, export).
     static let system = Access(userID: 0, name: "系统", roles: [.admin], unitID: nil, regionCode: nil)
 

@@ -27,23 +27,50 @@ struct DashboardModel {
 enum DashboardPageController {
     static func show(req: Request) async throws -> Response {
         let access = try await req.access()
-        let model = try await load(access: access, today: req.application.clock.today, on: req.db)
-        return DashboardView(context: PageContext(req, section: .dashboard), model: model, today: req.application.clock.today).response()
+        let today = req.application.clock.today
+        let db = req.db
+        // The counts and rankings are the same for everyone with this scope: computed once
+        // per change of the data (AggregateCache), the rest of the page is read live.
+        let aggregates = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
+            try await Self.aggregates(access: access, today: today, on: db)
+        }
+        let model = try await load(access: access, today: today, aggregates: aggregates, on: db)
+        return DashboardView(context: PageContext(req, section: .dashboard), model: model, today: today).response()
     }
 
-    static func load(access: Access, today: LocalDate, on db: any Database) async throws -> DashboardModel {
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let q = LedgerQuery(access: access)
-        var m = DashboardModel()
-        let scope = q.conditions(LedgerQuery.Filter())
+    /// What the page counts over the whole scope: statuses, lights, the regions' and the
+    /// units' rankings, closures per month.
+    struct Aggregates: Sendable {
+        var total = 0
+        var byStatus: [String: Int] = [:]
+        var byLight: [String: Int] = [:]
+        var regions: [DashboardModel.Named] = []
+        var units: [DashboardModel.Named] = []
+        var closures: [(String, Int)] = []
+    }
 
-        // Region × light × status in one pass over the scope: gives the lights, the
-        // statuses and the regions' ranking; region names come from the catalogue, not a join.
-        struct RLS: Decodable { let k: Int?; let light: String?; let status: String?; let n: Int }
-        let groups = try await sql.raw("""
-            SELECT tasks.region_code AS k, tasks.light AS light, tasks.progress_status AS status, COUNT(*) AS n FROM tasks \
-            WHERE \(scope) GROUP BY tasks.region_code, tasks.light, tasks.progress_status
-            """).all(decoding: RLS.self)
+    static func aggregates(access: Access, today: LocalDate, on db: any Database) async throws -> Aggregates {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var m = Aggregates()
+        let scope = LedgerQuery(access: access).conditions(LedgerQuery.Filter())
+
+        // One statement, two groupings of the scope:
+        // - region × light × status: the lights, the statuses and the regions' ranking (region
+        //   names come from the catalogue, not a join);
+        // - the units responsible for red or yellow tasks, most red first, found from the warned
+        //   tasks alone (reading every task's units costs more than the rest of the page
+        //   together at 100,000 tasks).
+        struct Group: Decodable { let part: String; let k: Int?; let name: String?; let light: String?; let status: String?; let n: Int }
+        let rows = try await sql.raw("""
+            SELECT 'region' AS part, tasks.region_code AS k, CAST(NULL AS TEXT) AS name, tasks.light AS light, \
+            tasks.progress_status AS status, COUNT(*) AS n FROM tasks \
+            WHERE \(scope) GROUP BY tasks.region_code, tasks.light, tasks.progress_status \
+            UNION ALL \
+            SELECT 'unit' AS part, tu.unit_id AS k, u.name AS name, tasks.light AS light, CAST(NULL AS TEXT) AS status, COUNT(*) AS n \
+            FROM tasks JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' JOIN units u ON u.id = tu.unit_id \
+            WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, u.name, tasks.light
+            """).all(decoding: Group.self)
+        let groups = rows.filter { $0.part == "region" }
         for g in groups {
             m.byStatus[g.status ?? LedgerQuery.Counts.noValue("progress_status"), default: 0] += g.n
             m.byLight[g.light ?? "none", default: 0] += g.n
@@ -68,15 +95,7 @@ enum DashboardPageController {
         }
         m.regions = Array(ranked(regionLights.map { (($0.k.flatMap { RegionCatalog.byCode[$0]?.name }) ?? "—", $0.light, $0.n) }).prefix(12))
 
-        // Units: those responsible for red or yellow tasks, most red first, found from
-        // the warned tasks alone (reading every task's units costs more than the rest of
-        // the page together at 100,000 tasks).
-        struct UL: Decodable { let k: Int; let name: String; let light: String?; let n: Int }
-        let warned = try await sql.raw("""
-            SELECT tu.unit_id AS k, u.name AS name, tasks.light AS light, COUNT(*) AS n FROM tasks \
-            JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' JOIN units u ON u.id = tu.unit_id \
-            WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, u.name, tasks.light
-            """).all(decoding: UL.self)
+        let warned = rows.compactMap { r in r.part == "unit" ? r.k.map { (k: $0, name: r.name ?? "—", light: r.light, n: r.n) } : nil }
         var score: [Int: (Int, Int)] = [:]
         var names: [Int: String] = [:]
         for w in warned {
@@ -99,6 +118,15 @@ enum DashboardPageController {
             let year = firstMonth.year + (firstMonth.month - 1 + i) / 12
             return (i == 0 || month == 1 ? "\(year)年\(month)月" : "\(month)月", byMonth[String(format: "%04d-%02d", year, month)] ?? 0)
         }
+
+        return m
+    }
+
+    static func load(access: Access, today: LocalDate, aggregates a: Aggregates, on db: any Database) async throws -> DashboardModel {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let q = LedgerQuery(access: access)
+        var m = DashboardModel()
+        (m.total, m.byStatus, m.byLight, m.regions, m.units, m.closures) = (a.total, a.byStatus, a.byLight, a.regions, a.units, a.closures)
 
         // Deadlines in the next 30 days, open tasks only.
         var f = LedgerQuery.Filter()

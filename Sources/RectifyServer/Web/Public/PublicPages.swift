@@ -30,15 +30,22 @@ struct PublicInspection {
 
 enum PublicPagesController {
     static func home(req: Request) async throws -> Response {
-        let inspections = try await Inspection.query(on: req.db).with(\.$targetRegion).sort(\.$feedbackDate, .descending).sort(\.$id).all()
-        let counts = try await InspectionQueries.taskCounts(inspectionIDs: inspections.compactMap(\.id), on: req.db)
+        let db = req.db
+        // The same for every visitor: computed once per change of the data.
+        let rows = try await req.cachedAggregate("public|\(req.application.clock.today.iso)") { try await homeRows(on: db) }
+        return PublicHomeView(context: PageContext(req, section: .portal), rows: rows).response()
+    }
+
+    static func homeRows(on db: any Database) async throws -> [(Int, String, String, String)] {
+        let inspections = try await Inspection.query(on: db).join(Region.self, on: \Inspection.$targetRegion.$id == \Region.$id)
+            .sort(\.$feedbackDate, .descending).sort(\.$id).all()
+        let counts = try await InspectionQueries.taskCounts(inspectionIDs: inspections.compactMap(\.id), on: db)
         // An inspection appears once the office has assigned one of its tasks: a new one
         // being typed in, all drafts, is not published.
-        let rows = inspections.filter { counts[$0.id ?? 0]?.isEmpty == false }.map { i -> (Int, String, String, String) in
+        return try inspections.filter { counts[$0.id ?? 0]?.isEmpty == false }.map { i -> (Int, String, String, String) in
             let id = i.id ?? 0
-            return (id, i.title, i.targetRegion.name, sentence(counts[id] ?? [:]))
+            return (id, i.title, try i.joined(Region.self).name, sentence(counts[id] ?? [:]))
         }
-        return PublicHomeView(context: PageContext(req, section: .portal), rows: rows).response()
     }
 
     /// The count sentence of an inspection's task counts (unassessed tasks count in the total).
