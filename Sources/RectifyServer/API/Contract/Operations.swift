@@ -71,8 +71,10 @@ extension APIOperation {
                                          body: .file(["application/octet-stream"]), answer: .of(EvidenceAPI.Out.self, .created))
     static let taskEvidence = Self(method: .GET, template: "/tasks/:id/evidence", id: "listEvidence", summary: "任务的佐证材料",
                                    who: readers, query: Parameter.paging)
+    /// Every type an evidence file can be stored as (EvidenceType), or octet-stream.
+    private static let evidenceTypes = Array(Set(EvidenceType.allCases.map(\.mimeType) + ["application/octet-stream"])).sorted()
     static let evidence = Self(method: .GET, template: "/evidence/:id", id: "downloadEvidence", summary: "下载佐证材料",
-                               who: readers, answer: .file(["application/octet-stream"]))
+                               who: readers, answer: .file(evidenceTypes))
     static let evidencePublish = Self(method: .POST, template: "/evidence/:id/publish", id: "publishEvidence",
                                       summary: "公开或撤回一份佐证材料", who: office, body: .of(EvidenceAPI.Publish.self))
 
