@@ -121,8 +121,19 @@ public enum TaskState: String, Labelled {
         case .closed: "已销号"
         }
     }
-    /// States in which a task still sits in the open ledger.
+    /// Open: not yet closed (销号). The one definition; the narrower sets below say
+    /// which open tasks a rule is about.
     public var isOpen: Bool { self != .closed }
+
+    /// Assigned and not yet submitted for acceptance: units claim these and owe reports on them.
+    public static let inWork: [TaskState] = [.assigned, .inProgress]
+
+    /// Assigned and not yet accepted: their deadlines are still to be met.
+    public static let awaitingCompletion: [TaskState] = [.assigned, .inProgress, .completionSubmitted]
+
+    /// Whose light and public status time alone can change (`Schedule.assess` judges them):
+    /// the daily recompute refreshes these.
+    public static let timeSensitive: [TaskState] = [.draft, .assigned, .inProgress, .completionSubmitted]
 }
 
 /// The status words that public rectification reports use for a task

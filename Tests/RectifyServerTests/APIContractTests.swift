@@ -58,7 +58,7 @@ final class APIContractTests: XCTestCase {
         try await withApp(demo: true) { app in
             let doc = try await document(app)
             let paths = try XCTUnwrap(doc["paths"] as? [String: [String: Any]])
-            let task = try await unwrap(try await TaskRecord.query(on: app.db).filter(\.$state != "draft").first()?.id)
+            let task = try await unwrap(try await TaskRecord.query(on: app.db).filter(\.$state != .draft).first()?.id)
             let inspection = try await unwrap(try await Inspection.query(on: app.db).first()?.id)
             // Given each role, when every GET of the contract that answers JSON is called,
             for login in ["office", "admin", "unit", "leader"] {

@@ -42,14 +42,14 @@ final class DemoTests: XCTestCase {
             let numbers = try await Problem.query(on: app.db).filter(\.$inspection.$id == i.id!).sort(\.$number).all(\.$number)
             XCTAssertEqual(numbers, Array(37...60))
             let tasks = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == i.id!).all()
-            let status = Dictionary(uniqueKeysWithValues: tasks.map { ($0.number, $0.status) })
+            let status = Dictionary(uniqueKeysWithValues: tasks.map { ($0.number, $0.progressStatus) })
             XCTAssertEqual(status[37], .inProgress)   // 整改进展情况:正在推进整改。
             XCTAssertEqual(status[38], .completed)    // 整改进展情况:已完成整改。
             XCTAssertEqual(status[44], .completed)
             XCTAssertEqual(status[60], .inProgress)
-            XCTAssertEqual(tasks.filter { $0.status == .completed }.count, 11)
-            XCTAssertEqual(tasks.filter { $0.status == .inProgress }.count, 13)
-            XCTAssertTrue(tasks.allSatisfy { ($0.status == .completed) == ($0.taskState == .closed) })
+            XCTAssertEqual(tasks.filter { $0.progressStatus == .completed }.count, 11)
+            XCTAssertEqual(tasks.filter { $0.progressStatus == .inProgress }.count, 13)
+            XCTAssertTrue(tasks.allSatisfy { ($0.progressStatus == .completed) == ($0.state == .closed) })
             let t40 = try XCTUnwrap(tasks.first { $0.number == 40 })
             XCTAssertEqual(t40.deadline, "2020-12-31", "预计能按照整改方案要求在2020年完成整改")
             XCTAssertTrue(t40.measures.contains("太原市城区段入汾河排污口"))

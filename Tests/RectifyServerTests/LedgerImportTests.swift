@@ -61,7 +61,7 @@ final class LedgerImportTests: XCTestCase {
             let t2 = tasks[1]
             XCTAssertEqual(t2.title, "整治入河排污口")
             XCTAssertEqual(t2.deadline, "2018-12-31")
-            XCTAssertEqual(t2.state, "assigned")
+            XCTAssertEqual(t2.state, .assigned)
             XCTAssertEqual(t2.leadOfficial, "王某")
             XCTAssertNotNil(t2.light, "imported tasks get their warning light at once")
             let units2 = try await TaskUnit.query(on: app.db).filter(\.$task.$id == t2.id!).all().map { "\($0.role):\($0.$unit.id)" }
@@ -70,12 +70,12 @@ final class LedgerImportTests: XCTestCase {
             let m = try await TaskMilestone.query(on: app.db).filter(\.$task.$id == t2.id!).all()
             XCTAssertEqual(m.map(\.date), ["2018-06-30"])
             XCTAssertEqual(m.map(\.description), ["完成排查"])
-            XCTAssertEqual(tasks[2].progressStatus, "onSchedule")
-            XCTAssertEqual(tasks[2].state, "inProgress")
-            XCTAssertEqual(tasks[3].kind, "longTerm")
+            XCTAssertEqual(tasks[2].progressStatus, .onSchedule)
+            XCTAssertEqual(tasks[2].state, .inProgress)
+            XCTAssertEqual(tasks[3].kind, .longTerm)
             XCTAssertNil(tasks[3].deadline)
-            XCTAssertEqual(tasks[4].state, "closed")
-            XCTAssertEqual(tasks[5].kind, "immediate")
+            XCTAssertEqual(tasks[4].state, .closed)
+            XCTAssertEqual(tasks[5].kind, .immediate)
             XCTAssertEqual(tasks[5].deadline, "2018-01-01", "立行立改 with no date takes the plan's date")
             // Problem links: two tasks to 二, one to 三.
             let links = try await TaskProblem.query(on: app.db).all()

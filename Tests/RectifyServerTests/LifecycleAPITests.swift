@@ -14,10 +14,10 @@ final class LifecycleAPITests: XCTestCase {
             // when the responsible unit claims, the work starts.
             try await f.act(.claim, as: "cooperating")
             var task = try await f.task
-            XCTAssertEqual(task.taskState, .assigned)
+            XCTAssertEqual(task.state, .assigned)
             try await f.act(.claim, as: "responsible")
             task = try await f.task
-            XCTAssertEqual(task.taskState, .inProgress)
+            XCTAssertEqual(task.state, .inProgress)
             try await f.act(.claim, as: "responsible", expect: .conflict)
 
             let report = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible",
@@ -49,7 +49,7 @@ final class LifecycleAPITests: XCTestCase {
             try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/lookbacks", as: "office",
                                #"{"result":"rebound","findings":"问题反弹","people":"王五"}"#)
             task = try await f.task
-            XCTAssertEqual(task.taskState, .inProgress)
+            XCTAssertEqual(task.state, .inProgress)
             XCTAssertEqual(task.reboundCount, 1)
 
             let timeline = try await f.expect(.ok, .GET, "/api/v1/tasks/\(f.taskID)/timeline", as: "leader")
@@ -60,6 +60,31 @@ final class LifecycleAPITests: XCTestCase {
             let verification = try await Audit.verify(on: app.db)
             XCTAssertNil(verification.firstBroken)
             XCTAssertGreaterThan(verification.checked, 10)
+            // Every action the trail recorded is one the code names, with its words.
+            for action in Set(try await AuditEvent.query(on: app.db).all().map(\.action)) {
+                XCTAssertNotNil(AuditAction(rawValue: action), "the audit action \(action) has no AuditAction, so no words")
+            }
+        }
+    }
+
+    func testGivenARefusedExtension_whenTheTaskPageIsRead_thenItsTimelineSaysSoInChinese() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            // Given an extension requested and refused, and one approved,
+            let refused = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/extensions", as: "responsible",
+                                             #"{"deadline":"2019-06-30","reason":"冬季无法施工"}"#).id
+            try await f.expect(.ok, .POST, "/api/v1/extensions/\(refused)/decision", as: "office", #"{"approve":false,"note":"理由不充分"}"#)
+            let approved = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/extensions", as: "responsible",
+                                              #"{"deadline":"2019-03-31","reason":"资金未到位"}"#).id
+            try await f.expect(.ok, .POST, "/api/v1/extensions/\(approved)/decision", as: "office", #"{"approve":true,"note":"同意"}"#)
+            // when the office opens the task page,
+            let page = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "office")
+            // then the timeline has the words for both decisions, and no action's code name.
+            XCTAssertTrue(page.body.contains("不同意延期"), "a refused extension shows its words")
+            XCTAssertTrue(page.body.contains("同意延期"))
+            for raw in ["extension.refused", "extension.approved", "extension.request"] {
+                XCTAssertFalse(page.body.contains(raw), "the page shows the code name \(raw)")
+            }
         }
     }
 
@@ -105,7 +130,7 @@ final class LifecycleAPITests: XCTestCase {
             try await f.expect(.ok, .POST, "/api/v1/objections/\(o1)/answer", as: "office", #"{"answer":"经核查异味来自邻近企业,已另案处理","upheld":false}"#)
             try await f.act(.close, as: "office")
             var task = try await f.task
-            XCTAssertEqual(task.taskState, .closed)
+            XCTAssertEqual(task.state, .closed)
 
             // An upheld objection sends the task back to rectification.
             let g = try await Fixture(app, state: .accepted, number: 2)
@@ -116,7 +141,7 @@ final class LifecycleAPITests: XCTestCase {
                                         #"{"receivedOn":"2018-03-08","content":"排污口仍在排放"}"#).id
             try await g.expect(.ok, .POST, "/api/v1/objections/\(o2)/answer", as: "office", #"{"answer":"异议成立","upheld":true}"#)
             task = try await g.task
-            XCTAssertEqual(task.taskState, .inProgress)
+            XCTAssertEqual(task.state, .inProgress)
         }
     }
 
@@ -292,8 +317,8 @@ final class LifecycleAPITests: XCTestCase {
             let out = try await runCommand(RecomputeCommand(), [], on: app)
             XCTAssertTrue(out.contains("0 项任务"), out)
             let task = try await f.task
-            XCTAssertEqual(task.light, "red")
-            XCTAssertEqual(task.status, .behindSchedule)
+            XCTAssertEqual(task.light, .red)
+            XCTAssertEqual(task.progressStatus, .behindSchedule)
             XCTAssertEqual(task.lightSince, "2018-07-01")
         }
     }
@@ -357,7 +382,7 @@ final class LifecycleAPITests: XCTestCase {
             // 8 Huludao tasks, and Liaoning tasks 24 and 45 whose responsible unit is Huludao's government.
             XCTAssertEqual(huludaoOffice["total"] as? Int, 10)
             let behind = try await f.expect(.ok, .GET, "/api/v1/tasks?status=behindSchedule", as: "admin").json
-            let stored = try await TaskRecord.query(on: app.db).filter(\.$progressStatus == "behindSchedule").count()
+            let stored = try await TaskRecord.query(on: app.db).filter(\.$progressStatus == .behindSchedule).count()
             XCTAssertEqual(behind["total"] as? Int, stored)
             let water = try await f.expect(.ok, .GET, "/api/v1/tasks?tag=water&kind=timeLimited&deadlineTo=2018-12-31&q=%E6%B1%A1%E6%B0%B4", as: "admin").json
             XCTAssertGreaterThan(water["total"] as? Int ?? 0, 0)

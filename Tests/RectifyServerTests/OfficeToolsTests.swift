@@ -113,12 +113,12 @@ final class DailyRecomputeTests: XCTestCase {
             let f = try await Fixture(app, state: .inProgress)
             f.set("2019-01-01")
             app.statusFreshness.startTimer(app)
-            var light: String?
+            var light: WarningLight?
             for _ in 0..<40 where light == nil {
                 try await Task.sleep(nanoseconds: 100_000_000)
                 light = try await f.task.light
             }
-            XCTAssertEqual(light, "red")
+            XCTAssertEqual(light, .red)
         }
     }
 }

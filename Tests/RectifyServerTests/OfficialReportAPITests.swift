@@ -55,7 +55,7 @@ final class OfficialReportAPITests: XCTestCase {
             }
             var counts: [PublicStatus: Int] = [:]
             for t in try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == 1).all() {
-                if let s = t.status { counts[s, default: 0] += 1 }
+                if let s = t.progressStatus { counts[s, default: 0] += 1 }
             }
             XCTAssertTrue(text.contains(OfficialReport.countSentence(total: 58, counts: counts)), text)
         }
@@ -84,13 +84,13 @@ final class OfficialReportAPITests: XCTestCase {
                                                                      ProblemDraft(number: 1, text: "实施方案出台滞后。"))
             try await TaskProblem(taskID: f.taskID, problemID: problem.id!).create(on: app.db)
             let task = try await f.task
-            task.progressStatus = PublicStatus.onSchedule.rawValue
+            task.progressStatus = .onSchedule
             try await task.save(on: app.db)
             let round = try await f.expect(.created, .POST, "/api/v1/rounds", as: "office", #"{"name":"2018年第3次调度","dueDate":"2018-03-10"}"#)
             let roundID = round.json["roundID"] as? Int ?? -1
             try await f.expect(.ok, .POST, "/api/v1/rounds/\(roundID)/close", as: "office")
             // Afterwards the task moves on; the round's report does not.
-            task.progressStatus = PublicStatus.behindSchedule.rawValue
+            task.progressStatus = .behindSchedule
             try await task.save(on: app.db)
             let frozen = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?round=\(roundID)", as: "office").body
             XCTAssertTrue(frozen.contains("截至2018年第3次调度(2018年3月1日),《整改方案》1项整改任务中,已有1项按照序时进度有序推进。"), frozen)
@@ -121,14 +121,14 @@ final class OfficialReportAPITests: XCTestCase {
             f.set("2018-07-02")
             _ = try await TaskAssessment.recomputeAll(on: app.db, today: LocalDate(iso: "2018-07-02")!, now: app.clock.now())
             let july = try await f.task.progressStatus
-            XCTAssertEqual(july, PublicStatus.behindSchedule.rawValue)
+            XCTAssertEqual(july, .behindSchedule)
             XCTAssertNotEqual(march, july)
 
             func text(_ query: String) async throws -> String {
                 try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?\(query)", as: "office").body
             }
             let inMarch = try await text("date=2018-03-31")
-            let marchWords = PublicStatus(rawValue: march!)!
+            let marchWords = try XCTUnwrap(march)
             XCTAssertTrue(inMarch.contains("截至2018年3月31日,《整改方案》1项整改任务中"), inMarch)
             XCTAssertTrue(inMarch.contains(OfficialReport.countSentence(total: 1, counts: [marchWords: 1])), inMarch)
             XCTAssertTrue(inMarch.contains("完成方案初稿"), inMarch)

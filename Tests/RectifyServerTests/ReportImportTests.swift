@@ -53,8 +53,8 @@ final class ReportImportTests: XCTestCase {
             XCTAssertTrue(report.contains("三十七、晋中市太榆退水渠、潇河等河流污染严重。\n整改进展情况:已完成整改。"), report)
             XCTAssertTrue(report.contains("三十八、太原市城中村生活污水直排汾河。"), report)
             let t39 = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == inspectionID).filter(\.$number == 39).first()
-            XCTAssertEqual(t39?.state, "accepted")
-            XCTAssertEqual(t39?.kind, "longTerm")
+            XCTAssertEqual(t39?.state, .accepted)
+            XCTAssertEqual(t39?.kind, .longTerm)
             XCTAssertEqual(t39?.measures, "吕梁市整治煤矸石堆场。")
         }
     }

@@ -18,7 +18,7 @@ final class RoleMatrixTests: XCTestCase {
 
     static func state(_ f: Fixture, _ s: TaskState) async throws {
         let t = try await f.task
-        t.state = s.rawValue
+        t.state = s
         try await t.save(on: f.app.db)
     }
 

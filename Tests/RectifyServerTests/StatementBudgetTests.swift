@@ -16,7 +16,7 @@ final class StatementBudgetTests: XCTestCase {
             app.middleware.use(counter, at: .beginning)
             let office = try await app.sessionCookie(login: "office", password: "office-demo")
             let unit = try await app.sessionCookie(login: "unit", password: "unit-demo")
-            let task = try await unwrap(try await TaskRecord.query(on: app.db).filter(\.$state == "inProgress")
+            let task = try await unwrap(try await TaskRecord.query(on: app.db).filter(\.$state == .inProgress)
                 .filter(\.$regionCode >= 210000).filter(\.$regionCode <= 219999).first()?.id)
             let inspection = try await unwrap(try await Inspection.query(on: app.db).first()?.id)
             // Warm the day's status recompute, which the first request of a day pays once.

@@ -108,7 +108,7 @@ final class WebTests: XCTestCase {
             XCTAssertEqual(ok.status, .seeOther)
             XCTAssertEqual(ok.location, "/tasks/\(f.taskID)")
             let state = try await f.task.state
-            XCTAssertEqual(state, "inProgress")
+            XCTAssertEqual(state, .inProgress)
             // The next page says what happened, once.
             let next = try await get(f, "/tasks/\(f.taskID)", as: "responsible")
             XCTAssertTrue(next.body.contains("已认领"), next.body)
@@ -136,7 +136,7 @@ final class WebTests: XCTestCase {
                                        ["version": String(task.version - 1), "narrative": "完成"])
             XCTAssertEqual(stale.status, .conflict, stale.body)
             let state = try await f.task.state
-            XCTAssertEqual(state, "inProgress")
+            XCTAssertEqual(state, .inProgress)
         }
     }
 
@@ -174,7 +174,7 @@ final class WebTests: XCTestCase {
             page = try await post(f, "/tasks/\(f.taskID)/act/close", as: "office", ["version": try await version()])
             XCTAssertEqual(page.status, .seeOther, page.body)
             let state = try await f.task.state
-            XCTAssertEqual(state, "closed")
+            XCTAssertEqual(state, .closed)
             let taskPage = try await get(f, "/tasks/\(f.taskID)", as: "leader")
             for words in ["认领", "报送进展", "采纳进展", "申请验收", "验收通过", "发起公示", "登记公示异议", "答复异议", "销号"] {
                 XCTAssertTrue(taskPage.body.contains(words), words)
@@ -248,7 +248,7 @@ final class WebTests: XCTestCase {
             }
             // As many as the ledger stores behind schedule today (the report's 5, recomputed for the day).
             let behind = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == 1)
-                .filter(\.$progressStatus == "behindSchedule").count()
+                .filter(\.$progressStatus == .behindSchedule).count()
             XCTAssertTrue(body.contains("共 \(behind) 项"), body)
             XCTAssertTrue(body.contains("/api/v1/tasks/export.xlsx?inspection=1&status=behindSchedule&sort=deadline")
                           || body.contains("/api/v1/tasks/export.xlsx?inspection=1&amp;status=behindSchedule&amp;sort=deadline"),

@@ -145,7 +145,7 @@ enum ImportAPI {
                 }
             }
             try all.throwIfAny()
-            try await Audit.record(on: tx, actor: access.auditActor, action: "inspection.fromReport", recordType: "inspection",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .inspectionFromReport, recordType: "inspection",
                                    recordID: inspectionID, taskID: nil, before: Optional<String>.none,
                                    after: ["problems": body.problems.count])
             return Created(inspectionID: inspectionID, problems: body.problems.count, tasks: body.problems.count)

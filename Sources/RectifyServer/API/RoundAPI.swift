@@ -181,7 +181,7 @@ enum DashboardAPI {
             row.unclaimedDays = b.unclaimedDays
             row.redDaysBeforeOrder = b.redDaysBeforeOrder
             try await row.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "settings.update", recordType: "office_settings",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .settingsUpdate, recordType: "office_settings",
                                    recordID: region, taskID: nil, before: before, after: b, now: req.application.clock.now())
         }
         return b

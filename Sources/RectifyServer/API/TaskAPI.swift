@@ -118,7 +118,7 @@ enum TaskAPI {
             if let v = e.measures { t.measures = v }
             if let v = e.leadOfficial { t.leadOfficial = v }
             let scoped = LifecycleService(db: tx, access: lifecycle.access, clock: lifecycle.clock)
-            try await scoped.commit(t, before: before, action: "task.edit", on: tx)
+            try await scoped.commit(t, before: before, action: .taskEdit, on: tx)
         }
         return try await detail(req: req)
     }

@@ -35,7 +35,7 @@ enum TokenAPI {
         let record = ApiToken(userID: access.userID, name: body.name, tokenHash: hash(token))
         try await req.db.writeTransaction { tx in
             try await record.create(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "token.create", recordType: "api_token",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .tokenCreate, recordType: "api_token",
                                    recordID: try record.requireID(), taskID: nil, before: Optional<String>.none,
                                    after: ["name": body.name], now: req.application.clock.now())
         }
@@ -56,7 +56,7 @@ enum TokenAPI {
         token.revoked = true
         try await req.db.writeTransaction { tx in
             try await token.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "token.revoke", recordType: "api_token",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .tokenRevoke, recordType: "api_token",
                                    recordID: token.id!, taskID: nil, before: Optional<String>.none,
                                    after: ["revoked": true], now: req.application.clock.now())
         }

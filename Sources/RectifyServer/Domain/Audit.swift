@@ -46,7 +46,7 @@ enum Audit {
     /// Appends one event. Call inside the transaction that makes the change, so the
     /// change and its event are written together or not at all.
     @discardableResult
-    static func record<B: Encodable, A: Encodable>(on db: any Database, actor: Actor, action: String,
+    static func record<B: Encodable, A: Encodable>(on db: any Database, actor: Actor, action: AuditAction,
                                                    recordType: String, recordID: Int, taskID: Int?,
                                                    before: B?, after: A?, now: Date = Date()) async throws -> AuditEvent {
         if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
@@ -58,7 +58,7 @@ enum Audit {
         event.at = timestamp(now)
         event.userID = actor.userID
         event.userName = actor.name
-        event.action = action
+        event.action = action.rawValue
         event.recordType = recordType
         event.recordID = recordID
         event.taskID = taskID
@@ -66,7 +66,7 @@ enum Audit {
         event.afterJSON = json(after)
         event.prevHash = last?.hash ?? genesis
         event.hash = hash(prev: event.prevHash, at: event.at, userID: event.userID, userName: event.userName,
-                          action: action, recordType: recordType, recordID: recordID, taskID: taskID,
+                          action: action.rawValue, recordType: recordType, recordID: recordID, taskID: taskID,
                           before: event.beforeJSON, after: event.afterJSON)
         try await event.create(on: db)
         return event

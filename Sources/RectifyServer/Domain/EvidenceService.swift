@@ -104,7 +104,7 @@ struct EvidenceService {
         link.$uploadedBy.id = access.userID
         link.uploadedAt = lifecycle.clock.now()
         try await link.create(on: tx)
-        try await Audit.record(on: tx, actor: access.auditActor, action: "evidence.upload", recordType: "evidence_link",
+        try await Audit.record(on: tx, actor: access.auditActor, action: .evidenceUpload, recordType: "evidence_link",
                                recordID: try link.requireID(), taskID: taskID, before: Optional<String>.none,
                                after: ["name": stored.name, "sha256": stored.sha256, "size": String(stored.size)], now: link.uploadedAt)
         return link
@@ -120,7 +120,7 @@ struct EvidenceService {
             let before = link.isPublic
             link.isPublic = isPublic
             try await link.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: isPublic ? "evidence.publish" : "evidence.unpublish",
+            try await Audit.record(on: tx, actor: access.auditActor, action: isPublic ? .evidencePublish : .evidenceUnpublish,
                                    recordType: "evidence_link", recordID: linkID, taskID: link.$task.id,
                                    before: ["public": before], after: ["public": isPublic], now: lifecycle.clock.now())
             return link
@@ -186,7 +186,7 @@ enum EvidenceAPI {
     /// For the public: only files the office has published, of tasks past their draft.
     static func publicDownload(req: Request) async throws -> Response {
         guard let link = try await EvidenceLink.find(try req.intParameter("id"), on: req.db), link.isPublic,
-              let task = try await TaskRecord.find(link.$task.id, on: req.db), task.taskState != .draft else {
+              let task = try await TaskRecord.find(link.$task.id, on: req.db), task.state != .draft else {
             throw AppError.notFound
         }
         return try await stream(link, req)

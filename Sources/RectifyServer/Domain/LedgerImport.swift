@@ -254,7 +254,7 @@ struct LedgerImport {
         if r.header.contains(.target), row.target != t.target { c.append("整改目标") }
         if r.header.contains(.measures), row.measures != t.measures { c.append("整改措施") }
         if r.header.contains(.leadOfficial), row.leadOfficial != t.leadOfficial { c.append("责任领导") }
-        if let d = row.deadline, d.deadline?.iso != t.deadline || d.kind.rawValue != t.kind { c.append("整改时限") }
+        if let d = row.deadline, d.deadline?.iso != t.deadline || d.kind != t.kind { c.append("整改时限") }
         if r.header.contains(.originalDeadline), let o = row.originalDeadline, o.iso != t.originalDeadline { c.append("原整改时限") }
         let fields: [(LedgerSheet.Field, UnitRole)] = [(.responsible, .responsible), (.cooperating, .cooperating),
                                                        (.supervising, .supervising), (.acceptance, .acceptance)]
@@ -401,7 +401,7 @@ struct LedgerImport {
             if r.header.contains(.leadOfficial) { t.leadOfficial = r.row.leadOfficial }
             if let d = r.row.deadline {
                 t.deadline = d.deadline?.iso
-                t.kind = d.kind.rawValue
+                t.kind = d.kind
             }
             if r.header.contains(.originalDeadline), let o = r.row.originalDeadline { t.originalDeadline = o.iso }
             let fields: [(LedgerSheet.Field, UnitRole)] = [(.responsible, .responsible), (.cooperating, .cooperating),
@@ -420,12 +420,12 @@ struct LedgerImport {
             if let p = problemID(r.problem), !e.problemIDs.contains(p) {
                 try await TaskProblem(taskID: id, problemID: p).create(on: tx)
             }
-            try await service.commit(t, before: before, action: "task.import", on: tx)
+            try await service.commit(t, before: before, action: .taskImport, on: tx)
             updated.append(id)
         }
 
         struct Summary: Encodable { let file: String; let created: Int; let updated: Int; let problemsCreated: Int }
-        try await Audit.record(on: tx, actor: access.auditActor, action: "ledger.import", recordType: "inspection",
+        try await Audit.record(on: tx, actor: access.auditActor, action: .ledgerImport, recordType: "inspection",
                                recordID: inspectionID, taskID: nil, before: Optional<Summary>.none,
                                after: Summary(file: fileDigest, created: created.count, updated: updated.count,
                                               problemsCreated: newProblemIDs.count), now: clock.now())

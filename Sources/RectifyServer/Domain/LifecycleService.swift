@@ -49,7 +49,7 @@ struct LifecycleService {
     }
 
     /// Saves the task with a new version and appends the audit event.
-    func commit(_ task: TaskRecord, before: TaskSnapshot, action: String, on tx: any Database) async throws {
+    func commit(_ task: TaskRecord, before: TaskSnapshot, action: AuditAction, on tx: any Database) async throws {
         try await TaskAssessment.refresh(task, on: tx, today: today)
         task.version += 1
         task.$updatedBy.id = access.userID
@@ -101,7 +101,7 @@ struct LifecycleService {
             input.noticeStart = input.noticeStart ?? today
             input.noticeEnd = input.noticeEnd ?? (input.noticeStart ?? today).endOfWorkingDays(5)
         }
-        let facts = TaskFacts(state: task.taskState, kind: task.taskKind, basicallyCompleted: task.basicallyCompleted)
+        let facts = TaskFacts(state: task.state, kind: task.kind, basicallyCompleted: task.basicallyCompleted)
         let decision: Decision
         switch Lifecycle.decide(action, task: facts, actor: access.actorFacts(on: view), input: input) {
         case .failure(let refusal): throw LifecycleService.error(refusal)
@@ -126,7 +126,7 @@ struct LifecycleService {
             try await claim.create(on: tx)
             // Only the responsible unit's claim starts the work.
             if !access.unitRoles(on: view).contains(.responsible) {
-                try await Audit.record(on: tx, actor: access.auditActor, action: "claim", recordType: "task_claim",
+                try await Audit.record(on: tx, actor: access.auditActor, action: .claim, recordType: "task_claim",
                                        recordID: try claim.requireID(), taskID: taskID,
                                        before: Optional<String>.none, after: ["unitID": unitID], now: now)
                 return task
@@ -148,9 +148,9 @@ struct LifecycleService {
                                 onDate: today.iso, people: payload.people ?? "", verdict: "rebound", now: now).create(on: tx)
             task.reboundCount += 1
         }
-        task.state = decision.to.rawValue
+        task.state = decision.to
         task.basicallyCompleted = decision.basicallyCompleted
-        try await commit(task, before: before, action: action.rawValue, on: tx)
+        try await commit(task, before: before, action: AuditAction(action), on: tx)
         return task
     }
 }

@@ -35,11 +35,11 @@ struct OversightService {
                 throw refuse("extension.forbidden", "只有任务的责任单位可以申请延期")
             }
             let task = view.task
-            guard task.taskState.isOpen, ![.accepted, .publicNotice].contains(task.taskState) else {
+            guard task.state.isOpen, ![.accepted, .publicNotice].contains(task.state) else {
                 throw refuse("extension.taskNotOpen", "任务已完成,无需延期", .conflict)
             }
             var v: [Violation] = []
-            if task.taskKind == .longTerm { v.append(.init("extension.longTerm", field: "deadline", "长期坚持类任务没有整改时限,无需延期")) }
+            if task.kind == .longTerm { v.append(.init("extension.longTerm", field: "deadline", "长期坚持类任务没有整改时限,无需延期")) }
             if let current = task.deadline.flatMap(LocalDate.init(iso:)), r.deadline <= current {
                 v.append(.init("extension.notLater", field: "deadline", "申请的时限应晚于现时限(\(current.chinese))"))
             }
@@ -58,7 +58,7 @@ struct OversightService {
             e.status = ExtensionStatus.pending.rawValue
             e.requestedAt = lifecycle.clock.now()
             try await e.create(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "extension.request", recordType: "extension_request",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .extensionRequest, recordType: "extension_request",
                                    recordID: try e.requireID(), taskID: taskID, before: Optional<String>.none,
                                    after: ["deadline": r.deadline.iso, "reason": r.reason], now: e.requestedAt)
             return e
@@ -81,7 +81,7 @@ struct OversightService {
             e.decidedAt = lifecycle.clock.now()
             e.decisionNote = d.note
             try await e.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "extension.\(e.status)", recordType: "extension_request",
+            try await Audit.record(on: tx, actor: access.auditActor, action: AuditAction(decided: ExtensionStatus(rawValue: e.status) ?? .refused), recordType: "extension_request",
                                    recordID: id, taskID: e.$task.id, before: ["status": "pending"],
                                    after: ["status": e.status, "note": d.note ?? ""], now: e.decidedAt!)
             if d.approve {
@@ -89,7 +89,7 @@ struct OversightService {
                 let task = view.task
                 let before = TaskSnapshot(task)
                 task.deadline = e.requestedDeadline
-                try await lifecycle.commit(task, before: before, action: "deadline.extended", on: tx)
+                try await lifecycle.commit(task, before: before, action: .deadlineExtended, on: tx)
             }
             return e
         }
@@ -165,7 +165,7 @@ struct OversightService {
                 link.$task.id = id
                 try await link.create(on: tx)
             }
-            try await Audit.record(on: tx, actor: access.auditActor, action: "order.issue", recordType: "supervision_order",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .orderIssue, recordType: "supervision_order",
                                    recordID: o.id!, taskID: r.taskIDs.count == 1 ? r.taskIDs[0] : nil,
                                    before: Optional<String>.none,
                                    after: ["number": Self.number(o), "level": r.level.rawValue, "tasks": r.taskIDs.map(String.init).joined(separator: ",")],
@@ -194,7 +194,7 @@ struct OversightService {
             o.$repliedBy.id = access.userID
             o.repliedAt = lifecycle.clock.now()
             try await o.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "order.reply", recordType: "supervision_order",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .orderReply, recordType: "supervision_order",
                                    recordID: id, taskID: nil, before: Optional<String>.none, after: ["reply": r.text], now: o.repliedAt!)
             return o
         }
@@ -209,7 +209,7 @@ struct OversightService {
             o.$closedBy.id = access.userID
             o.closedAt = lifecycle.clock.now()
             try await o.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "order.close", recordType: "supervision_order",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .orderClose, recordType: "supervision_order",
                                    recordID: id, taskID: nil, before: Optional<String>.none, after: ["closed": true], now: o.closedAt!)
             return o
         }
@@ -253,7 +253,7 @@ struct OversightService {
         let e = TaskEntry(taskID: view.id, kind: kind, userID: access.userID, text: text, onDate: onDate,
                           people: people, verdict: verdict, parentID: parentID, now: now)
         try await e.create(on: tx)
-        try await Audit.record(on: tx, actor: access.auditActor, action: "entry.\(kind.rawValue)", recordType: "task_entry",
+        try await Audit.record(on: tx, actor: access.auditActor, action: AuditAction(kind), recordType: "task_entry",
                                recordID: try e.requireID(), taskID: view.id, before: Optional<String>.none,
                                after: ["text": text, "date": onDate ?? "", "people": people, "verdict": verdict ?? ""], now: now)
         return e
@@ -280,7 +280,7 @@ struct OversightService {
             guard let notice = try await TaskEntry.find(noticeID, on: tx), notice.entryKind == .notice else { throw AppError.notFound }
             let view = try await lifecycle.load(notice.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("objection.forbidden", "只有整改办可以登记公示异议") }
-            guard view.task.taskState == .publicNotice else {
+            guard view.task.state == .publicNotice else {
                 throw refuse("objection.noticeOver", "该任务不在公示期内", .conflict)
             }
             var v: [Violation] = []
@@ -306,7 +306,7 @@ struct OversightService {
             o.$answeredBy.id = access.userID
             o.answeredAt = lifecycle.clock.now()
             try await o.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "objection.answer", recordType: "task_entry",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .objectionAnswer, recordType: "task_entry",
                                    recordID: id, taskID: view.id, before: Optional<String>.none,
                                    after: ["answer": a.answer, "upheld": a.upheld ? "true" : "false"], now: o.answeredAt!)
             if a.upheld {
@@ -320,7 +320,7 @@ struct OversightService {
 
     /// Whether a task is one look-backs are for: closed, or basically complete and still watched.
     static func underLookBack(_ t: TaskRecord) -> Bool {
-        t.taskState == .closed || (t.basicallyCompleted && [.accepted, .publicNotice].contains(t.taskState))
+        t.state == .closed || (t.basicallyCompleted && [.accepted, .publicNotice].contains(t.state))
     }
 
     /// Marks the earliest scheduled look-back of a task as done.
@@ -332,7 +332,7 @@ struct OversightService {
         planned.$answeredBy.id = access.userID
         planned.answeredAt = lifecycle.clock.now()
         try await planned.save(on: tx)
-        try await Audit.record(on: tx, actor: access.auditActor, action: "lookBack.completed", recordType: "task_entry",
+        try await Audit.record(on: tx, actor: access.auditActor, action: .lookBackCompleted, recordType: "task_entry",
                                recordID: planned.id!, taskID: taskID, before: ["verdict": "scheduled"],
                                after: ["verdict": EntryVerdict.completed.rawValue], now: planned.answeredAt ?? lifecycle.clock.now())
     }

@@ -33,8 +33,8 @@ struct ReportService {
             guard access.roles.contains(.unit), access.unitRoles(on: view).contains(.responsible), let unitID = access.unitID else {
                 throw AppError(status: .forbidden, code: "report.forbidden", message: "只有任务的责任单位可以报送进展")
             }
-            guard [.assigned, .inProgress].contains(view.task.taskState) else {
-                throw AppError(status: .conflict, code: "report.taskNotOpen", message: "任务当前为“\(view.task.taskState.label)”,不需要报送进展")
+            guard TaskState.inWork.contains(view.task.state) else {
+                throw AppError(status: .conflict, code: "report.taskNotOpen", message: "任务当前为“\(view.task.state.label)”,不需要报送进展")
             }
             var v: [Violation] = []
             if r.narrative.allSatisfy(\.isWhitespace) { v.append(.init("report.narrativeRequired", field: "narrative", "请填写进展情况")) }
@@ -65,7 +65,7 @@ struct ReportService {
             report.submittedAt = now
             report.$revises.id = r.revises
             try await report.create(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "report.submit", recordType: "progress_report",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .reportSubmit, recordType: "progress_report",
                                    recordID: try report.requireID(), taskID: taskID, before: Optional<String>.none,
                                    after: ReportSnapshot(report), now: now)
             return report
@@ -99,7 +99,7 @@ struct ReportService {
             report.$reviewer.id = access.userID
             report.reviewedAt = now
             try await report.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "report.\(r.decision)", recordType: "progress_report",
+            try await Audit.record(on: tx, actor: access.auditActor, action: r.decision == "accept" ? .reportAccept : .reportReturn, recordType: "progress_report",
                                    recordID: reportID, taskID: report.$task.id, before: before, after: ReportSnapshot(report), now: now)
             if report.reportStatus == .accepted {
                 // An accepted report moves the task: milestones reached, progress, light.
@@ -112,7 +112,7 @@ struct ReportService {
                 }
                 let task = view.task
                 let snapshot = TaskSnapshot(task)
-                try await lifecycle.commit(task, before: snapshot, action: "report.accepted", on: tx)
+                try await lifecycle.commit(task, before: snapshot, action: .reportAccepted, on: tx)
             }
             return report
         }
@@ -194,7 +194,7 @@ enum RoundService {
             round.$openedBy.id = access.userID
             round.openedAt = lifecycle.clock.now()
             try await round.create(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: "round.open", recordType: "dispatch_round",
+            try await Audit.record(on: tx, actor: access.auditActor, action: .roundOpen, recordType: "dispatch_round",
                                    recordID: try round.requireID(), taskID: nil, before: Optional<String>.none,
                                    after: ["name": r.name, "dueDate": r.dueDate.iso], now: round.openedAt)
             return round
@@ -220,8 +220,7 @@ enum RoundService {
     static func compute(_ round: DispatchRound, on db: any Database) async throws -> RoundFigures {
         let id = try round.requireID()
         let range = Access.subtree(of: round.$region.id)
-        let open = [TaskState.assigned, .inProgress].map(\.rawValue)
-        let tasks = try await TaskRecord.query(on: db).filter(\.$state ~~ open)
+        let tasks = try await TaskRecord.query(on: db).filter(\.$state ~~ TaskState.inWork)
             .filter(\.$regionCode >= range.lowerBound).filter(\.$regionCode <= range.upperBound)
             .sort(\.$inspection.$id).sort(\.$number).all()
         let taskIDs = tasks.compactMap(\.id)
@@ -269,7 +268,7 @@ enum RoundService {
         return try await sql.raw("""
             SELECT t.id, t.number, t.title FROM tasks t \
             JOIN task_units tu ON tu.task_id = t.id AND tu.unit_id = \(bind: unitID) AND tu.role = \(bind: UnitRole.responsible.rawValue) \
-            WHERE t.state IN (\(bind: TaskState.assigned.rawValue), \(bind: TaskState.inProgress.rawValue)) \
+            WHERE t.state IN (\(binds: TaskState.inWork.map(\.rawValue))) \
             AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
             AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.round_id = \(bind: try round.requireID()) AND r.task_id = t.id \
             AND r.unit_id = \(bind: unitID) AND r.status <> \(bind: ReportStatus.returned.rawValue)) \
@@ -296,7 +295,7 @@ enum RoundService {
             LEFT JOIN (SELECT task_id, unit_id, MIN(submitted_at) AS first_at FROM progress_reports \
             WHERE round_id = \(bind: try round.requireID()) AND status <> \(bind: ReportStatus.returned.rawValue) \
             GROUP BY task_id, unit_id) r ON r.task_id = t.id AND r.unit_id = tu.unit_id \
-            WHERE t.state IN (\(bind: TaskState.assigned.rawValue), \(bind: TaskState.inProgress.rawValue)) \
+            WHERE t.state IN (\(binds: TaskState.inWork.map(\.rawValue))) \
             AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)
             """).first(decoding: Row.self)
         let owed = row?.owed ?? 0, reported = row?.reported ?? 0, late = row?.late ?? 0
@@ -331,7 +330,7 @@ enum RoundService {
             frozen.statusCounts = try await statusCounts(in: Access.subtree(of: round.$region.id), on: tx)
             round.frozenJSON = Audit.json(frozen)
             try await round.save(on: tx)
-            try await Audit.record(on: tx, actor: lifecycle.access.auditActor, action: "round.close", recordType: "dispatch_round",
+            try await Audit.record(on: tx, actor: lifecycle.access.auditActor, action: .roundClose, recordType: "dispatch_round",
                                    recordID: roundID, taskID: nil, before: Optional<String>.none,
                                    after: ["owed": frozen.owed, "reported": frozen.reported, "late": frozen.late, "missing": frozen.missing],
                                    now: round.closedAt!)

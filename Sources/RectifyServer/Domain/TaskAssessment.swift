@@ -31,7 +31,7 @@ enum TaskAssessment {
     /// The facts from what the caller has already read.
     static func facts(for task: TaskRecord, start: LocalDate, milestones: [TaskMilestone], reportedPercent: Int?) -> ScheduleFacts {
         ScheduleFacts(
-            state: task.taskState, kind: task.taskKind, start: start,
+            state: task.state, kind: task.kind, start: start,
             deadline: task.deadline.flatMap(LocalDate.init(iso:)),
             milestones: milestones.compactMap { m in
                 LocalDate(iso: m.date).map { MilestoneFact(date: $0, description: m.description, reached: m.reachedOn != nil) }
@@ -46,12 +46,12 @@ enum TaskAssessment {
         -> (ScheduleAssessment?, PublicStatusWords) {
         let settings = try await OfficeSettings.effective(for: task.regionCode, on: db)
         let assessment = Schedule.assess(try await facts(for: task, on: db), today: today, settings: settings)
-        let words = PublicStatusWords.of(state: task.taskState, kind: task.taskKind,
+        let words = PublicStatusWords.of(state: task.state, kind: task.kind,
                                          basicallyCompleted: task.basicallyCompleted, assessment: assessment)
-        let light = assessment?.light.rawValue
+        let light = assessment?.light
         if light != task.light { task.lightSince = light == nil ? nil : today.iso }
         task.light = light
-        task.progressStatus = words.status.rawValue
+        task.progressStatus = words.status
         return (assessment, words)
     }
 }
@@ -63,17 +63,17 @@ extension TaskAssessment {
         var afterID = 0
         while true {
             let page = try await TaskRecord.query(on: db).filter(\.$id > afterID)
-                .filter(\.$state ~~ ["draft", "assigned", "inProgress", "completionSubmitted"]).sort(\.$id).limit(1_000).all()
+                .filter(\.$state ~~ TaskState.timeSensitive).sort(\.$id).limit(1_000).all()
             guard let last = page.last?.id else { break }
             changed += try await db.writeTransaction { tx in
                 var n = 0
                 for task in page {
                     let before = TaskSnapshot(task)
                     try await refresh(task, on: tx, today: today)
-                    if (before.light, before.progressStatus) != (task.light, task.progressStatus) {
+                    if (before.light, before.progressStatus) != (task.light?.rawValue, task.progressStatus?.rawValue) {
                         try await task.save(on: tx)
                         // Audited, so the ledger as of any past day can be rebuilt (reports by date).
-                        try await Audit.record(on: tx, actor: Access.system.auditActor, action: "task.recompute",
+                        try await Audit.record(on: tx, actor: Access.system.auditActor, action: .taskRecompute,
                                                recordType: "task", recordID: task.id!, taskID: task.id,
                                                before: before, after: TaskSnapshot(task), now: now)
                         n += 1
@@ -103,13 +103,13 @@ struct TaskSnapshot: Codable, Equatable {
     let version: Int
 
     init(_ t: TaskRecord) {
-        state = t.state
+        state = t.state.rawValue
         basicallyCompleted = t.basicallyCompleted
         reboundCount = t.reboundCount
         deadline = t.deadline
         originalDeadline = t.originalDeadline
-        light = t.light
-        progressStatus = t.progressStatus
+        light = t.light?.rawValue
+        progressStatus = t.progressStatus?.rawValue
         title = t.title
         target = t.target
         measures = t.measures

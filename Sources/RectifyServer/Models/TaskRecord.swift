@@ -13,14 +13,14 @@ final class TaskRecord: Model, @unchecked Sendable {
     @Field(key: "title") var title: String
     @Field(key: "target") var target: String
     @Field(key: "measures") var measures: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: TaskKind
     @OptionalField(key: "deadline") var deadline: String?
     @Field(key: "lead_official") var leadOfficial: String
     @OptionalParent(key: "parent_task_id") var parentTask: TaskRecord?
     @Field(key: "typical") var typical: Bool
-    @Field(key: "state") var state: String
+    @Field(key: "state") var state: TaskState
     /// 完成情况: the public status word last recorded for the task.
-    @OptionalField(key: "progress_status") var progressStatus: String?
+    @OptionalField(key: "progress_status") var progressStatus: PublicStatus?
     /// 备注: free notes, e.g. where demo data had to fill a gap in the source text.
     @Field(key: "remarks") var remarks: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -33,7 +33,7 @@ final class TaskRecord: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @OptionalParent(key: "updated_by") var updatedBy: User?
     /// The warning light as last computed (nil for finished tasks).
-    @OptionalField(key: "light") var light: String?
+    @OptionalField(key: "light") var light: WarningLight?
     /// The inspection's target region, copied here for subtree filters by code range.
     @OptionalField(key: "region_code") var regionCode: Int?
     @OptionalField(key: "assigned_on") var assignedOn: String?
@@ -52,13 +52,13 @@ final class TaskRecord: Model, @unchecked Sendable {
         self.title = d.title
         self.target = d.target
         self.measures = d.measures
-        self.kind = d.kind.rawValue
+        self.kind = d.kind
         self.deadline = d.deadline?.iso
         self.leadOfficial = d.leadOfficial
         self.$parentTask.id = d.parentTaskID
         self.typical = d.typical
-        self.state = state.rawValue
-        self.progressStatus = d.progressStatus?.rawValue
+        self.state = state
+        self.progressStatus = d.progressStatus
         self.remarks = remarks
         self.basicallyCompleted = false
         self.reboundCount = 0
@@ -66,10 +66,6 @@ final class TaskRecord: Model, @unchecked Sendable {
         self.version = 1
     }
 
-    var taskKind: TaskKind { TaskKind(rawValue: kind) ?? .timeLimited }
-    var taskState: TaskState { TaskState(rawValue: state) ?? .draft }
-    var status: PublicStatus? { progressStatus.flatMap(PublicStatus.init(rawValue:)) }
-    var warningLight: WarningLight? { light.flatMap(WarningLight.init(rawValue:)) }
 }
 
 /// A unit's assignment to a task, in one role.

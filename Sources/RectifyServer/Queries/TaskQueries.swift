@@ -34,9 +34,9 @@ enum TaskQueries {
         let facts = TaskAssessment.facts(for: t, start: TaskAssessment.start(of: t, inspection: sheet.view.inspection),
                                          milestones: sheet.milestones, reportedPercent: latest?.percent)
         let assessment = Schedule.assess(facts, today: today, settings: sheet.settings)
-        let words = PublicStatusWords.of(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted,
+        let words = PublicStatusWords.of(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted,
                                          assessment: assessment)
-        let taskFacts = TaskFacts(state: t.taskState, kind: t.taskKind, basicallyCompleted: t.basicallyCompleted)
+        let taskFacts = TaskFacts(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted)
         let actor = sheet.access.actorFacts(on: sheet.view)
         // Allowed now: who and when; what the form must supply is not judged here.
         let allowed = TaskAction.allCases.filter { action in
@@ -47,11 +47,11 @@ enum TaskQueries {
         }
         return TaskAPI.Detail(
             id: sheet.view.id, inspectionID: t.$inspection.id, number: t.number, title: t.title, target: t.target,
-            measures: t.measures, kind: t.taskKind, state: t.taskState, deadline: t.deadline,
+            measures: t.measures, kind: t.kind, state: t.state, deadline: t.deadline,
             originalDeadline: t.originalDeadline, leadOfficial: t.leadOfficial, typical: t.typical,
             basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: assessment?.light,
             lightSince: t.lightSince, scheduleReason: assessment?.reason,
-            progressStatus: t.progressStatus.flatMap(PublicStatus.init(rawValue:)), publicStatus: words.text,
+            progressStatus: t.progressStatus, publicStatus: words.text,
             regionCode: t.regionCode, assignedOn: t.assignedOn, version: t.version,
             units: sheet.view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
             milestones: sheet.milestones.map { .init(id: $0.id ?? 0, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },

@@ -32,7 +32,7 @@ enum AdminPagesController {
             guard let user = try await User.find(id, on: req.db) else { throw AppError.notFound }
             await req.application.loginThrottle.unlock(login: user.login)
             try await req.db.writeTransaction { tx in
-                try await Audit.record(on: tx, actor: access.auditActor, action: "user.unlock", recordType: "user", recordID: id,
+                try await Audit.record(on: tx, actor: access.auditActor, action: .userUnlock, recordType: "user", recordID: id,
                                        taskID: nil, before: Optional<String>.none, after: ["unlocked": true],
                                        now: req.application.clock.now())
             }
@@ -55,7 +55,7 @@ enum AdminPagesController {
             try await req.db.writeTransaction { tx in
                 let user = try await Store(db: tx).createUser(displayName: f.displayName, login: f.login, password: f.password,
                                                               unitID: f.unitID, roles: Set(f.roles ?? [])) { try hasher.hash($0) }
-                try await Audit.record(on: tx, actor: access.auditActor, action: "user.create", recordType: "user",
+                try await Audit.record(on: tx, actor: access.auditActor, action: .userCreate, recordType: "user",
                                        recordID: try user.requireID(), taskID: nil, before: Optional<String>.none,
                                        after: ["login": f.login], now: req.application.clock.now())
             }
@@ -76,7 +76,7 @@ enum AdminPagesController {
                 try await user.save(on: tx)
                 // A deactivated user is signed out everywhere at once.
                 if !user.active { try await SessionStore.endAll(userID: id, on: tx) }
-                try await Audit.record(on: tx, actor: access.auditActor, action: user.active ? "user.activate" : "user.deactivate",
+                try await Audit.record(on: tx, actor: access.auditActor, action: user.active ? .userActivate : .userDeactivate,
                                        recordType: "user", recordID: id, taskID: nil, before: Optional<String>.none,
                                        after: ["active": user.active], now: req.application.clock.now())
             }

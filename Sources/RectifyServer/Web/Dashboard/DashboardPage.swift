@@ -137,7 +137,7 @@ enum DashboardPageController {
         struct D: Decodable { let id: Int; let number: Int; let title: String; let deadline: String; let light: String? }
         m.due = try await sql.raw("""
             SELECT tasks.id, tasks.number, tasks.title, tasks.deadline, tasks.light FROM tasks WHERE \(q.conditions(f)) \
-            AND tasks.state IN ('assigned', 'inProgress', 'completionSubmitted') ORDER BY tasks.deadline, tasks.id LIMIT 10
+            AND tasks.state IN (\(binds: TaskState.awaitingCompletion.map(\.rawValue))) ORDER BY tasks.deadline, tasks.id LIMIT 10
             """).all(decoding: D.self).map { .init(id: $0.id, number: $0.number, title: $0.title, deadline: $0.deadline, light: $0.light) }
 
         // The current dispatch round in the user's region, and open supervision orders.

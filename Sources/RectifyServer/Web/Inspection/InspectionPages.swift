@@ -514,8 +514,9 @@ struct ReportImportView: PageView {
         return .tr(.td(number), .td(text), .td(status, .div(.class("sub"), .text(HTMLText.escape(p.statusText)))), .td(longTerm), .td(measures))
     }
 
-    let statusOptions: [(String, String)] = [("completed", "已完成整改"), ("basicallyCompleted", "基本完成整改"), ("onSchedule", "达到序时进度"),
-                                             ("behindSchedule", "未达到序时进度"), ("inProgress", "正在推进整改"), ("unknown", "未写明")]
+    /// The statuses a report states (its words from PublicStatus), or none written.
+    let statusOptions: [(String, String)] = [PublicStatus.completed, .basicallyCompleted, .onSchedule, .behindSchedule, .inProgress]
+        .map { ($0.rawValue, $0.label) } + [("unknown", "未写明")]
 
     func figures(_ f: ReportParser.Figures) -> String {
         let parts: [(String, Int?)] = [("整改任务", f.tasksTotal), ("已完成", f.completed), ("基本完成", f.basicallyCompleted),

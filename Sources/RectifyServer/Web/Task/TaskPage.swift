@@ -236,25 +236,6 @@ extension Request {
     }
 }
 
-/// Words for what the timeline records.
-enum TimelineWords {
-    static func label(_ action: String) -> String {
-        if let a = TaskAction(rawValue: action) { return a.label }
-        let words: [String: String] = [
-            "task.edit": "修改任务", "task.import": "台账导入更新", "task.recompute": "按日期重算预警",
-            "claim": "认领", "report.submit": "报送进展", "report.accept": "采纳进展", "report.accepted": "采纳进展",
-            "report.return": "退回进展", "extension.request": "申请延期", "extension.approved": "同意延期",
-            "extension.rejected": "不同意延期", "deadline.extended": "整改时限延后", "entry.verification": "现场核查",
-            "entry.objection": "登记公示异议", "entry.lookBack": "回头看", "entry.instruction": "领导批示",
-            "entry.notice": "公示", "entry.acceptance": "验收意见", "entry.completion": "申请验收",
-            "objection.answer": "答复异议", "lookBack.completed": "完成回头看", "evidence.upload": "上传佐证材料",
-            "evidence.publish": "公开佐证材料", "evidence.unpublish": "撤回公开佐证材料",
-            "order.issue": "发出督办单", "order.reply": "回复督办单", "order.close": "办结督办单",
-        ]
-        return words[action] ?? action
-    }
-}
-
 struct TaskPageView: PageView {
     let context: PageContext
     let model: TaskPageModel
@@ -319,7 +300,7 @@ struct TaskPageView: PageView {
             .section(.class("panel"), .h2("佐证材料"), evidence),
             .section(.class("panel"), .h2("全过程记录"),
                      .ol(.class("timeline"), .forEach(model.events) { e in
-                         .li(.span(.class("when"), .text(HTMLText.escape(Fmt.instant(e.at)))), .text(HTMLText.escape(" \(e.who) ")), .strong(.text(HTMLText.escape(TimelineWords.label(e.action)))))
+                         .li(.span(.class("when"), .text(HTMLText.escape(Fmt.instant(e.at)))), .text(HTMLText.escape(" \(e.who) ")), .strong(.text(HTMLText.escape(AuditAction.words(e.action)))))
                      }))
         )
     }
@@ -447,13 +428,13 @@ struct TaskPageView: PageView {
             .forEach(model.reports) { r in
                 .article(.class("report \(r.status)"),
                          .p(.class("sub"), .text(HTMLText.escape("\(Fmt.instant(r.submittedAt)) · \(r.unit) · ")),
-                            .strong(.text(HTMLText.escape(["submitted": "待审核", "accepted": "已采纳", "returned": "已退回"][r.status] ?? r.status))),
+                            .strong(.text(HTMLText.escape(ReportStatus(rawValue: r.status)?.label ?? r.status))),
                             .unwrap(r.percent) { .text(HTMLText.escape(" · 完成 \($0)%")) }),
                          .p(.class("pre"), .text(HTMLText.escape(r.narrative))),
                          .if(!r.difficulties.isEmpty, .p(.class("sub"), .text(HTMLText.escape("困难:\(r.difficulties)")))),
                          .if(!r.nextSteps.isEmpty, .p(.class("sub"), .text(HTMLText.escape("下一步:\(r.nextSteps)")))),
                          .unwrap(r.reason) { .p(.class("sub"), .text(HTMLText.escape("退回理由:\($0)"))) },
-                         .if(model.canReview && r.status == "submitted", .form(
+                         .if(model.canReview && r.status == ReportStatus.submitted.rawValue, .form(
                             .class("inline"), .method(.post), .action(SiteURL.reportReview(r.id).path),
                             Forms.csrf(context),
                             Forms.message(state, "review-\(r.id)"),
@@ -516,7 +497,7 @@ struct TaskPageView: PageView {
             .li(.text(HTMLText.escape("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) ")),
                 .span(.class("tag"), .text(HTMLText.escape(ExtensionStatus(rawValue: e.status)?.label ?? e.status))),
                 .unwrap(e.note) { .span(.class("sub"), .text(HTMLText.escape(" \($0)"))) },
-                .if(e.status == "pending" && model.isOffice, .form(
+                .if(e.status == ExtensionStatus.pending.rawValue && model.isOffice, .form(
                     .class("inline"), .method(.post), .action(SiteURL.extensionDecide(e.id).path),
                     Forms.csrf(context),
                     Forms.message(state, "decide-\(e.id)"),

@@ -28,7 +28,7 @@ enum WorkPagesController {
             m.unclaimed = try await sql.raw("""
                 SELECT t.id, t.number, t.title, t.deadline, t.assigned_on FROM tasks t \
                 JOIN task_units tu ON tu.task_id = t.id AND tu.unit_id = \(bind: unitID) AND tu.role <> 'acceptance' \
-                WHERE t.state IN ('assigned', 'inProgress') AND NOT EXISTS \
+                WHERE t.state IN (\(binds: TaskState.inWork.map(\.rawValue))) AND NOT EXISTS \
                 (SELECT 1 FROM task_claims c WHERE c.task_id = t.id AND c.unit_id = \(bind: unitID)) ORDER BY t.assigned_on, t.id LIMIT 100
                 """).all(decoding: T.self).map { .init(taskID: $0.id, number: $0.number, title: $0.title, note: "交办于 \(Fmt.date($0.assigned_on))") }
             // Reports owed in the open round this unit reports to.

@@ -1,0 +1,109 @@
+import RectifyCore
+
+/// Every action the audit trail records, with the words the timeline shows for it. The
+/// raw values are what the trail has always stored (no migration); a new kind of write
+/// adds a case here, so no action reaches a page as its code name.
+enum AuditAction: String, Labelled {
+    // The lifecycle's transitions (TaskAction's raw values).
+    case assign, claim, submitCompletion, acceptPass, acceptBasicallyComplete, acceptFail
+    case openNotice, upholdObjection, close, lookBackRebound
+    // Tasks.
+    case taskEdit = "task.edit", taskImport = "task.import", taskRecompute = "task.recompute"
+    case deadlineExtended = "deadline.extended"
+    // Progress reports.
+    case reportSubmit = "report.submit", reportAccept = "report.accept", reportReturn = "report.return"
+    /// The task's side of an accepted report (milestones reached, percent).
+    case reportAccepted = "report.accepted"
+    // Extensions.
+    case extensionRequest = "extension.request", extensionApproved = "extension.approved", extensionRefused = "extension.refused"
+    // Records on a task.
+    case entryCompletion = "entry.completion", entryVerification = "entry.verification", entryAcceptance = "entry.acceptance"
+    case entryNotice = "entry.notice", entryObjection = "entry.objection", entryLookBack = "entry.lookBack"
+    case entryInstruction = "entry.instruction"
+    case objectionAnswer = "objection.answer", lookBackCompleted = "lookBack.completed"
+    // Evidence.
+    case evidenceUpload = "evidence.upload", evidencePublish = "evidence.publish", evidenceUnpublish = "evidence.unpublish"
+    // Supervision orders and dispatch rounds.
+    case orderIssue = "order.issue", orderReply = "order.reply", orderClose = "order.close"
+    case roundOpen = "round.open", roundClose = "round.close"
+    // Inspections and imports.
+    case inspectionFromReport = "inspection.fromReport", ledgerImport = "ledger.import"
+    // Administration.
+    case settingsUpdate = "settings.update", tokenCreate = "token.create", tokenRevoke = "token.revoke"
+    case userCreate = "user.create", userUnlock = "user.unlock", userActivate = "user.activate", userDeactivate = "user.deactivate"
+
+    init(_ action: TaskAction) {
+        // Every TaskAction has its case above, by the same raw value.
+        self = AuditAction(rawValue: action.rawValue) ?? .taskEdit
+    }
+
+    init(_ kind: TaskEntryKind) {
+        switch kind {
+        case .completion: self = .entryCompletion
+        case .verification: self = .entryVerification
+        case .acceptance: self = .entryAcceptance
+        case .notice: self = .entryNotice
+        case .objection: self = .entryObjection
+        case .lookBack: self = .entryLookBack
+        case .instruction: self = .entryInstruction
+        }
+    }
+
+    init(decided status: ExtensionStatus) {
+        self = status == .approved ? .extensionApproved : .extensionRefused
+    }
+
+    var label: String {
+        switch self {
+        case .assign: TaskAction.assign.label
+        case .claim: TaskAction.claim.label
+        case .submitCompletion: TaskAction.submitCompletion.label
+        case .acceptPass: TaskAction.acceptPass.label
+        case .acceptBasicallyComplete: TaskAction.acceptBasicallyComplete.label
+        case .acceptFail: TaskAction.acceptFail.label
+        case .openNotice: TaskAction.openNotice.label
+        case .upholdObjection: TaskAction.upholdObjection.label
+        case .close: TaskAction.close.label
+        case .lookBackRebound: TaskAction.lookBackRebound.label
+        case .taskEdit: "修改任务"
+        case .taskImport: "台账导入更新"
+        case .taskRecompute: "按日期重算预警"
+        case .deadlineExtended: "整改时限延后"
+        case .reportSubmit: "报送进展"
+        case .reportAccept, .reportAccepted: "采纳进展"
+        case .reportReturn: "退回进展"
+        case .extensionRequest: "申请延期"
+        case .extensionApproved: "同意延期"
+        case .extensionRefused: "不同意延期"
+        case .entryCompletion: "申请验收"
+        case .entryVerification: "现场核查"
+        case .entryAcceptance: "验收意见"
+        case .entryNotice: "公示"
+        case .entryObjection: "登记公示异议"
+        case .entryLookBack: "回头看"
+        case .entryInstruction: "领导批示"
+        case .objectionAnswer: "答复异议"
+        case .lookBackCompleted: "完成回头看"
+        case .evidenceUpload: "上传佐证材料"
+        case .evidencePublish: "公开佐证材料"
+        case .evidenceUnpublish: "撤回公开佐证材料"
+        case .orderIssue: "发出督办单"
+        case .orderReply: "回复督办单"
+        case .orderClose: "办结督办单"
+        case .roundOpen: "发起调度"
+        case .roundClose: "结束调度"
+        case .inspectionFromReport: "按报告建立督察"
+        case .ledgerImport: "台账导入"
+        case .settingsUpdate: "修改预警阈值"
+        case .tokenCreate: "新建 API 令牌"
+        case .tokenRevoke: "吊销 API 令牌"
+        case .userCreate: "新建用户"
+        case .userUnlock: "解除登录限制"
+        case .userActivate: "启用用户"
+        case .userDeactivate: "停用用户"
+        }
+    }
+
+    /// The words for a stored action; an action this version does not know shows as stored.
+    static func words(_ stored: String) -> String { AuditAction(rawValue: stored)?.label ?? stored }
+}
