@@ -51,6 +51,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "rectify", dependencies: ["RectifyServer"], swiftSettings: strict),
+        // A Vapor hello-world: the ceiling bench/request-path.sh measures every page against.
+        .executableTarget(name: "bench-hello", dependencies: [.product(name: "Vapor", package: "vapor")], path: "bench/hello",
+                          swiftSettings: strict),
         // Hostile text for the property tests of every target.
         .target(
             name: "RectifyTestSupport",
