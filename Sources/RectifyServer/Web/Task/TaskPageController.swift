@@ -1,0 +1,192 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// The task page's reads and its forms: each form posts to the same service as the API
+/// and comes back to the page with the outcome.
+enum TaskPageController {
+    /// The page reads the API's sheet once and the records only it shows in one more statement.
+    static func model(_ req: Request, taskID id: Int) async throws -> TaskPageModel {
+        let access = try await req.access()
+        let sheet = try await TaskQueries.sheet(id, access: access, on: req.db)
+        let today = req.application.clock.today
+        let detail = TaskQueries.detail(sheet, today: today)
+        let records = try await TaskQueries.records(id, on: req.db)
+        let view = sheet.view
+        let roles = access.unitRoles(on: view)
+        let office = access.isOffice(over: view)
+        let leader = access.oversees(view.regionCodes, as: .leader)
+        return TaskPageModel(
+            detail: detail, inspectionTitle: view.inspection?.title ?? "", problems: records.problems.map { ($0.number, $0.text) },
+            reports: sheet.reports.map { .init(id: $0.id ?? 0, unit: $0.$unit.value?.name ?? "", narrative: $0.narrative, percent: $0.percent,
+                                               difficulties: $0.difficulties, nextSteps: $0.nextSteps, status: $0.status,
+                                               reason: $0.reviewReason, submittedAt: Audit.timestamp($0.submittedAt)) },
+            entries: records.entries.map { .init(id: $0.id, kind: $0.kind, onDate: $0.onDate, untilDate: $0.untilDate, people: $0.people,
+                                                 text: $0.text, verdict: $0.verdict, answer: $0.answer, parentID: $0.parentID) },
+            extensions: records.extensions.map { .init(id: $0.id, unit: $0.unit, requested: $0.requested, previous: $0.previous,
+                                                       reason: $0.reason, status: $0.status, note: $0.note) },
+            events: records.events.map { .init(at: $0.at, who: $0.who, action: $0.action) },
+            evidence: records.evidence.map { .init(id: $0.id, name: $0.name, size: $0.size, isPublic: $0.isPublic != 0) },
+            orders: records.orders.map { (OversightService.number(year: $0.year, seq: $0.seq), $0.closed == 0 ? "未办结" : "已办结") },
+            canReport: access.roles.contains(.unit) && roles.contains(.responsible) && detail.state == .inProgress,
+            canReview: office, isOffice: office, isLeader: leader,
+            canUpload: !roles.isEmpty || office,
+            today: today)
+    }
+
+    static func show(req: Request) async throws -> Response {
+        try await page(req, taskID: try req.intParameter("id"), state: nil)
+    }
+
+    static func page(_ req: Request, taskID: Int, state: FormState?) async throws -> Response {
+        let m = try await model(req, taskID: taskID)
+        return TaskPageView(context: PageContext(req, section: .ledger), model: m, state: state).response()
+    }
+
+    // MARK: Submissions. Each calls the same service as the API and comes back here.
+
+    /// A form about the task the route names.
+    static func submit(_ req: Request, form: String, success: String, _ action: @escaping (Int) async throws -> Void) async throws -> Response {
+        try await submit(req, taskID: try req.intParameter("id"), form: form, success: success, action)
+    }
+
+    static func submit(_ req: Request, taskID id: Int, form: String, success: String,
+                       _ action: @escaping (Int) async throws -> Void) async throws -> Response {
+        try await WebForm.handle(req, form: form, success: success, redirect: { SiteURL.task(id).path },
+                                 action: { try await action(id) }, page: { try await page(req, taskID: id, state: $0) })
+    }
+
+    static func act(req: Request) async throws -> Response {
+        guard let action = req.parameters.get("action").flatMap(TaskAction.init(rawValue:)) else { throw AppError.notFound }
+        return try await submit(req, form: action.rawValue, success: "已\(action.label)") { id in
+            let payload = try req.form(LifecycleService.Payload.self)
+            try await req.lifecycle().perform(action, taskID: id, payload: payload)
+        }
+    }
+
+    struct ReportForm: Content {
+        var narrative: String
+        var percent: String?
+        var difficulties: String?
+        var nextSteps: String?
+        var milestonesReached: [Int]?
+        var revises: String?
+        var file: File?
+    }
+
+    static func report(req: Request) async throws -> Response {
+        try await submit(req, form: "report", success: "进展已报送,等待整改办审核") { id in
+            let f: ReportForm
+            do { f = try req.content.decode(ReportForm.self) } catch {
+                throw AppError(status: .unprocessableEntity, code: "badForm", message: "请填写整改进展")
+            }
+            let percent: Int?
+            if let p = f.percent?.trimmingCharacters(in: .whitespaces), !p.isEmpty {
+                guard let n = Int(p) else {
+                    throw ValidationFailure([.init("report.percentInvalid", field: "percent", "完成比例应为 0 至 100 的整数")])
+                }
+                percent = n
+            } else { percent = nil }
+            let body = ReportService.NewReport(narrative: f.narrative, percent: percent, milestonesReached: f.milestonesReached,
+                                               difficulties: f.difficulties, nextSteps: f.nextSteps,
+                                               revises: f.revises.flatMap { Int($0) })
+            // The attachment is checked and stored first; the report and its link to the
+            // file are then one transaction, so a refused file saves no report and a
+            // retried submission cannot leave a report without its file.
+            let evidence = try await EvidenceAPI.service(req)
+            var stored: EvidenceService.StoredFile?
+            if let file = f.file, file.data.readableBytes > 0 {
+                stored = try await evidence.store(taskID: id, name: file.filename, body: file.data)
+            }
+            let attachment = stored
+            try await evidence.lifecycle.db.writeTransaction { tx in
+                let r = try await ReportService(lifecycle: evidence.lifecycle.on(tx)).submit(taskID: id, body)
+                if let attachment { _ = try await evidence.link(attachment, taskID: id, reportID: r.id, on: tx) }
+            }
+        }
+    }
+
+    /// A form about one record of a task (a report, an extension request, a notice, an
+    /// objection, a file): the route names the record, and its task's page is where the
+    /// form comes back to.
+    static func submit<M: Model>(_ req: Request, about type: M.Type, task: KeyPath<M, ParentProperty<M, TaskRecord>>,
+                                 form: (Int) -> String, success: String,
+                                 _ action: @escaping (Int) async throws -> Void) async throws -> Response where M.IDValue == Int {
+        let recordID = try req.intParameter("id")
+        guard let record = try await M.find(recordID, on: req.db) else { throw AppError.notFound }
+        return try await submit(req, taskID: record[keyPath: task].id, form: form(recordID), success: success) { _ in
+            try await action(recordID)
+        }
+    }
+
+    static func review(req: Request) async throws -> Response {
+        try await submit(req, about: ProgressReport.self, task: \.$task, form: { "review-\($0)" }, success: "已审核") { id in
+            _ = try await ReportService(lifecycle: req.lifecycle()).review(reportID: id, try req.form(ReportService.Review.self))
+        }
+    }
+
+    static func requestExtension(req: Request) async throws -> Response {
+        try await submit(req, form: "extension", success: "延期申请已提交") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).requestExtension(taskID: id, try req.form(OversightService.NewExtension.self))
+        }
+    }
+
+    static func decideExtension(req: Request) async throws -> Response {
+        try await submit(req, about: ExtensionRequest.self, task: \.$task, form: { "decide-\($0)" }, success: "已审批延期申请") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).decideExtension(id, try req.form(OversightService.Decision.self))
+        }
+    }
+
+    static func verification(req: Request) async throws -> Response {
+        try await submit(req, form: "verification", success: "已记录现场核查") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordVerification(taskID: id, try req.form(OversightService.NewVerification.self))
+        }
+    }
+
+    static func lookBack(req: Request) async throws -> Response {
+        try await submit(req, form: "lookback", success: "已记录回头看") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordLookBack(taskID: id, try req.form(OversightService.NewLookBack.self))
+        }
+    }
+
+    static func instruction(req: Request) async throws -> Response {
+        try await submit(req, form: "instruction", success: "批示已记录") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordInstruction(taskID: id, try req.form(OversightService.NewInstruction.self))
+        }
+    }
+
+    static func objection(req: Request) async throws -> Response {
+        try await submit(req, about: TaskEntry.self, task: \.$task, form: { _ in "objection" }, success: "异议已登记") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).recordObjection(noticeID: id, try req.form(OversightService.NewObjection.self))
+        }
+    }
+
+    static func answer(req: Request) async throws -> Response {
+        try await submit(req, about: TaskEntry.self, task: \.$task, form: { "answer-\($0)" }, success: "异议已答复") { id in
+            _ = try await OversightService(lifecycle: req.lifecycle()).answerObjection(id, try req.form(OversightService.Answer.self))
+        }
+    }
+
+    struct Upload: Content { var file: File?; var isPublic: String? }
+
+    /// The office publishes a file to the public portal, or takes it back.
+    static func publishEvidence(req: Request) async throws -> Response {
+        let makePublic = (try? req.content.get(String.self, at: "isPublic")) == "true"
+        return try await submit(req, about: EvidenceLink.self, task: \.$task, form: { _ in "evidence" },
+                                success: makePublic ? "已在信息公开中公布" : "已撤回公开") { id in
+            _ = try await EvidenceAPI.service(req).publish(linkID: id, isPublic: makePublic)
+        }
+    }
+
+    static func evidence(req: Request) async throws -> Response {
+        try await submit(req, form: "evidence", success: "佐证材料已上传") { id in
+            let u = try? req.content.decode(Upload.self)
+            guard let file = u?.file, file.data.readableBytes > 0 else {
+                throw ValidationFailure([.init("evidence.fileRequired", field: "file", "请选择要上传的文件")])
+            }
+            _ = try await EvidenceAPI.service(req).upload(taskID: id, name: file.filename, body: file.data)
+        }
+    }
+}

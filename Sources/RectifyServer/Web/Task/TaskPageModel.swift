@@ -1,0 +1,35 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// The task page (issue 4 §2): every field, units by role, milestones, both deadlines,
+/// the timeline, reports, records, evidence, and exactly the forms this user may use now.
+struct TaskPageModel {
+    struct Report { let id: Int; let unit: String; let narrative: String; let percent: Int?; let difficulties: String
+        let nextSteps: String; let status: String; let reason: String?; let submittedAt: String }
+    struct Entry { let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
+        let text: String; let verdict: String?; let answer: String?; let parentID: Int? }
+    struct Extension { let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
+        let status: String; let note: String? }
+    struct Event { let at: String; let who: String; let action: String }
+    struct Evidence { let id: Int; let name: String; let size: Int; let isPublic: Bool }
+
+    let detail: TaskAPI.Detail
+    let inspectionTitle: String
+    let problems: [(Int, String)]
+    let reports: [Report]
+    let entries: [Entry]
+    let extensions: [Extension]
+    let events: [Event]
+    let evidence: [Evidence]
+    let orders: [(String, String)]
+    /// What the page may offer this user beyond the lifecycle's actions.
+    let canReport: Bool
+    let canReview: Bool
+    let isOffice: Bool
+    let isLeader: Bool
+    let canUpload: Bool
+    let today: LocalDate
+}
