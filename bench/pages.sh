@@ -46,16 +46,8 @@ echo; echo "== demo data ($(sqlite3 "$DB" 'SELECT COUNT(*) FROM tasks') tasks)"
 measure
 stop
 
-sqlite3 "$DB" "SELECT name FROM units WHERE region_code BETWEEN 210000 AND 219999" > "$WORK/units.txt"
-for first in $(seq 1 10000 "$TASKS"); do
-  if [ $(( (first - 1) % 50000 )) -eq 0 ]; then
-    X=$(sqlite3 "$DB" "INSERT INTO inspections (title, level, round, kind, team, target_region_code, feedback_date, plan_approved_date)
-                       VALUES ('bench $first', 'central', 1, 'routine', 'bench', 210000, '2025-07-31', '2025-12-29'); SELECT last_insert_rowid();")
-  fi
-  n=$(( TASKS - first + 1 < 10000 ? TASKS - first + 1 : 10000 ))
-  python3 bench/gen-ledger.py "$n" "$WORK/units.txt" $(( (first - 1) % 50000 + 1 )) > "$WORK/ledger.csv"
-  "$BIN" import "$WORK/ledger.csv" --inspection "$X" --apply > /dev/null
-done
+. bench/add-tasks.sh
+add_tasks "$BIN" "$DB" "$WORK" "$TASKS"
 start
 echo; echo "== with $TASKS more tasks ($(sqlite3 "$DB" 'SELECT COUNT(*) FROM tasks') tasks; the office of 辽宁 sees $(sqlite3 "$DB" 'SELECT COUNT(*) FROM tasks WHERE region_code BETWEEN 210000 AND 219999'))"
 measure "/ledger?inspection=$X" "/ledger?inspection=$X&page=400" "/inspections/$X/report"

@@ -28,16 +28,8 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WO
 wait_for() { for _ in $(seq 1 150); do curl -fs "$1" >/dev/null && return; sleep 0.2; done; echo "no answer from $1"; exit 1; }
 
 "$BIN" demo >/dev/null
-sqlite3 "$DB" "SELECT name FROM units WHERE region_code BETWEEN 210000 AND 219999" > "$WORK/units.txt"
-for first in $(seq 1 10000 "$TASKS"); do
-  if [ $(( (first - 1) % 50000 )) -eq 0 ]; then
-    X=$(sqlite3 "$DB" "INSERT INTO inspections (title, level, round, kind, team, target_region_code, feedback_date, plan_approved_date)
-                       VALUES ('bench $first', 'central', 1, 'routine', 'bench', 210000, '2025-07-31', '2025-12-29'); SELECT last_insert_rowid();")
-  fi
-  n=$(( TASKS - first + 1 < 10000 ? TASKS - first + 1 : 10000 ))
-  python3 bench/gen-ledger.py "$n" "$WORK/units.txt" $(( (first - 1) % 50000 + 1 )) > "$WORK/ledger.csv"
-  "$BIN" import "$WORK/ledger.csv" --inspection "$X" --apply > /dev/null
-done
+. bench/add-tasks.sh
+add_tasks "$BIN" "$DB" "$WORK" "$TASKS"
 
 "$BIN" serve --port "$PORT" --no-demo >"$WORK/server.log" 2>&1 & PIDS+=($!)
 "$BINDIR/bench-hello" serve --port "$HELLO_PORT" >"$WORK/hello.log" 2>&1 & PIDS+=($!)
