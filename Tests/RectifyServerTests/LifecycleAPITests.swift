@@ -34,7 +34,7 @@ final class LifecycleAPITests: XCTestCase {
             let notice = try await f.act(.openNotice, as: "office", #"{"noticeText":"拟销号公示"}"#)
             XCTAssertEqual(notice.json["state"] as? String, "publicNotice")
             // 2018-03-01 is a Thursday: five working days end on Wednesday 2018-03-07.
-            let noticeEntry = try await TaskEntry.query(on: app.db).filter(\.$kind == "notice").first()
+            let noticeEntry = try await TaskEntry.query(on: app.db).filter(\.$kind == .notice).first()
             XCTAssertEqual(noticeEntry?.untilDate, "2018-03-07")
             let early = try await f.act(.close, as: "office", expect: .unprocessableEntity)
             XCTAssertEqual(early.code, "lifecycle.noticeNotOver")
@@ -118,7 +118,7 @@ final class LifecycleAPITests: XCTestCase {
         try await withApp { app in
             let f = try await Fixture(app, state: .accepted)
             try await f.act(.openNotice, as: "office", #"{"noticeStart":"2018-03-01","noticeEnd":"2018-03-07","noticeText":"拟销号"}"#)
-            let notice = try await TaskEntry.query(on: app.db).filter(\.$kind == "notice").first()!.id!
+            let notice = try await TaskEntry.query(on: app.db).filter(\.$kind == .notice).first()!.id!
             let late = try await f.expect(.unprocessableEntity, .POST, "/api/v1/notices/\(notice)/objections", as: "office",
                                           #"{"receivedOn":"2018-03-09","content":"仍有异味"}"#)
             XCTAssertEqual(late.code, "validationFailed")
@@ -136,7 +136,7 @@ final class LifecycleAPITests: XCTestCase {
             let g = try await Fixture(app, state: .accepted, number: 2)
             g.set("2018-03-08")
             try await g.act(.openNotice, as: "office", #"{"noticeText":"拟销号"}"#)
-            let n2 = try await TaskEntry.query(on: app.db).filter(\.$task.$id == g.taskID).filter(\.$kind == "notice").first()!.id!
+            let n2 = try await TaskEntry.query(on: app.db).filter(\.$task.$id == g.taskID).filter(\.$kind == .notice).first()!.id!
             let o2 = try await g.expect(.created, .POST, "/api/v1/notices/\(n2)/objections", as: "office",
                                         #"{"receivedOn":"2018-03-08","content":"排污口仍在排放"}"#).id
             try await g.expect(.ok, .POST, "/api/v1/objections/\(o2)/answer", as: "office", #"{"answer":"异议成立","upheld":true}"#)
@@ -157,7 +157,7 @@ final class LifecycleAPITests: XCTestCase {
             let second = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible",
                                             #"{"narrative":"完成方案初稿,征求意见12份","percent":25,"revises":\#(first)}"#).id
             let reports = try await ProgressReport.query(on: app.db).sort(\.$id).all()
-            XCTAssertEqual(reports.map(\.status), ["returned", "submitted"])
+            XCTAssertEqual(reports.map(\.status), [.returned, .submitted])
             XCTAssertEqual(reports[1].$revises.id, first)
             XCTAssertEqual(reports[0].reviewReason, "缺少具体数据")
             XCTAssertNotEqual(first, second)
@@ -220,7 +220,7 @@ final class LifecycleAPITests: XCTestCase {
             task = try await f.task
             XCTAssertEqual(task.deadline, "2019-06-30")
             let history = try await ExtensionRequest.query(on: app.db).sort(\.$id).all()
-            XCTAssertEqual(history.map(\.status), ["approved", "refused"])
+            XCTAssertEqual(history.map(\.status), [.approved, .refused])
             XCTAssertEqual(history.map(\.previousDeadline), ["2018-12-31", "2019-06-30"])
             let detail = try await f.expect(.ok, .GET, "/api/v1/tasks/\(f.taskID)", as: "cooperating")
             XCTAssertEqual(detail.json["originalDeadline"] as? String, "2018-12-31")

@@ -160,14 +160,14 @@ final class WebTests: XCTestCase {
                                   ["version": try await version(), "noticeStart": "2018-03-01", "noticeEnd": "2018-03-07", "noticeText": "现予公示"])
             XCTAssertEqual(page.status, .seeOther, page.body)
             // An objection during the notice, answered as not standing.
-            let notice = try await TaskEntry.query(on: app.db).filter(\.$kind == "notice").first()!
+            let notice = try await TaskEntry.query(on: app.db).filter(\.$kind == .notice).first()!
             page = try await post(f, "/notices/\(notice.id!)/objection", as: "office", ["receivedOn": "2018-03-02", "content": "群众反映仍有异味"])
             XCTAssertEqual(page.status, .seeOther, page.body)
             // Closing before the notice ends is refused on the page.
             page = try await post(f, "/tasks/\(f.taskID)/act/close", as: "office", ["version": try await version()])
             XCTAssertEqual(page.status, .unprocessableEntity)
             XCTAssertTrue(page.body.contains("期满后才能销号"), page.body)
-            let objection = try await TaskEntry.query(on: app.db).filter(\.$kind == "objection").first()!
+            let objection = try await TaskEntry.query(on: app.db).filter(\.$kind == .objection).first()!
             page = try await post(f, "/objections/\(objection.id!)/answer", as: "office", ["answer": "经复核,异味来自其他企业", "upheld": "false"])
             XCTAssertEqual(page.status, .seeOther, page.body)
             f.set("2018-03-08")

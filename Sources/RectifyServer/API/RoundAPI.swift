@@ -51,7 +51,7 @@ enum OrderAPI {
     }
 
     static func out(_ o: SupervisionOrder) -> OrderOut {
-        OrderOut(id: o.id ?? 0, number: OversightService.number(o), level: OversightService.Level(rawValue: o.level) ?? .order,
+        OrderOut(id: o.id ?? 0, number: OversightService.number(o), level: o.level,
                  unitID: o.$unit.id, unitName: o.$unit.value?.name ?? "", reason: o.reason, replyBy: o.replyBy,
                  replied: o.repliedAt != nil, closed: o.closedAt != nil)
     }

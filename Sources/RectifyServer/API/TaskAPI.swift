@@ -82,7 +82,7 @@ enum TaskAPI {
         let access = try await req.access()
         guard access.isAdmin || access.roles.contains(.office) else { throw AppError.forbidden }
         var query = TaskEntry.query(on: req.db).join(TaskRecord.self, on: \TaskEntry.$task.$id == \TaskRecord.$id)
-            .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "scheduled")
+            .filter(\.$kind == TaskEntryKind.lookBack).filter(\.$verdict == EntryVerdict.scheduled)
         if !access.isAdmin, let range = access.oversight {
             query = query.filter(TaskRecord.self, \.$regionCode >= range.lowerBound).filter(TaskRecord.self, \.$regionCode <= range.upperBound)
         }
@@ -140,25 +140,25 @@ enum TaskAPI {
     static func submitReport(req: Request) async throws -> Response {
         let body = try req.decodeBody(ReportService.NewReport.self)
         let r = try await ReportService(lifecycle: req.lifecycle()).submit(taskID: try req.intParameter("id"), body)
-        return try await Created(id: r.id!, status: r.status).encodeResponse(status: .created, for: req)
+        return try await Created(id: r.id ?? 0, status: r.status.rawValue).encodeResponse(status: .created, for: req)
     }
 
     static func reviewReport(req: Request) async throws -> Created {
         let body = try req.decodeBody(ReportService.Review.self)
         let r = try await ReportService(lifecycle: req.lifecycle()).review(reportID: try req.intParameter("id"), body)
-        return Created(id: r.id!, status: r.status)
+        return Created(id: r.id ?? 0, status: r.status.rawValue)
     }
 
     static func requestExtension(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewExtension.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).requestExtension(taskID: try req.intParameter("id"), body)
-        return try await Created(id: e.id!, status: e.status).encodeResponse(status: .created, for: req)
+        return try await Created(id: e.id ?? 0, status: e.status.rawValue).encodeResponse(status: .created, for: req)
     }
 
     static func decideExtension(req: Request) async throws -> Created {
         let body = try req.decodeBody(OversightService.Decision.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).decideExtension(try req.intParameter("id"), body)
-        return Created(id: e.id!, status: e.status)
+        return Created(id: e.id ?? 0, status: e.status.rawValue)
     }
 
     static func verification(req: Request) async throws -> Response {
@@ -176,13 +176,13 @@ enum TaskAPI {
     static func answerObjection(req: Request) async throws -> Created {
         let body = try req.decodeBody(OversightService.Answer.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).answerObjection(try req.intParameter("id"), body)
-        return Created(id: e.id!, status: e.verdict)
+        return Created(id: e.id ?? 0, status: e.verdict?.rawValue)
     }
 
     static func lookBack(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewLookBack.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).recordLookBack(taskID: try req.intParameter("id"), body)
-        return try await Created(id: e?.id ?? 0, status: e?.verdict).encodeResponse(status: .created, for: req)
+        return try await Created(id: e?.id ?? 0, status: e?.verdict?.rawValue).encodeResponse(status: .created, for: req)
     }
 
     static func instruction(req: Request) async throws -> Response {

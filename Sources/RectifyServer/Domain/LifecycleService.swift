@@ -85,11 +85,11 @@ struct LifecycleService {
 
         // Facts of the latest notice, for closure.
         let notice = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
-            .filter(\.$kind == TaskEntryKind.notice.rawValue).sort(\.$id, .descending).first()
+            .filter(\.$kind == TaskEntryKind.notice).sort(\.$id, .descending).first()
         var standing = 0
         if let noticeID = notice?.id {
             standing = try await TaskEntry.query(on: tx).filter(\.$parent.$id == noticeID)
-                .filter(\.$kind == TaskEntryKind.objection.rawValue).filter(\.$answeredAt == nil).count()
+                .filter(\.$kind == TaskEntryKind.objection).filter(\.$answeredAt == nil).count()
         }
         var input = ActionInput(today: today, opinion: payload.opinion, narrative: payload.narrative,
                                 noticeStart: payload.noticeStart, noticeEnd: payload.noticeEnd,
@@ -135,7 +135,7 @@ struct LifecycleService {
             try await TaskEntry(taskID: taskID, kind: .completion, userID: access.userID,
                                 text: input.narrative ?? "", now: now).create(on: tx)
         case .acceptPass, .acceptBasicallyComplete, .acceptFail:
-            let verdict = action == .acceptPass ? "pass" : action == .acceptFail ? "fail" : "basicallyComplete"
+            let verdict: EntryVerdict = action == .acceptPass ? .pass : action == .acceptFail ? .fail : .basicallyComplete
             try await TaskEntry(taskID: taskID, kind: .acceptance, userID: access.userID, text: input.opinion ?? "",
                                 onDate: today.iso, people: payload.people ?? "", verdict: verdict, now: now).create(on: tx)
         case .openNotice:
@@ -145,7 +145,7 @@ struct LifecycleService {
             break
         case .lookBackRebound:
             try await TaskEntry(taskID: taskID, kind: .lookBack, userID: access.userID, text: input.findings ?? "",
-                                onDate: today.iso, people: payload.people ?? "", verdict: "rebound", now: now).create(on: tx)
+                                onDate: today.iso, people: payload.people ?? "", verdict: .rebound, now: now).create(on: tx)
             task.reboundCount += 1
         }
         task.state = decision.to

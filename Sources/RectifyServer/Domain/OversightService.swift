@@ -45,7 +45,7 @@ struct OversightService {
             }
             if blank(r.reason) { v.append(.init("extension.reasonRequired", field: "reason", "请说明延期理由")) }
             let pending = try await ExtensionRequest.query(on: tx).filter(\.$task.$id == taskID)
-                .filter(\.$status == ExtensionStatus.pending.rawValue).count()
+                .filter(\.$status == ExtensionStatus.pending).count()
             if pending > 0 { v.append(.init("extension.pending", field: "deadline", "该任务已有待审批的延期申请")) }
             try v.throwIfAny()
             let e = ExtensionRequest()
@@ -55,7 +55,7 @@ struct OversightService {
             e.previousDeadline = task.deadline
             e.requestedDeadline = r.deadline.iso
             e.reason = r.reason
-            e.status = ExtensionStatus.pending.rawValue
+            e.status = ExtensionStatus.pending
             e.requestedAt = lifecycle.clock.now()
             try await e.create(on: tx)
             try await Audit.record(on: tx, actor: access.auditActor, action: .extensionRequest, recordType: "extension_request",
@@ -70,20 +70,20 @@ struct OversightService {
             guard let e = try await ExtensionRequest.find(id, on: tx) else { throw AppError.notFound }
             let view = try await lifecycle.load(e.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("extension.decideForbidden", "只有本地区整改办可以审批延期") }
-            guard e.status == ExtensionStatus.pending.rawValue else {
+            guard e.status == .pending else {
                 throw refuse("extension.decided", "该申请已审批", .conflict)
             }
             if !d.approve, blank(d.note) {
                 throw ValidationFailure([.init("extension.noteRequired", field: "note", "不同意延期须说明理由")])
             }
-            e.status = (d.approve ? ExtensionStatus.approved : .refused).rawValue
+            e.status = d.approve ? .approved : .refused
             e.$decidedBy.id = access.userID
             e.decidedAt = lifecycle.clock.now()
             e.decisionNote = d.note
             try await e.save(on: tx)
-            try await Audit.record(on: tx, actor: access.auditActor, action: AuditAction(decided: ExtensionStatus(rawValue: e.status) ?? .refused), recordType: "extension_request",
+            try await Audit.record(on: tx, actor: access.auditActor, action: AuditAction(decided: e.status), recordType: "extension_request",
                                    recordID: id, taskID: e.$task.id, before: ["status": "pending"],
-                                   after: ["status": e.status, "note": d.note ?? ""], now: e.decidedAt!)
+                                   after: ["status": e.status.rawValue, "note": d.note ?? ""], now: e.decidedAt ?? lifecycle.clock.now())
             if d.approve {
                 // The original deadline stays on record in task.originalDeadline and on each request.
                 let task = view.task
@@ -152,7 +152,7 @@ struct OversightService {
             o.$region.id = office
             o.year = today.year
             o.seq = (last?.seq ?? 0) + 1
-            o.level = r.level.rawValue
+            o.level = r.level
             o.$unit.id = r.unitID
             o.reason = r.reason
             o.replyBy = r.replyBy.iso
@@ -248,14 +248,14 @@ struct OversightService {
     }
 
     func entry(_ view: TaskView, _ kind: TaskEntryKind, text: String, onDate: String? = nil, people: String = "",
-               verdict: String? = nil, parentID: Int? = nil, on tx: any Database) async throws -> TaskEntry {
+               verdict: EntryVerdict? = nil, parentID: Int? = nil, on tx: any Database) async throws -> TaskEntry {
         let now = lifecycle.clock.now()
         let e = TaskEntry(taskID: view.id, kind: kind, userID: access.userID, text: text, onDate: onDate,
                           people: people, verdict: verdict, parentID: parentID, now: now)
         try await e.create(on: tx)
         try await Audit.record(on: tx, actor: access.auditActor, action: AuditAction(kind), recordType: "task_entry",
                                recordID: try e.requireID(), taskID: view.id, before: Optional<String>.none,
-                               after: ["text": text, "date": onDate ?? "", "people": people, "verdict": verdict ?? ""], now: now)
+                               after: ["text": text, "date": onDate ?? "", "people": people, "verdict": verdict?.rawValue ?? ""], now: now)
         return e
     }
 
@@ -277,7 +277,7 @@ struct OversightService {
 
     func recordObjection(noticeID: Int, _ r: NewObjection) async throws -> TaskEntry {
         try await db.writeTransaction { tx in
-            guard let notice = try await TaskEntry.find(noticeID, on: tx), notice.entryKind == .notice else { throw AppError.notFound }
+            guard let notice = try await TaskEntry.find(noticeID, on: tx), notice.kind == .notice else { throw AppError.notFound }
             let view = try await lifecycle.load(notice.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("objection.forbidden", "只有整改办可以登记公示异议") }
             guard view.task.state == .publicNotice else {
@@ -296,13 +296,13 @@ struct OversightService {
 
     func answerObjection(_ id: Int, _ a: Answer) async throws -> TaskEntry {
         let objection: TaskEntry = try await db.writeTransaction { tx in
-            guard let o = try await TaskEntry.find(id, on: tx), o.entryKind == .objection else { throw AppError.notFound }
+            guard let o = try await TaskEntry.find(id, on: tx), o.kind == .objection else { throw AppError.notFound }
             let view = try await lifecycle.load(o.$task.id, on: tx, expectedVersion: nil)
             guard access.isOffice(over: view) else { throw refuse("objection.answerForbidden", "只有整改办可以答复公示异议") }
             guard o.answeredAt == nil else { throw refuse("objection.answered", "该异议已答复", .conflict) }
             if blank(a.answer) { throw ValidationFailure([.init("objection.answerRequired", field: "answer", "请填写答复内容")]) }
             o.answer = a.answer
-            o.verdict = (a.upheld ? EntryVerdict.upheld : .dismissed).rawValue
+            o.verdict = (a.upheld ? EntryVerdict.upheld : .dismissed)
             o.$answeredBy.id = access.userID
             o.answeredAt = lifecycle.clock.now()
             try await o.save(on: tx)
@@ -326,9 +326,9 @@ struct OversightService {
     /// Marks the earliest scheduled look-back of a task as done.
     func completeScheduled(taskID: Int, on tx: any Database) async throws {
         guard let planned = try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
-            .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "scheduled")
+            .filter(\.$kind == TaskEntryKind.lookBack).filter(\.$verdict == EntryVerdict.scheduled)
             .sort(\.$onDate).first() else { return }
-        planned.verdict = EntryVerdict.completed.rawValue
+        planned.verdict = .completed
         planned.$answeredBy.id = access.userID
         planned.answeredAt = lifecycle.clock.now()
         try await planned.save(on: tx)
@@ -350,7 +350,7 @@ struct OversightService {
                     throw ValidationFailure([.init("lookBack.dateRequired", field: "date", "请填写不早于今天的计划日期")])
                 }
                 return try await entry(view, .lookBack, text: r.findings, onDate: date.iso, people: r.people ?? "",
-                                       verdict: "scheduled", on: tx)
+                                       verdict: .scheduled, on: tx)
             }
         case "rebound":
             return try await db.writeTransaction { tx in
@@ -358,7 +358,7 @@ struct OversightService {
                                             payload: .init(findings: r.findings, people: r.people), in: tx)
                 try await completeScheduled(taskID: taskID, on: tx)
                 return try await TaskEntry.query(on: tx).filter(\.$task.$id == taskID)
-                    .filter(\.$kind == TaskEntryKind.lookBack.rawValue).filter(\.$verdict == "rebound")
+                    .filter(\.$kind == TaskEntryKind.lookBack).filter(\.$verdict == EntryVerdict.rebound)
                     .sort(\.$id, .descending).first()
             }
         case "holding":
@@ -370,7 +370,7 @@ struct OversightService {
                 }
                 if blank(r.findings) { throw ValidationFailure([.init("lifecycle.findingsRequired", field: "findings", "请填写回头看核查发现")]) }
                 let done = try await entry(view, .lookBack, text: r.findings, onDate: (r.date ?? today).iso,
-                                           people: r.people ?? "", verdict: "holding", on: tx)
+                                           people: r.people ?? "", verdict: .holding, on: tx)
                 try await completeScheduled(taskID: taskID, on: tx)
                 return done
             }

@@ -45,7 +45,7 @@ struct ReportService {
             }
             if let revises = r.revises {
                 let original = try await ProgressReport.find(revises, on: tx)
-                if original?.$task.id != taskID || original?.reportStatus != .returned {
+                if original?.$task.id != taskID || original?.status != .returned {
                     v.append(.init("report.revisesInvalid", field: "revises", "只能修改本任务被退回的报告"))
                 }
             }
@@ -61,7 +61,7 @@ struct ReportService {
             report.milestonesReached = (r.milestonesReached ?? []).map(String.init).joined(separator: ",")
             report.difficulties = r.difficulties ?? ""
             report.nextSteps = r.nextSteps ?? ""
-            report.status = ReportStatus.submitted.rawValue
+            report.status = ReportStatus.submitted
             report.submittedAt = now
             report.$revises.id = r.revises
             try await report.create(on: tx)
@@ -79,19 +79,19 @@ struct ReportService {
             guard access.isOffice(over: view) else {
                 throw AppError(status: .forbidden, code: "report.reviewForbidden", message: "只有本地区整改办可以审核进展报告")
             }
-            guard report.reportStatus == .submitted else {
-                throw AppError(status: .conflict, code: "report.alreadyReviewed", message: "该报告已审核(\(report.reportStatus.label))")
+            guard report.status == .submitted else {
+                throw AppError(status: .conflict, code: "report.alreadyReviewed", message: "该报告已审核(\(report.status.label))")
             }
             let before = ReportSnapshot(report)
             let now = lifecycle.clock.now()
             switch r.decision {
             case "accept":
-                report.status = ReportStatus.accepted.rawValue
+                report.status = ReportStatus.accepted
             case "return":
                 guard let reason = r.reason, !reason.allSatisfy(\.isWhitespace) else {
                     throw AppError(status: .unprocessableEntity, code: "report.reasonRequired", message: "退回报告须说明理由")
                 }
-                report.status = ReportStatus.returned.rawValue
+                report.status = ReportStatus.returned
                 report.reviewReason = reason
             default:
                 throw AppError(status: .unprocessableEntity, code: "report.decisionInvalid", message: "审核结论应为 accept(采纳)或 return(退回)")
@@ -101,7 +101,7 @@ struct ReportService {
             try await report.save(on: tx)
             try await Audit.record(on: tx, actor: access.auditActor, action: r.decision == "accept" ? .reportAccept : .reportReturn, recordType: "progress_report",
                                    recordID: reportID, taskID: report.$task.id, before: before, after: ReportSnapshot(report), now: now)
-            if report.reportStatus == .accepted {
+            if report.status == .accepted {
                 // An accepted report moves the task: milestones reached, progress, light.
                 let reached = report.milestonesReached.split(separator: ",").compactMap { Int($0) }
                 if !reached.isEmpty {
@@ -127,7 +127,7 @@ struct ReportSnapshot: Codable {
     let roundID: Int?
     let revises: Int?
     init(_ r: ProgressReport) {
-        status = r.status
+        status = r.status.rawValue
         narrative = r.narrative
         percent = r.percent
         reviewReason = r.reviewReason
@@ -227,7 +227,7 @@ enum RoundService {
         let links = taskIDs.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ taskIDs)
             .filter(\.$role == UnitRole.responsible.rawValue).with(\.$unit).all()
         let reports = try await ProgressReport.query(on: db).filter(\.$round.$id == id)
-            .filter(\.$status != ReportStatus.returned.rawValue).sort(\.$submittedAt).all()
+            .filter(\.$status != ReportStatus.returned).sort(\.$submittedAt).all()
         guard let due = LocalDate(iso: round.dueDate) else { throw AppError.notFound }
         var rows: [RoundFigures.Row] = []
         for task in tasks {

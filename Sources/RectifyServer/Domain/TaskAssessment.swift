@@ -24,7 +24,7 @@ enum TaskAssessment {
         let id = try task.requireID()
         let milestones = try await TaskMilestone.query(on: db).filter(\.$task.$id == id).all()
         let latest = try await ProgressReport.query(on: db).filter(\.$task.$id == id)
-            .filter(\.$status == ReportStatus.accepted.rawValue).sort(\.$submittedAt, .descending).first()
+            .filter(\.$status == ReportStatus.accepted).sort(\.$submittedAt, .descending).first()
         return facts(for: task, start: try await start(of: task, on: db), milestones: milestones, reportedPercent: latest?.percent)
     }
 

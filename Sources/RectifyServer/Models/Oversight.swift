@@ -13,7 +13,7 @@ final class ExtensionRequest: Model, @unchecked Sendable {
     @OptionalField(key: "previous_deadline") var previousDeadline: String?
     @Field(key: "requested_deadline") var requestedDeadline: String
     @Field(key: "reason") var reason: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ExtensionStatus
     @OptionalParent(key: "decided_by") var decidedBy: User?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @OptionalField(key: "decision_note") var decisionNote: String?
@@ -30,7 +30,7 @@ final class SupervisionOrder: Model, @unchecked Sendable {
     @Parent(key: "region_code") var region: Region
     @Field(key: "year") var year: Int
     @Field(key: "seq") var seq: Int
-    @Field(key: "level") var level: String
+    @Field(key: "level") var level: OversightService.Level
     @Parent(key: "unit_id") var unit: Unit
     @Field(key: "reason") var reason: String
     @Field(key: "reply_by") var replyBy: String
@@ -79,12 +79,12 @@ final class TaskEntry: Model, @unchecked Sendable {
 
     @ID(custom: .id) var id: Int?
     @Parent(key: "task_id") var task: TaskRecord
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: TaskEntryKind
     @OptionalField(key: "on_date") var onDate: String?
     @OptionalField(key: "until_date") var untilDate: String?
     @Field(key: "people") var people: String
     @Field(key: "text") var text: String
-    @OptionalField(key: "verdict") var verdict: String?
+    @OptionalField(key: "verdict") var verdict: EntryVerdict?
     @OptionalParent(key: "parent_id") var parent: TaskEntry?
     @OptionalField(key: "answer") var answer: String?
     @OptionalParent(key: "answered_by") var answeredBy: User?
@@ -95,9 +95,9 @@ final class TaskEntry: Model, @unchecked Sendable {
     init() {}
 
     init(taskID: Int, kind: TaskEntryKind, userID: Int, text: String, onDate: String? = nil, untilDate: String? = nil,
-         people: String = "", verdict: String? = nil, parentID: Int? = nil, now: Date) {
+         people: String = "", verdict: EntryVerdict? = nil, parentID: Int? = nil, now: Date) {
         self.$task.id = taskID
-        self.kind = kind.rawValue
+        self.kind = kind
         self.$user.id = userID
         self.text = text
         self.onDate = onDate
@@ -108,5 +108,4 @@ final class TaskEntry: Model, @unchecked Sendable {
         self.createdAt = now
     }
 
-    var entryKind: TaskEntryKind? { TaskEntryKind(rawValue: kind) }
 }

@@ -58,7 +58,7 @@ final class ProgressReport: Model, @unchecked Sendable {
     @Field(key: "milestones_reached") var milestonesReached: String
     @Field(key: "difficulties") var difficulties: String
     @Field(key: "next_steps") var nextSteps: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ReportStatus
     @OptionalField(key: "review_reason") var reviewReason: String?
     @OptionalParent(key: "reviewer_id") var reviewer: User?
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
@@ -68,5 +68,4 @@ final class ProgressReport: Model, @unchecked Sendable {
 
     init() {}
 
-    var reportStatus: ReportStatus { ReportStatus(rawValue: status) ?? .submitted }
 }

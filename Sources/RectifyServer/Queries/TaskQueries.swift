@@ -30,7 +30,7 @@ enum TaskQueries {
     /// The detail of the API, computed from the sheet without another query.
     static func detail(_ sheet: TaskSheet, today: LocalDate) -> TaskAPI.Detail {
         let t = sheet.view.task
-        let latest = sheet.reports.first { $0.status == ReportStatus.accepted.rawValue }
+        let latest = sheet.reports.first { $0.status == .accepted }
         let facts = TaskAssessment.facts(for: t, start: TaskAssessment.start(of: t, inspection: sheet.view.inspection),
                                          milestones: sheet.milestones, reportedPercent: latest?.percent)
         let assessment = Schedule.assess(facts, today: today, settings: sheet.settings)

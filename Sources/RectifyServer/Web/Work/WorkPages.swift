@@ -264,7 +264,7 @@ struct OrdersView: PageView {
                 let mine = access.unitID == o.$unit.id && access.roles.contains(.unit)
                 let office = access.isAdmin || access.oversees([o.$region.id], as: .office)
                 return .article(.class("panel order"),
-                    .h3(.text(HTMLText.escape(OversightService.number(o))), .text(" "), .span(.class("tag"), .text(HTMLText.escape(OversightService.Level(rawValue: o.level)?.label ?? o.level))),
+                    .h3(.text(HTMLText.escape(OversightService.number(o))), .text(" "), .span(.class("tag"), .text(HTMLText.escape(o.level.label))),
                         .span(.class("tag"), .text(HTMLText.escape(o.closedAt != nil ? "已办结" : o.replyText != nil ? "已回复" : "待回复")))),
                     .p(.text(HTMLText.escape("被督办单位:\(o.unit.name);\(Fmt.date(o.replyBy))前回复"))),
                     .p(.class("pre"), .text(HTMLText.escape(o.reason))),
