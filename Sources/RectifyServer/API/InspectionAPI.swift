@@ -16,7 +16,7 @@ enum InspectionAPI {
     static func show(req: Request) async throws -> InspectionSummary {
         let user = try req.auth.require(User.self)
         let id = try req.intParameter("id")
-        guard let row = try await InspectionQueries.listPage(for: user, on: req.db).rows.first(where: { $0.id == id }) else {
+        guard let row = try await InspectionQueries.listPage(for: user, only: id, on: req.db).rows.first else {
             throw AppError.notFound
         }
         return InspectionSummary(row)

@@ -22,15 +22,14 @@ actor AggregateCache {
     private var entries: [String: Entry] = [:]
     /// Scopes are few (one per office region, unit or role set); the bound only guards memory.
     static let capacity = 512
+    /// How many answers came from the cache (tests check it is used).
     private(set) var hits = 0
-    private(set) var misses = 0
 
     func value<T: Sendable>(_ key: String, marker: String, compute: @Sendable () async throws -> T) async throws -> T {
         if let e = entries[key], e.marker == marker, let v = e.value as? T {
             hits += 1
             return v
         }
-        misses += 1
         let v = try await compute()
         if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
         entries[key] = Entry(marker: marker, value: v)

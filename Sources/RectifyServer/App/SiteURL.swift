@@ -105,10 +105,10 @@ enum SiteURL: Equatable {
         case .publicInspection(let id): ("/public/inspections/:id", [id])
         case .publicEvidence(let id): ("/public/evidence/:id", [id])
         // The API's own operations, so these links cannot drift from the registered routes.
-        case .exportXLSX: ("/api/v1" + APIOperation.tasksXLSX.template, [])
-        case .exportCSV: ("/api/v1" + APIOperation.tasksCSV.template, [])
-        case .evidence(let id): ("/api/v1" + APIOperation.evidence.template, [id])
-        case .reportDownload(let id): ("/api/v1" + APIOperation.inspectionReport.template, [id])
+        case .exportXLSX: (APIOperation.tasksXLSX.pattern, [])
+        case .exportCSV: (APIOperation.tasksCSV.pattern, [])
+        case .evidence(let id): (APIOperation.evidence.pattern, [id])
+        case .reportDownload(let id): (APIOperation.inspectionReport.pattern, [id])
         }
     }
 

@@ -47,8 +47,9 @@ enum InspectionQueries {
         return result
     }
 
-    static func listPage(for user: User, on db: any Database) async throws -> InspectionListPage {
-        let inspections = try await visibleInspections(for: user, on: db)
+    /// `only`: just that inspection, if the user may see it (its tasks alone are counted).
+    static func listPage(for user: User, only: Int? = nil, on db: any Database) async throws -> InspectionListPage {
+        let inspections = try await visibleInspections(for: user, on: db).filter { only == nil || $0.id == only }
         let counts = try await taskCounts(inspectionIDs: inspections.compactMap(\.id), on: db)
         return InspectionListPage(rows: inspections.map { i in
             let c = counts[i.id!] ?? [:]

@@ -2,8 +2,8 @@ import Vapor
 import RectifyCore
 
 /// One operation of the JSON API under /api/v1: its address, who may call it, what it
-/// takes and what it answers. Routes are registered from these values (`on(_:use:)`), links
-/// are built from them (`path(_:)`), and the OpenAPI document is written from the routes
+/// takes and what it answers. Routes are registered from these values (`on(_:use:)`), the
+/// pages' links to API addresses come from them (SiteURL), and the OpenAPI document is written from the routes
 /// that carry them, so the published contract is the code.
 struct APIOperation: Sendable {
     enum Body: Sendable {
@@ -50,15 +50,8 @@ struct APIOperation: Sendable {
         ["api", "v1"] + template.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
     }
 
-    /// The address with these ids in place of the parameters, in order.
-    func path(_ ids: Int...) -> String {
-        var path = "/api/v1" + template
-        for id in ids {
-            guard let r = path.range(of: #":[a-z]+"#, options: .regularExpression) else { break }
-            path.replaceSubrange(r, with: String(id))
-        }
-        return path
-    }
+    /// `/api/v1/tasks/:id`: the template as the site's routes and links (SiteURL) spell it.
+    var pattern: String { "/api/v1" + template }
 
     /// `/tasks/{id}`: the template as OpenAPI writes it.
     var openAPIPath: String {

@@ -300,7 +300,6 @@ struct SchemaProbe {
 /// A JSON value, written with sorted keys so the document is byte-stable.
 enum JSONValue: Encodable, Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral {
     case string(String)
-    case int(Int)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -316,7 +315,6 @@ enum JSONValue: Encodable, Equatable, Sendable, ExpressibleByStringLiteral, Expr
         var c = encoder.singleValueContainer()
         switch self {
         case .string(let s): try c.encode(s)
-        case .int(let i): try c.encode(i)
         case .bool(let b): try c.encode(b)
         case .null: try c.encodeNil()
         case .array(let a): try c.encode(a)

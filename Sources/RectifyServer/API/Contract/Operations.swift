@@ -1,8 +1,8 @@
 import Vapor
 import RectifyCore
 
-/// Every operation of /api/v1. Register with `api.on(.taskDetail, use: …)`; link with
-/// `APIOperation.taskDetail.path(id)`.
+/// Every operation of /api/v1. Register with `api.on(.task, use: …)`; a page links to one
+/// through SiteURL, whose API cases take `APIOperation.task.pattern`.
 extension APIOperation {
     private static let anyone = "任何已登录用户"
     private static let readers = "能看到该任务的用户(整改办、领导看本地区;单位看本单位承担的任务;管理员看全部)"
