@@ -19,9 +19,7 @@ enum TokenAPI {
         let revoked: Bool
     }
 
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func hash(_ token: String) -> String { SecretHash.hex(token) }
 
     static func create(req: Request) async throws -> Response {
         let access = try await req.access()
@@ -60,24 +58,42 @@ enum TokenAPI {
                                    recordID: token.id!, taskID: nil, before: Optional<String>.none,
                                    after: ["revoked": true], now: req.application.clock.now())
         }
+        req.application.signedIn.drop(SignedInCache.tokenKey(token.tokenHash))
         return .noContent
     }
 }
 
-/// `Authorization: Bearer rct_…` logs the request in as the token's user.
-struct TokenAuthenticator: AsyncBearerAuthenticator {
-    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        // One query: the token, its user and the user's unit (for the access).
-        guard let row = try await ApiToken.query(on: request.db).filter(\.$tokenHash == TokenAPI.hash(bearer.token))
-            .filter(\.$revoked == false)
-            .join(User.self, on: \ApiToken.$user.$id == \User.$id)
-            .join(Unit.self, on: \User.$unit.$id == \Unit.$id, method: .left).first() else { return }
-        let user = try row.joined(User.self)
-        guard user.active else { return }
-        // The token's user, whatever cookie came along: a token call neither uses nor changes a session.
-        request.userSession = nil
-        request.viaBearerToken = true
-        request.auth.login(user)
-        request.storage[AccessKey.self] = try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self))
+/// `Authorization: Bearer rct_…` logs the request in as the token's user. The token as
+/// read in the last few seconds (`SignedInCache`) needs no query and no task.
+struct TokenAuthenticator: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let bearer = req.headers.bearerAuthorization else { return next.respond(to: req) }
+        let hash = TokenAPI.hash(bearer.token)
+        let key = SignedInCache.tokenKey(hash)
+        if let e = req.application.signedIn.entry(key, now: Date()) {
+            Self.signIn(req, e)
+            return next.respond(to: req)
+        }
+        return req.eventLoop.makeFutureWithTask {
+            // One query: the token, its user and the user's unit (for the access).
+            guard let row = try await ApiToken.query(on: req.db).filter(\.$tokenHash == hash)
+                .filter(\.$revoked == false)
+                .join(User.self, on: \ApiToken.$user.$id == \User.$id)
+                .join(Unit.self, on: \User.$unit.$id == \Unit.$id, method: .left).first() else { return }
+            let user = try row.joined(User.self)
+            guard user.active else { return }
+            let e = SignedInCache.Entry(user: try .init(user), access: try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self)),
+                                        values: [:], createdAt: row.createdAt ?? Date(), lastSeenAt: Date(), loadedAt: Date())
+            req.application.signedIn.put(key, e)
+            Self.signIn(req, e)
+        }.flatMap { next.respond(to: req) }
+    }
+
+    /// The token's user, whatever cookie came along: a token call neither uses nor changes a session.
+    private static func signIn(_ req: Request, _ e: SignedInCache.Entry) {
+        req.userSession = nil
+        req.viaBearerToken = true
+        req.auth.login(e.user.model())
+        req.storage[AccessKey.self] = e.access
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import SQLiteNIO
 import Vapor
@@ -9,6 +10,16 @@ import RectifyCore
 /// What the `rectify` executable runs. Any failure ends as one line on standard
 /// error saying what is wrong and what to do, and a non-zero exit; no stack traces.
 public enum Rectify {
+    /// Runs Swift's tasks on the server's event loops instead of a second pool of threads,
+    /// so an async handler starts without waking another thread and handing the request
+    /// across: that hand-over cost more than everything else a small request does (issue 11,
+    /// BENCHMARKS.md). Work that blocks a thread (Bcrypt, a large export) now holds an event
+    /// loop instead of a pool thread; there are as many of either as cores. Call once, from
+    /// the main thread, before any task starts.
+    public static func runTasksOnEventLoops() {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     public static func main() async -> Int32 {
         var env: Environment
         do {

@@ -5,19 +5,15 @@ import RectifyCore
 /// The one error middleware (STYLE.md §8): browsers get an HTML page, programs get
 /// `{"code": "...", "message": "..."}`; messages are in Chinese with a stable code;
 /// no stack traces or internal messages are shown; 5xx are logged loudly.
-struct RectifyErrorMiddleware: AsyncMiddleware {
+struct RectifyErrorMiddleware: Middleware {
     struct Body: Content {
         let code: String
         let message: String
         let violations: [Violation]?
     }
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch {
-            return Self.response(for: error, on: req)
-        }
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapErrorThrowing { Self.response(for: $0, on: req) }
     }
 
     static func response(for error: any Error, on req: Request) -> Response {

@@ -10,13 +10,13 @@ final class InFlightRequests: Sendable {
     func leave() { value.withLockedValue { $0 -= 1 } }
 }
 
-struct InFlightMiddleware: AsyncMiddleware {
+/// Future-based like the other middleware every request passes (see `SessionMiddleware`).
+struct InFlightMiddleware: Middleware {
     let requests: InFlightRequests
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         requests.enter()
-        defer { requests.leave() }
-        return try await next.respond(to: req)
+        return next.respond(to: req).always { [requests] _ in requests.leave() }
     }
 }
 

@@ -6,27 +6,30 @@ import Vapor
 /// cannot store it at all, so no text with one is accepted anywhere: in the address,
 /// in a JSON or form body, or in a multipart form's text fields. Uploaded files are
 /// bytes and may hold anything.
-struct NulGuardMiddleware: AsyncMiddleware {
+struct NulGuardMiddleware: Middleware {
     static let refusal = AppError(status: .badRequest, code: "text.nul",
                                   message: "提交的文字中含有空字符(U+0000),无法保存:请删除后重新提交")
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if req.url.string.range(of: "%00", options: .caseInsensitive) != nil { throw Self.refusal }
+    /// Synchronous for a request without a text body (every GET); a body is read first.
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        // "%00" has no letters: no case to ignore.
+        if req.url.string.contains("%00") { return req.eventLoop.makeFailedFuture(Self.refusal) }
         guard let type = req.headers.contentType, [.POST, .PUT, .PATCH].contains(req.method) else {
-            return try await next.respond(to: req)
+            return next.respond(to: req)
         }
         let isJSON = type.type == "application" && type.subType == "json"
         let isForm = type == .urlEncodedForm
         let isMultipart = type.type == "multipart" && type.subType == "form-data"
-        guard isJSON || isForm || isMultipart else { return try await next.respond(to: req) }
-        guard let body = try await req.collectedBody() else { return try await next.respond(to: req) }
-        let bytes = body.readableBytesView
-        if isJSON, bytes.contains(0) || Self.contains(bytes, "\\u0000") { throw Self.refusal }
-        if isForm, bytes.contains(0) || Self.contains(bytes, "%00") { throw Self.refusal }
-        if isMultipart, let boundary = type.parameters["boundary"], Self.textPartHasNul(bytes, boundary: boundary) {
-            throw Self.refusal
-        }
-        return try await next.respond(to: req)
+        guard isJSON || isForm || isMultipart else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask {
+            guard let body = try await req.collectedBody() else { return }
+            let bytes = body.readableBytesView
+            if isJSON, bytes.contains(0) || Self.contains(bytes, "\\u0000") { throw Self.refusal }
+            if isForm, bytes.contains(0) || Self.contains(bytes, "%00") { throw Self.refusal }
+            if isMultipart, let boundary = type.parameters["boundary"], Self.textPartHasNul(bytes, boundary: boundary) {
+                throw Self.refusal
+            }
+        }.flatMap { next.respond(to: req) }
     }
 
     /// Case-insensitive search for an ASCII needle.

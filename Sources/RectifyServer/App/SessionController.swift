@@ -56,13 +56,13 @@ enum SessionController {
 private let unknownLoginHash = (try? Bcrypt.hash(UUID().uuidString, cost: 12)) ?? ""
 
 /// Sends a browser that is not logged in to the login page, and a program a 401.
-struct LoginRequiredMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct LoginRequiredMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard let user = req.auth.get(User.self), user.active else {
-            if req.wantsJSON { throw AppError.loginRequired }
-            return req.redirect(to: SiteURL.login.path)
+            if req.wantsJSON { return req.eventLoop.makeFailedFuture(AppError.loginRequired) }
+            return req.eventLoop.makeSucceededFuture(req.redirect(to: SiteURL.login.path))
         }
-        return try await next.respond(to: req)
+        return next.respond(to: req)
     }
 }
 

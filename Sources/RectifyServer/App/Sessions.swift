@@ -30,10 +30,10 @@ final class SessionState: @unchecked Sendable {
         set { lock.withLock { if values[key] != newValue { values[key] = newValue; dirty = true } } }
     }
 
-    var encoded: String {
-        lock.withLock {
-            (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "{}"
-        }
+    var snapshot: [String: String] { lock.withLock { values } }
+
+    static func encode(_ values: [String: String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "{}"
     }
 }
 
@@ -49,9 +49,7 @@ enum SessionStore {
     /// Last-seen times are written at most this often, not on every request.
     static let touchInterval: TimeInterval = 60
 
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func hash(_ token: String) -> String { SecretHash.hex(token) }
 
     struct Policy {
         let idle: TimeInterval
@@ -65,24 +63,58 @@ enum SessionStore {
         }
     }
 
+    static func isWellFormed(_ token: String) -> Bool { (20...200).contains(token.utf8.count) }
+
     /// The session a cookie names with its user and the user's access, if it is current:
     /// one query (session, user and the unit's region joined), so a signed-in request
-    /// makes no further round trip to learn who is asking.
-    static func load(token: String, on db: any Database, now: Date, policy: Policy) async throws -> (SessionState, User, Access)? {
-        guard (20...200).contains(token.utf8.count) else { return nil }
-        let id = hash(token)
+    /// makes no further round trip to learn who is asking. An expired session is deleted.
+    static func load(id: String, on db: any Database, now: Date, policy: Policy) async throws -> SignedInCache.Entry? {
         guard let row = try await UserSession.query(on: db).filter(\.$id == id)
             .join(User.self, on: \UserSession.$user.$id == \User.$id)
             .join(Unit.self, on: \User.$unit.$id == \Unit.$id, method: .left).first() else { return nil }
         let user = try row.joined(User.self)
-        let access = try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self))
-        guard user.active, now.timeIntervalSince(row.lastSeenAt) < policy.idle, now.timeIntervalSince(row.createdAt) < policy.max else {
+        let entry = SignedInCache.Entry(
+            user: try .init(user), access: try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self)),
+            values: (try? JSONDecoder().decode([String: String].self, from: Data(row.data.utf8))) ?? [:],
+            createdAt: row.createdAt, lastSeenAt: row.lastSeenAt, loadedAt: now)
+        guard isCurrent(entry, now: now, policy: policy) else {
             try await UserSession.query(on: db).filter(\.$id == id).delete()
             return nil
         }
-        let values = (try? JSONDecoder().decode([String: String].self, from: Data(row.data.utf8))) ?? [:]
-        return (SessionState(id: id, userID: try user.requireID(), values: values, lastSeenAt: row.lastSeenAt, newToken: nil), user,
-                access)
+        return entry
+    }
+
+    static func isCurrent(_ e: SignedInCache.Entry, now: Date, policy: Policy) -> Bool {
+        e.user.active && now.timeIntervalSince(e.lastSeenAt) < policy.idle && now.timeIntervalSince(e.createdAt) < policy.max
+    }
+
+    /// Signs the request in from the session read in the last few seconds, if there is
+    /// one and it is still current; false sends the request to `signIn`.
+    static func signInFromCache(_ req: Request, token: String) -> Bool {
+        guard isWellFormed(token) else { return false }
+        let id = hash(token)
+        let now = Date()
+        guard let e = req.application.signedIn.entry(SignedInCache.sessionKey(id), now: now),
+              isCurrent(e, now: now, policy: Policy(req.application.rectifyConfig)) else { return false }
+        signIn(req, id: id, e)
+        return true
+    }
+
+    /// Signs the request in from the database (and remembers the session for the next ones).
+    static func signIn(_ req: Request, token: String) async throws {
+        guard isWellFormed(token) else { return }
+        let id = hash(token)
+        let key = SignedInCache.sessionKey(id)
+        req.application.signedIn.drop(key)
+        guard let e = try await load(id: id, on: req.db, now: Date(), policy: Policy(req.application.rectifyConfig)) else { return }
+        req.application.signedIn.put(key, e)
+        signIn(req, id: id, e)
+    }
+
+    private static func signIn(_ req: Request, id: String, _ e: SignedInCache.Entry) {
+        req.userSession = SessionState(id: id, userID: e.user.id, values: e.values, lastSeenAt: e.lastSeenAt, newToken: nil)
+        req.auth.login(e.user.model())
+        req.storage[AccessKey.self] = e.access
     }
 
     /// A new session for `user`, replacing the request's old one; expired sessions of
@@ -90,7 +122,10 @@ enum SessionStore {
     static func begin(_ req: Request, user: User) async throws {
         let now = Date()
         let policy = Policy(req.application.rectifyConfig)
-        if let old = req.userSession { try await UserSession.query(on: req.db).filter(\.$id == old.id).delete() }
+        if let old = req.userSession {
+            try await UserSession.query(on: req.db).filter(\.$id == old.id).delete()
+            req.application.signedIn.drop(SignedInCache.sessionKey(old.id))
+        }
         try await sweep(on: req.db, now: now, policy: policy)
         let token = Data([UInt8].random(count: 32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -107,13 +142,18 @@ enum SessionStore {
 
     /// Ends the request's session (logout).
     static func end(_ req: Request) async throws {
-        if let s = req.userSession { try await UserSession.query(on: req.db).filter(\.$id == s.id).delete() }
+        if let s = req.userSession {
+            try await UserSession.query(on: req.db).filter(\.$id == s.id).delete()
+            // After the delete, so no request of the same browser reads it back into the cache.
+            req.application.signedIn.drop(SignedInCache.sessionKey(s.id))
+        }
         req.userSession = nil
         req.storage[EndedKey.self] = true
         req.auth.logout(User.self)
     }
 
-    /// Ends every session of a user (deactivated, password changed).
+    /// Ends every session of a user (deactivated, password changed). A server that does
+    /// this also drops the user from its `SignedInCache` (`Application.signedIn.drop(userID:)`).
     static func endAll(userID: Int, on db: any Database) async throws {
         try await UserSession.query(on: db).filter(\.$user.$id == userID).delete()
     }
@@ -124,51 +164,63 @@ enum SessionStore {
         }.delete()
     }
 
-    /// After the response: the new cookie, a cleared one, and what changed.
-    static func finish(_ req: Request, _ response: Response, presented: Bool) async throws {
+    /// After the response: what changed written back (the only part that waits), then the
+    /// new cookie or a cleared one.
+    static func finish(_ req: Request, _ response: Response, presented: Bool) -> EventLoopFuture<Response> {
         // A token call leaves the browser's session and cookie as they were.
-        if req.viaBearerToken { return }
+        if req.viaBearerToken { return req.eventLoop.makeSucceededFuture(response) }
         let policy = Policy(req.application.rectifyConfig)
-        if let s = req.userSession {
-            let now = Date()
-            if s.dirty || s.newToken == nil && now.timeIntervalSince(s.lastSeenAt) >= touchInterval {
-                try await UserSession.query(on: req.db).filter(\.$id == s.id)
-                    .set(\.$data, to: s.encoded).set(\.$lastSeenAt, to: now).update()
+        guard let s = req.userSession else {
+            if presented || req.storage[EndedKey.self] == true {
+                // A cookie that names no current session (expired, logged out): drop it.
+                response.cookies[cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/",
+                                                                 isSecure: policy.secure, isHTTPOnly: true, sameSite: .lax)
             }
+            return req.eventLoop.makeSucceededFuture(response)
+        }
+        @Sendable func setCookie() -> Response {
             if let token = s.newToken {
                 response.cookies[cookieName] = HTTPCookies.Value(string: token, maxAge: Int(policy.max), path: "/",
                                                                  isSecure: policy.secure, isHTTPOnly: true, sameSite: .lax)
             }
-        } else if presented || req.storage[EndedKey.self] == true {
-            // A cookie that names no current session (expired, logged out): drop it.
-            response.cookies[cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/",
-                                                             isSecure: policy.secure, isHTTPOnly: true, sameSite: .lax)
+            return response
+        }
+        let now = Date()
+        guard s.dirty || s.newToken == nil && now.timeIntervalSince(s.lastSeenAt) >= touchInterval else {
+            return req.eventLoop.makeSucceededFuture(setCookie())
+        }
+        return req.eventLoop.makeFutureWithTask {
+            let values = s.snapshot
+            try await UserSession.query(on: req.db).filter(\.$id == s.id)
+                .set(\.$data, to: SessionState.encode(values)).set(\.$lastSeenAt, to: now).update()
+            req.application.signedIn.update(SignedInCache.sessionKey(s.id), values: values, lastSeenAt: now)
+            return setCookie()
         }
     }
 
     struct EndedKey: StorageKey { typealias Value = Bool }
 }
 
-/// Reads the session cookie, logs its user in, and writes back what changed.
-struct SessionMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Reads the session cookie, logs its user in, and writes back what changed. Future-based,
+/// not async: a signed-in request whose session was read in the last few seconds
+/// (`SignedInCache`) waits for nothing here, and only a read or a write of the session
+/// row starts a task.
+struct SessionMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let token = req.cookies[SessionStore.cookieName]?.string ?? ""
         let presented = !token.isEmpty
-        if presented, let (session, user, access) = try await SessionStore.load(
-            token: token, on: req.db, now: Date(), policy: .init(req.application.rectifyConfig)) {
-            req.userSession = session
-            req.auth.login(user)
-            req.storage[AccessKey.self] = access
+        let answered: EventLoopFuture<Response>
+        if presented, SessionStore.signInFromCache(req, token: token) {
+            answered = next.respond(to: req)
+        } else if presented {
+            answered = req.eventLoop.makeFutureWithTask { try await SessionStore.signIn(req, token: token) }
+                .flatMap { next.respond(to: req) }
+        } else {
+            answered = next.respond(to: req)
         }
-        let response: Response
-        do {
-            response = try await next.respond(to: req)
-        } catch {
-            // Answered here, so an error page can still clear a stale cookie or save a message.
-            response = RectifyErrorMiddleware.response(for: error, on: req)
-        }
-        try await SessionStore.finish(req, response, presented: presented)
-        return response
+        // Answered here, so an error page can still clear a stale cookie or save a message.
+        return answered.flatMapErrorThrowing { RectifyErrorMiddleware.response(for: $0, on: req) }
+            .flatMap { SessionStore.finish(req, $0, presented: presented) }
     }
 }
 

@@ -8,15 +8,20 @@ import Vapor
 /// another writer committed; PostgreSQL may abort on a serialization failure or a
 /// deadlock. Everything a handler writes is inside its transaction (evidence files
 /// are content-addressed, so writing one twice is the same as once).
-struct WriteRetryMiddleware: AsyncMiddleware {
+struct WriteRetryMiddleware: Middleware {
     let attempts = 20
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method) else { return try await next.respond(to: req) }
+    /// Reads pass straight through, without starting a task.
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method) else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask { try await retrying(req, next) }
+    }
+
+    private func retrying(_ req: Request, _ next: any Responder) async throws -> Response {
         var attempt = 1
         while true {
             do {
-                return try await next.respond(to: req)
+                return try await next.respond(to: req).get()
             } catch where Self.isTransient(error) && attempt < attempts {
                 req.logger.debug("write lost a race (attempt \(attempt)), retrying: \(String(reflecting: error))")
                 // Back off a little, with jitter, so the racers do not collide again.

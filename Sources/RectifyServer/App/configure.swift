@@ -64,7 +64,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
 
     // The shared services, made before any request can race to make them.
-    _ = (app.statusFreshness, app.loginThrottle, app.aggregateCache)
+    _ = (app.statusFreshness, app.loginThrottle, app.aggregateCache, app.signedIn)
     app.middleware = Middlewares()
     app.middleware.use(InFlightMiddleware(requests: app.inFlight))
     // Outside the error middleware, so error pages carry the headers too.

@@ -15,10 +15,13 @@ final class StatusFreshness: Sendable {
     private let fresh = NIOLockedValueBox<LocalDate?>(nil)
     private let gate = Gate()
 
+    /// Whether the stored values are already true for `today`.
+    func isFresh(for today: LocalDate) -> Bool { fresh.withLockedValue { $0 } == today }
+
     /// Makes the stored values true for `app.clock.today`; cheap when they already are.
     func ensure(_ app: Application) async throws {
         let today = app.clock.today
-        if fresh.withLockedValue({ $0 }) == today { return }
+        if isFresh(for: today) { return }
         try await gate.once(for: today) {
             let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
             if changed > 0 { try await app.refreshPlannerStatistics(force: false) }
@@ -59,15 +62,19 @@ final class StatusFreshness: Sendable {
 }
 
 /// Runs `StatusFreshness.ensure` before every request that reads or writes tasks.
-struct StatusFreshnessMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            try await req.application.statusFreshness.ensure(req.application)
-        } catch {
-            // Serving on is better than refusing every page; the next request tries again.
-            req.logger.error("recompute before request failed: \(String(reflecting: error))")
-        }
-        return try await next.respond(to: req)
+/// Synchronous on every request of a day but its first.
+struct StatusFreshnessMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let app = req.application
+        if app.statusFreshness.isFresh(for: app.clock.today) { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask {
+            do {
+                try await app.statusFreshness.ensure(app)
+            } catch {
+                // Serving on is better than refusing every page; the next request tries again.
+                req.logger.error("recompute before request failed: \(String(reflecting: error))")
+            }
+        }.flatMap { next.respond(to: req) }
     }
 }
 

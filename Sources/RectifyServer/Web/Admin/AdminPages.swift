@@ -80,6 +80,8 @@ enum AdminPagesController {
                                        recordType: "user", recordID: id, taskID: nil, before: Optional<String>.none,
                                        after: ["active": user.active], now: req.application.clock.now())
             }
+            // After the commit, so no request can read the old state back into the cache.
+            req.application.signedIn.drop(userID: id)
         }, page: { try await usersPage(req, state: $0) })
     }
 

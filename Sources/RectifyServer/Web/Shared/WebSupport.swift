@@ -46,15 +46,16 @@ extension Array where Element == UInt8 {
 
 /// Refuses a POST of the web interface whose `_csrf` field does not match the
 /// session's token: a form on another site cannot act in a user's name.
-struct CSRFMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.method == .POST else { return try await next.respond(to: req) }
-        // An upload arrives as a stream the route has not read yet: read it here, to the
-        // route's own limit, so the token in it can be checked (and an oversized one is 413).
-        _ = try await req.collectedBody()
-        let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
-        guard req.originIsOwn, req.csrfMatches(sent) else { throw AppError.csrf }
-        return try await next.respond(to: req)
+struct CSRFMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard req.method == .POST else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask {
+            // An upload arrives as a stream the route has not read yet: read it here, to the
+            // route's own limit, so the token in it can be checked (and an oversized one is 413).
+            _ = try await req.collectedBody()
+            let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
+            guard req.originIsOwn, req.csrfMatches(sent) else { throw AppError.csrf }
+        }.flatMap { next.respond(to: req) }
     }
 }
 
@@ -62,13 +63,15 @@ struct CSRFMiddleware: AsyncMiddleware {
 /// `X-CSRF-Token` header (from `GET /api/v1/session`) and no foreign `Origin`: a page on
 /// another site cannot post a form or a script's request in a signed-in user's name.
 /// Token-authenticated calls (Bearer) need neither; no browser sends those by itself.
-struct APICSRFMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct APICSRFMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), !req.viaBearerToken, req.userSession != nil else {
-            return try await next.respond(to: req)
+            return next.respond(to: req)
         }
-        guard req.originIsOwn, req.csrfMatches(req.headers.first(name: "X-CSRF-Token") ?? "") else { throw AppError.csrf }
-        return try await next.respond(to: req)
+        guard req.originIsOwn, req.csrfMatches(req.headers.first(name: "X-CSRF-Token") ?? "") else {
+            return req.eventLoop.makeFailedFuture(AppError.csrf)
+        }
+        return next.respond(to: req)
     }
 }
 
