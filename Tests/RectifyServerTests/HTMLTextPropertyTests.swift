@@ -58,6 +58,15 @@ import RectifyTestSupport
         }
     }
 
+    @Test func givenAnyText_whenItIsTextOfARenderedPage_thenItIsThereEscapedOnce() async {
+        await propertyCheck(count: 300, input: Hostile.string) { s in
+            let context = PageContext(displayName: nil, roles: [], csrf: nil, flash: nil, section: nil)
+            let html = ErrorPage(status: 400, message: s, code: "x", context: context).render()
+            // Placed with `.raw`: this escape is the text's only one.
+            #expect(html.contains("<p>\(HTMLText.escape(s))</p>"))
+        }
+    }
+
     @Test(.shrinking(false)) func givenALongHostileString_whenEscaped_thenItIsWhole() async {
         await propertyCheck(count: 3, input: Hostile.long) { s in
             #expect(Self.unescape(HTMLText.escape(s)) == Self.carried(s))

@@ -162,13 +162,13 @@ enum OfficialReportBuilder {
                     """)])
             ),
             .body(
-                .h1(.text(HTMLText.escape("关于\(r.title)整改落实情况的报告"))),
-                .p(.text(HTMLText.escape(r.opening))),
+                .h1(.raw(HTMLText.escape("关于\(r.title)整改落实情况的报告"))),
+                .p(.raw(HTMLText.escape(r.opening))),
                 .forEach(r.problems) { p in
                     .div(
-                        .h2(.text(HTMLText.escape("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))),
-                        .p(.class("status"), .text(HTMLText.escape("整改进展情况:\(p.statusWords)。"))),
-                        .forEach(p.narratives) { .p(.text(HTMLText.escape($0))) }
+                        .h2(.raw(HTMLText.escape("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))),
+                        .p(.class("status"), .raw(HTMLText.escape("整改进展情况:\(p.statusWords)。"))),
+                        .forEach(p.narratives) { .p(.raw(HTMLText.escape($0))) }
                     )
                 }
             )

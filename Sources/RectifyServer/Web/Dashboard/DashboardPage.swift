@@ -193,17 +193,17 @@ struct DashboardView: PageView {
         }
         return .div(
             .h1("首页"),
-            .p(.class("sub"), .text(HTMLText.escape("截至\(today.chinese),您的范围内共有 \(m.total) 项整改任务;“不预警”指尚未交办或已验收、公示、销号的任务。"))),
+            .p(.class("sub"), .raw(HTMLText.escape("截至\(today.chinese),您的范围内共有 \(m.total) 项整改任务;“不预警”指尚未交办或已验收、公示、销号的任务。"))),
             .div(.class("cards"),
                  .forEach(WarningLight.allCases) { l in
                      .a(.class("card \(l.rawValue)"), .href(HTMLText.escape(ledger([("light", l.rawValue)]))),
-                        .strong(.text(HTMLText.escape(String(m.byLight[l.rawValue] ?? 0)))), .span(.text(HTMLText.escape(l.label + "任务"))))
+                        .strong(.raw(HTMLText.escape(String(m.byLight[l.rawValue] ?? 0)))), .span(.raw(HTMLText.escape(l.label + "任务"))))
                  },
                  .a(.class("card"), .href(SiteURL.orders.path), .strong(.text(String(m.openOrders))), .span(.text("未办结督办单"))),
                  .unwrap(m.round) { r in
                      .a(.class("card"), .href(SiteURL.round(r.id).path),
-                        .strong(.text(HTMLText.escape(r.owed == 0 ? "—" : "\(r.reported * 100 / max(r.owed, 1))%"))),
-                        .span(.text(HTMLText.escape("\(r.name) 报送率"))))
+                        .strong(.raw(HTMLText.escape(r.owed == 0 ? "—" : "\(r.reported * 100 / max(r.owed, 1))%"))),
+                        .span(.raw(HTMLText.escape("\(r.name) 报送率"))))
                  }
             ),
             .div(.class("grid"),
@@ -236,14 +236,14 @@ struct DashboardView: PageView {
                           .if(!m.due.isEmpty, .table(.class("ledger"),
                               .thead(.tr(.th("序号"), .th("任务"), .th("整改时限"), .th("预警"))),
                               .tbody(.forEach(m.due) { d in
-                                  .tr(.td(.text(String(d.number))), .td(.a(.href(SiteURL.task(d.id).path), .text(HTMLText.escape(d.title)))),
-                                      .td(.text(HTMLText.escape(Fmt.date(d.deadline)))), .td(.light(d.light)))
+                                  .tr(.td(.text(String(d.number))), .td(.a(.href(SiteURL.task(d.id).path), .raw(HTMLText.escape(d.title)))),
+                                      .td(.raw(HTMLText.escape(Fmt.date(d.deadline)))), .td(.light(d.light)))
                               }))),
                           .p(.a(.href(HTMLText.escape(ledger([("deadlineFrom", today.iso), ("deadlineTo", today.adding(days: 30).iso), ("sort", "deadline")]))), .text("在台账中查看")))),
                  .section(.class("panel"),
                           .h2("本期调度"),
                           .unwrap(m.round) { r in
-                              .div(.p(.a(.href(SiteURL.round(r.id).path), .text(HTMLText.escape(r.name))), .text(HTMLText.escape(",报送截止 \(Fmt.date(r.dueDate))"))),
+                              .div(.p(.a(.href(SiteURL.round(r.id).path), .raw(HTMLText.escape(r.name))), .raw(HTMLText.escape(",报送截止 \(Fmt.date(r.dueDate))"))),
                                    .figures("报送情况", [("应报", [String(r.owed)]), ("已报", [String(r.reported)]),
                                                       ("逾期报送", [String(r.late)]), ("未报", [String(r.missing)])], headers: ["", "数量"]))
                           },
@@ -252,7 +252,7 @@ struct DashboardView: PageView {
                           .h2("未办结的督办单"),
                           .if(m.orders.isEmpty, .p(.class("empty"), .text("没有未办结的督办单。"))),
                           .ul(.forEach(m.orders) { o in
-                              .li(.a(.href(SiteURL.orders.path), .text(HTMLText.escape(o.number))), .text(HTMLText.escape(" \(o.unit),\(Fmt.date(o.replyBy))前回复")),
+                              .li(.a(.href(SiteURL.orders.path), .raw(HTMLText.escape(o.number))), .raw(HTMLText.escape(" \(o.unit),\(Fmt.date(o.replyBy))前回复")),
                                   .if(o.replied, .span(.class("tag"), .text("已回复"))))
                           }))
             )

@@ -118,7 +118,7 @@ struct LedgerView: PageView {
         let pages = max(1, (model.total + model.per - 1) / model.per)
         return .div(
             .div(.class("titlebar"),
-                 .h1(.text(HTMLText.escape(title))),
+                 .h1(.raw(HTMLText.escape(title))),
                  .div(.class("tools"),
                       .a(.class("button"), .href(HTMLText.escape(SiteURL.exportXLSX.with(LedgerPageController.items(f)))), .text("导出 Excel")),
                       .a(.class("button"), .href(HTMLText.escape(SiteURL.exportCSV.with(LedgerPageController.items(f)))), .text("导出 CSV")))),
@@ -140,9 +140,9 @@ struct LedgerView: PageView {
                   .div(.class("actions"), .button(.type(.submit), .class("primary"), .text("筛选")),
                        .a(.href(SiteURL.ledger.path), .text("清除")))),
             .p(.class("counts"),
-               .text(HTMLText.escape("共 \(model.total) 项")),
+               .raw(HTMLText.escape("共 \(model.total) 项")),
                .forEach(model.byLight.isEmpty ? [] : WarningLight.allCases.reversed()) { l in
-                   .a(.class("chip \(l.rawValue)"), .href(HTMLText.escape(link { $0.light = l; $0.page = nil })), .text(HTMLText.escape("\(l.label) \(model.byLight[l.rawValue] ?? 0)")))
+                   .a(.class("chip \(l.rawValue)"), .href(HTMLText.escape(link { $0.light = l; $0.page = nil })), .raw(HTMLText.escape("\(l.label) \(model.byLight[l.rawValue] ?? 0)")))
                }),
             .if(model.rows.isEmpty, .p(.class("empty"), .text("没有符合条件的任务。"))),
             .if(!model.rows.isEmpty, .div(.class("scroll"), .table(
@@ -151,19 +151,19 @@ struct LedgerView: PageView {
                            .th("状态"), .th("完成情况"), .th("预警"), .th("整改时限"))),
                 .tbody(.forEach(model.rows) { r in
                     .tr(.td(.class("num"), .text(String(r.number))),
-                        .td(.a(.href(SiteURL.task(r.id).path), .text(HTMLText.escape(r.title)))),
-                        .td(.class("sub"), .text(HTMLText.escape(r.inspection))),
-                        .td(.text(HTMLText.escape(r.region))),
-                        .td(.text(HTMLText.escape(r.responsible))),
-                        .td(.text(HTMLText.escape(Fmt.state(r.state)))),
-                        .td(.text(HTMLText.escape(Fmt.status(r.status)))),
+                        .td(.a(.href(SiteURL.task(r.id).path), .raw(HTMLText.escape(r.title)))),
+                        .td(.class("sub"), .raw(HTMLText.escape(r.inspection))),
+                        .td(.raw(HTMLText.escape(r.region))),
+                        .td(.raw(HTMLText.escape(r.responsible))),
+                        .td(.raw(HTMLText.escape(Fmt.state(r.state)))),
+                        .td(.raw(HTMLText.escape(Fmt.status(r.status)))),
                         .td(.light(r.light)),
-                        .td(.text(HTMLText.escape(Fmt.deadline(r.deadline, kind: r.kind))), .if(r.extended, .span(.class("tag"), .text("已延期")))))
+                        .td(.raw(HTMLText.escape(Fmt.deadline(r.deadline, kind: r.kind))), .if(r.extended, .span(.class("tag"), .text("已延期")))))
                 })
             ))),
             .nav(.class("pager"), .attribute(named: "aria-label", value: "分页"),
                  .if(model.page > 1, .a(.href(HTMLText.escape(link { $0.page = model.page - 1 })), .text("上一页"))),
-                 .span(.text(HTMLText.escape("第 \(model.page) / \(pages) 页"))),
+                 .span(.raw(HTMLText.escape("第 \(model.page) / \(pages) 页"))),
                  .if(model.page < pages, .a(.href(HTMLText.escape(link { $0.page = model.page + 1 })), .text("下一页"))))
         )
     }

@@ -147,8 +147,8 @@ struct PublicHomeView: PageView {
             .p(.class("sub"), .text("各次督察反馈问题的整改任务、整改进展、正在公示的任务和已销号的任务。")),
             .if(rows.isEmpty, .p(.class("empty"), .text("暂无公开信息。"))),
             .ul(.class("cards-list"), .forEach(rows) { id, title, region, sentence in
-                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.text(HTMLText.escape(title)))), .span(.class("sub"), .text(HTMLText.escape(" \(region)"))),
-                    .p(.text(HTMLText.escape(sentence + "。"))))
+                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.raw(HTMLText.escape(title)))), .span(.class("sub"), .raw(HTMLText.escape(" \(region)"))),
+                    .p(.raw(HTMLText.escape(sentence + "。"))))
             })
         )
     }
@@ -167,40 +167,40 @@ struct PublicInspectionView: PageView {
         .div(.class("scroll"), .table(.class("ledger"),
             .thead(.tr(.th(.class("num"), .text("序号")), .th("整改任务"), .th("责任单位"), .th("整改时限"), .th("整改进展情况"), .th("最新进展"))),
             .tbody(.forEach(tasks) { t in
-                .tr(.td(.class("num"), .text(String(t.number))), .td(.text(HTMLText.escape(t.title))), .td(.text(HTMLText.escape(t.units))), .td(.text(HTMLText.escape(t.deadline))),
-                    .td(.text(HTMLText.escape(t.status))),
-                    .td(.unwrap(t.progress) { .p(.class("pre"), .text(HTMLText.escape($0))) },
-                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .text(HTMLText.escape(e.1))) }))
+                .tr(.td(.class("num"), .text(String(t.number))), .td(.raw(HTMLText.escape(t.title))), .td(.raw(HTMLText.escape(t.units))), .td(.raw(HTMLText.escape(t.deadline))),
+                    .td(.raw(HTMLText.escape(t.status))),
+                    .td(.unwrap(t.progress) { .p(.class("pre"), .raw(HTMLText.escape($0))) },
+                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .raw(HTMLText.escape(e.1))) }))
             })))
     }
 
     var content: Node<HTML.BodyContext> {
         .div(
             .p(.class("crumbs"), .a(.href(SiteURL.publicHome.path), .text("信息公开"))),
-            .h1(.text(HTMLText.escape(model.title))),
-            .p(.text(HTMLText.escape("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。"))),
-            .p(.class("lead"), .text(HTMLText.escape(model.sentence + "。"))),
+            .h1(.raw(HTMLText.escape(model.title))),
+            .p(.raw(HTMLText.escape("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。"))),
+            .p(.class("lead"), .raw(HTMLText.escape(model.sentence + "。"))),
             .section(.class("panel"),
                      .h2("正在公示"),
                      .if(model.notices.isEmpty, .p(.class("empty"), .text("目前没有正在公示的任务。"))),
                      .forEach(model.notices) { n in
                          .article(.class("notice"),
-                                  .h3(.text(HTMLText.escape("\(n.taskNumber). \(n.taskTitle)"))),
-                                  .p(.text(HTMLText.escape("公示期:\(n.from)至\(n.until)"))),
-                                  .p(.class("pre"), .text(HTMLText.escape(n.text))),
+                                  .h3(.raw(HTMLText.escape("\(n.taskNumber). \(n.taskTitle)"))),
+                                  .p(.raw(HTMLText.escape("公示期:\(n.from)至\(n.until)"))),
+                                  .p(.class("pre"), .raw(HTMLText.escape(n.text))),
                                   .p(.class("sub"), .text("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
                      }),
             .nav(.class("tabs"),
-                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .text(HTMLText.escape("整改任务(\(model.openCount))"))),
+                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .raw(HTMLText.escape("整改任务(\(model.openCount))"))),
                  .a(.href(HTMLText.escape(SiteURL.publicInspection(model.id).with([("show", "closed")]))), .class(model.closedView ? "on" : ""),
-                    .text(HTMLText.escape("已销号(\(model.closedCount))")))),
+                    .raw(HTMLText.escape("已销号(\(model.closedCount))")))),
             .section(.class("panel"),
-                     .h2(.text(HTMLText.escape(model.closedView ? "已销号的任务" : "整改任务"))),
-                     .if(model.tasks.isEmpty, .p(.class("empty"), .text(HTMLText.escape(model.closedView ? "还没有销号的任务。" : "没有在办的任务。")))),
+                     .h2(.raw(HTMLText.escape(model.closedView ? "已销号的任务" : "整改任务"))),
+                     .if(model.tasks.isEmpty, .p(.class("empty"), .raw(HTMLText.escape(model.closedView ? "还没有销号的任务。" : "没有在办的任务。")))),
                      .if(!model.tasks.isEmpty, table(model.tasks)),
                      .nav(.class("pager"),
                           .if(model.page > 1, .a(.href(HTMLText.escape(link(model.page - 1))), .text("上一页"))),
-                          .span(.text(HTMLText.escape("第 \(model.page) / \(model.pages) 页"))),
+                          .span(.raw(HTMLText.escape("第 \(model.page) / \(model.pages) 页"))),
                           .if(model.page < model.pages, .a(.href(HTMLText.escape(link(model.page + 1))), .text("下一页")))))
         )
     }

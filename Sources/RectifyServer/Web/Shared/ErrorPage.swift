@@ -12,9 +12,9 @@ struct ErrorPage: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .class("error-page"),
-            .h1(.text(HTMLText.escape("\(status)"))),
-            .p(.text(HTMLText.escape(message))),
-            .p(.class("sub"), .text(HTMLText.escape("错误代码:\(code)"))),
+            .h1(.raw(HTMLText.escape("\(status)"))),
+            .p(.raw(HTMLText.escape(message))),
+            .p(.class("sub"), .raw(HTMLText.escape("错误代码:\(code)"))),
             .p(.a(.href(SiteURL.home.path), .text("返回首页")), .text(" · "), .a(.href(SiteURL.publicHome.path), .text("信息公开")))
         )
     }

@@ -41,23 +41,23 @@ struct InspectionListView: PageView {
                 .thead(.tr(
                     .th("督察"), .th("督察组"), .th("被督察地区"), .th("进驻时间"), .th("反馈日期"),
                     .th(.class("num"), .text("整改任务")),
-                    .forEach(PublicStatus.allCases) { .th(.class("num"), .text(HTMLText.escape($0.label))) },
+                    .forEach(PublicStatus.allCases) { .th(.class("num"), .raw(HTMLText.escape($0.label))) },
                     .th(.class("num"), .text("未评估")),
                     .th("")
                 )),
                 .tbody(.forEach(page.rows) { row in
                     .tr(
-                        .td(.a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(row.id))]))), .strong(.text(HTMLText.escape(row.title)))),
-                            .div(.class("sub"), .text(HTMLText.escape(subtitle(row))))),
-                        .td(.text(HTMLText.escape(row.team))),
-                        .td(.text(HTMLText.escape(row.regionName))),
-                        .td(.text(HTMLText.escape(stay(row)))),
-                        .td(.text(HTMLText.escape(row.feedbackDate?.chinese ?? "—"))),
+                        .td(.a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(row.id))]))), .strong(.raw(HTMLText.escape(row.title)))),
+                            .div(.class("sub"), .raw(HTMLText.escape(subtitle(row))))),
+                        .td(.raw(HTMLText.escape(row.team))),
+                        .td(.raw(HTMLText.escape(row.regionName))),
+                        .td(.raw(HTMLText.escape(stay(row)))),
+                        .td(.raw(HTMLText.escape(row.feedbackDate?.chinese ?? "—"))),
                         .td(.class("num"), .text(String(row.tasksTotal))),
                         .forEach(PublicStatus.allCases) { status in
-                            .td(.class("num"), .text(HTMLText.escape(count(row.countsByStatus[status]))))
+                            .td(.class("num"), .raw(HTMLText.escape(count(row.countsByStatus[status]))))
                         },
-                        .td(.class("num"), .text(HTMLText.escape(count(row.countsByStatus[nil])))),
+                        .td(.class("num"), .raw(HTMLText.escape(count(row.countsByStatus[nil])))),
                         .td(.class("links"),
                             .a(.href(SiteURL.report(row.id).path), .text("整改报告")),
                             .if(canEdit, .group(.a(.href(SiteURL.taskNew(row.id).path), .text("新增任务")),

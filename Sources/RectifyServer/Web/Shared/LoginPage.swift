@@ -11,7 +11,7 @@ struct LoginPage: PageView {
         .div(
             .class("login"),
             .h1("登录"),
-            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text(HTMLText.escape($0))) },
+            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .raw(HTMLText.escape($0))) },
             .form(
                 .action(SiteURL.login.path), .method(.post),
                 .label(.for("login"), "登录名"),

@@ -25,40 +25,40 @@ struct TaskPageView: PageView {
         let d = model.detail
         let units = Dictionary(grouping: d.units, by: \.role)
         return .div(
-            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(d.inspectionID))]))), .text(HTMLText.escape(model.inspectionTitle)))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(d.inspectionID))]))), .raw(HTMLText.escape(model.inspectionTitle)))),
             .div(.class("titlebar"),
-                 .h1(.text(HTMLText.escape("\(d.number). \(d.title)"))),
+                 .h1(.raw(HTMLText.escape("\(d.number). \(d.title)"))),
                  .div(.class("badges"), .span(.class("state"), .text(d.state.label)), .light(d.light?.rawValue),
-                      .span(.class("tag"), .text(HTMLText.escape(d.publicStatus))))),
-            .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .text(HTMLText.escape($0))) },
+                      .span(.class("tag"), .raw(HTMLText.escape(d.publicStatus))))),
+            .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .raw(HTMLText.escape($0))) },
             .div(.class("grid two"),
                  .section(.class("panel"),
                           .h2("基本情况"),
                           .dl(
                             .dt("反馈问题"), .dd(.forEach(model.problems) { n, text in
-                                .p(.text(HTMLText.escape("\(ChineseNumeral.string(n) ?? String(n))、\(text)")))
+                                .p(.raw(HTMLText.escape("\(ChineseNumeral.string(n) ?? String(n))、\(text)")))
                             }, .if(model.problems.isEmpty, .text("—"))),
-                            .dt("整改目标"), .dd(.text(HTMLText.escape(d.target.isEmpty ? "—" : d.target))),
-                            .dt("整改措施"), .dd(.class("pre"), .text(HTMLText.escape(d.measures.isEmpty ? "—" : d.measures))),
-                            .dt("类型"), .dd(.text(HTMLText.escape(d.kind.label + (d.typical ? "(典型问题)" : "")))),
-                            .dt("整改时限"), .dd(.text(HTMLText.escape(Fmt.deadline(d.deadline, kind: d.kind.rawValue))),
+                            .dt("整改目标"), .dd(.raw(HTMLText.escape(d.target.isEmpty ? "—" : d.target))),
+                            .dt("整改措施"), .dd(.class("pre"), .raw(HTMLText.escape(d.measures.isEmpty ? "—" : d.measures))),
+                            .dt("类型"), .dd(.raw(HTMLText.escape(d.kind.label + (d.typical ? "(典型问题)" : "")))),
+                            .dt("整改时限"), .dd(.raw(HTMLText.escape(Fmt.deadline(d.deadline, kind: d.kind.rawValue))),
                                               .if(d.originalDeadline != nil && d.originalDeadline != d.deadline,
-                                                  .span(.class("sub"), .text(HTMLText.escape(" 原整改时限:\(Fmt.date(d.originalDeadline))"))))),
-                            .dt("预警说明"), .dd(.text(HTMLText.escape(d.scheduleReason ?? "—"))),
-                            .dt("责任领导"), .dd(.text(HTMLText.escape(d.leadOfficial.isEmpty ? "—" : d.leadOfficial))),
+                                                  .span(.class("sub"), .raw(HTMLText.escape(" 原整改时限:\(Fmt.date(d.originalDeadline))"))))),
+                            .dt("预警说明"), .dd(.raw(HTMLText.escape(d.scheduleReason ?? "—"))),
+                            .dt("责任领导"), .dd(.raw(HTMLText.escape(d.leadOfficial.isEmpty ? "—" : d.leadOfficial))),
                             .forEach(UnitRole.allCases) { role in
                                 .group(.dt(.text(role.label)),
-                                       .dd(.text(HTMLText.escape((units[role] ?? []).map(\.name).joined(separator: "、").isEmpty
+                                       .dd(.raw(HTMLText.escape((units[role] ?? []).map(\.name).joined(separator: "、").isEmpty
                                                  ? "—" : (units[role] ?? []).map(\.name).joined(separator: "、")))))
                             },
                             .if(d.reboundCount > 0, .group(.dt("反弹次数"), .dd(.text(String(d.reboundCount))))),
-                            .if(!model.orders.isEmpty, .group(.dt("督办"), .dd(.text(HTMLText.escape(model.orders.map { "\($0.0)(\($0.1))" }.joined(separator: "、"))))))
+                            .if(!model.orders.isEmpty, .group(.dt("督办"), .dd(.raw(HTMLText.escape(model.orders.map { "\($0.0)(\($0.1))" }.joined(separator: "、"))))))
                           ),
                           .h3("阶段目标"),
                           .if(d.milestones.isEmpty, .p(.class("empty"), .text("没有阶段目标。"))),
                           .ul(.forEach(d.milestones) { m in
-                              .li(.text(HTMLText.escape("\(Fmt.date(m.date)):\(m.description)")),
-                                  .unwrap(m.reachedOn) { .span(.class("tag"), .text(HTMLText.escape("\(Fmt.date($0)) 已完成"))) })
+                              .li(.raw(HTMLText.escape("\(Fmt.date(m.date)):\(m.description)")),
+                                  .unwrap(m.reachedOn) { .span(.class("tag"), .raw(HTMLText.escape("\(Fmt.date($0)) 已完成"))) })
                           })),
                  .section(.class("panel"),
                           .h2("可办理的事项"),
@@ -70,7 +70,7 @@ struct TaskPageView: PageView {
             .section(.class("panel"), .h2("佐证材料"), evidence),
             .section(.class("panel"), .h2("全过程记录"),
                      .ol(.class("timeline"), .forEach(model.events) { e in
-                         .li(.span(.class("when"), .text(HTMLText.escape(Fmt.instant(e.at)))), .text(HTMLText.escape(" \(e.who) ")), .strong(.text(HTMLText.escape(AuditAction.words(e.action)))))
+                         .li(.span(.class("when"), .raw(HTMLText.escape(Fmt.instant(e.at)))), .raw(HTMLText.escape(" \(e.who) ")), .strong(.raw(HTMLText.escape(AuditAction.words(e.action)))))
                      }))
         )
     }
@@ -103,7 +103,7 @@ struct TaskPageView: PageView {
                     .element(named: "legend", text: "本期完成的阶段目标"),
                     .forEach(d.milestones.filter { $0.reachedOn == nil }) { m in
                         .label(.class("check"), .input(.type(.checkbox), .name("milestonesReached[]"), .value(String(m.id))),
-                               .text(HTMLText.escape(" \(Fmt.date(m.date)):\(m.description)")))
+                               .raw(HTMLText.escape(" \(Fmt.date(m.date)):\(m.description)")))
                     })),
                 Forms.area("存在困难", "difficulties", value: value("report", "difficulties"), rows: 2, form: "report"),
                 Forms.area("下一步工作", "nextSteps", value: value("report", "nextSteps"), rows: 2, form: "report"),
@@ -197,13 +197,13 @@ struct TaskPageView: PageView {
             .if(model.reports.isEmpty, .p(.class("empty"), .text("还没有报送。"))),
             .forEach(model.reports) { r in
                 .article(.class("report \(r.status)"),
-                         .p(.class("sub"), .text(HTMLText.escape("\(Fmt.instant(r.submittedAt)) · \(r.unit) · ")),
-                            .strong(.text(HTMLText.escape(ReportStatus(rawValue: r.status)?.label ?? r.status))),
-                            .unwrap(r.percent) { .text(HTMLText.escape(" · 完成 \($0)%")) }),
-                         .p(.class("pre"), .text(HTMLText.escape(r.narrative))),
-                         .if(!r.difficulties.isEmpty, .p(.class("sub"), .text(HTMLText.escape("困难:\(r.difficulties)")))),
-                         .if(!r.nextSteps.isEmpty, .p(.class("sub"), .text(HTMLText.escape("下一步:\(r.nextSteps)")))),
-                         .unwrap(r.reason) { .p(.class("sub"), .text(HTMLText.escape("退回理由:\($0)"))) },
+                         .p(.class("sub"), .raw(HTMLText.escape("\(Fmt.instant(r.submittedAt)) · \(r.unit) · ")),
+                            .strong(.raw(HTMLText.escape(ReportStatus(rawValue: r.status)?.label ?? r.status))),
+                            .unwrap(r.percent) { .raw(HTMLText.escape(" · 完成 \($0)%")) }),
+                         .p(.class("pre"), .raw(HTMLText.escape(r.narrative))),
+                         .if(!r.difficulties.isEmpty, .p(.class("sub"), .raw(HTMLText.escape("困难:\(r.difficulties)")))),
+                         .if(!r.nextSteps.isEmpty, .p(.class("sub"), .raw(HTMLText.escape("下一步:\(r.nextSteps)")))),
+                         .unwrap(r.reason) { .p(.class("sub"), .raw(HTMLText.escape("退回理由:\($0)"))) },
                          .if(model.canReview && r.status == ReportStatus.submitted.rawValue, .form(
                             .class("inline"), .method(.post), .action(SiteURL.reportReview(r.id).path),
                             Forms.csrf(context),
@@ -224,16 +224,16 @@ struct TaskPageView: PageView {
             .if(model.entries.isEmpty, .p(.class("empty"), .text("还没有记录。"))),
             .forEach(model.entries.filter { $0.kind != TaskEntryKind.objection.rawValue }) { e in
                 .article(.class("entry"),
-                         .p(.strong(.text(HTMLText.escape(TaskEntryKind(rawValue: e.kind)?.label ?? e.kind))),
-                            .text(HTMLText.escape(" \(Fmt.date(e.onDate))" + (e.untilDate.map { " 至 \(Fmt.date($0))" } ?? ""))),
-                            .if(!e.people.isEmpty, .text(HTMLText.escape(" · \(e.people)"))),
-                            .unwrap(e.verdict) { .span(.class("tag"), .text(HTMLText.escape(verdictWord($0)))) }),
-                         .p(.class("pre"), .text(HTMLText.escape(e.text))),
+                         .p(.strong(.raw(HTMLText.escape(TaskEntryKind(rawValue: e.kind)?.label ?? e.kind))),
+                            .raw(HTMLText.escape(" \(Fmt.date(e.onDate))" + (e.untilDate.map { " 至 \(Fmt.date($0))" } ?? ""))),
+                            .if(!e.people.isEmpty, .raw(HTMLText.escape(" · \(e.people)"))),
+                            .unwrap(e.verdict) { .span(.class("tag"), .raw(HTMLText.escape(verdictWord($0)))) }),
+                         .p(.class("pre"), .raw(HTMLText.escape(e.text))),
                          .if(e.kind == TaskEntryKind.notice.rawValue, .div(
                             .forEach(objections[e.id] ?? []) { o in
                                 .div(.class("objection"),
-                                     .p(.strong("异议"), .text(HTMLText.escape(" \(Fmt.date(o.onDate)):\(o.text)"))),
-                                     .unwrap(o.answer) { .p(.text(HTMLText.escape("答复:\($0)")), .unwrap(o.verdict) { .span(.class("tag"), .text(HTMLText.escape(verdictWord($0)))) }) },
+                                     .p(.strong("异议"), .raw(HTMLText.escape(" \(Fmt.date(o.onDate)):\(o.text)"))),
+                                     .unwrap(o.answer) { .p(.raw(HTMLText.escape("答复:\($0)")), .unwrap(o.verdict) { .span(.class("tag"), .raw(HTMLText.escape(verdictWord($0)))) }) },
                                      .if(o.answer == nil && model.isOffice, .form(
                                         .class("inline"), .method(.post), .action(SiteURL.objectionAnswer(o.id).path),
                                         Forms.csrf(context),
@@ -264,9 +264,9 @@ struct TaskPageView: PageView {
 
     var extensions: Node<HTML.BodyContext> {
         .ul(.forEach(model.extensions) { e in
-            .li(.text(HTMLText.escape("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) ")),
-                .span(.class("tag"), .text(HTMLText.escape(ExtensionStatus(rawValue: e.status)?.label ?? e.status))),
-                .unwrap(e.note) { .span(.class("sub"), .text(HTMLText.escape(" \($0)"))) },
+            .li(.raw(HTMLText.escape("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) ")),
+                .span(.class("tag"), .raw(HTMLText.escape(ExtensionStatus(rawValue: e.status)?.label ?? e.status))),
+                .unwrap(e.note) { .span(.class("sub"), .raw(HTMLText.escape(" \($0)"))) },
                 .if(e.status == ExtensionStatus.pending.rawValue && model.isOffice, .form(
                     .class("inline"), .method(.post), .action(SiteURL.extensionDecide(e.id).path),
                     Forms.csrf(context),
@@ -283,11 +283,11 @@ struct TaskPageView: PageView {
         .div(
             .if(model.evidence.isEmpty, .p(.class("empty"), .text("还没有佐证材料。"))),
             .ul(.forEach(model.evidence) { e in
-                .li(.a(.href(SiteURL.evidence(e.id).path), .text(HTMLText.escape(e.name))), .span(.class("sub"), .text(HTMLText.escape(" \(max(1, e.size / 1024)) KB"))),
+                .li(.a(.href(SiteURL.evidence(e.id).path), .raw(HTMLText.escape(e.name))), .span(.class("sub"), .raw(HTMLText.escape(" \(max(1, e.size / 1024)) KB"))),
                     .if(e.isPublic, .span(.class("tag"), .text("已公开"))),
                     .if(model.isOffice, .form(.class("inline-button"), .method(.post), .action(SiteURL.evidencePublish(e.id).path),
                                               Forms.csrf(context), .input(.type(.hidden), .name("isPublic"), .value(HTMLText.escape(e.isPublic ? "false" : "true"))),
-                                              .button(.type(.submit), .class("secondary"), .text(HTMLText.escape(e.isPublic ? "撤回公开" : "在信息公开中公布"))))))
+                                              .button(.type(.submit), .class("secondary"), .raw(HTMLText.escape(e.isPublic ? "撤回公开" : "在信息公开中公布"))))))
             }),
             .if(model.canUpload, .form(
                 .class("inline"), .method(.post), .action(SiteURL.taskEvidence(model.detail.id).path), .enctype(.multipartData),
@@ -295,7 +295,7 @@ struct TaskPageView: PageView {
                 Forms.message(state, "evidence"),
                 .div(.class("field wide"), .label(.for("evidence-file"), "上传佐证材料(图片、PDF、OFD、Office/WPS 文档)"),
                      .input(.id("evidence-file"), .type(.file), .name("file"), .required(true)),
-                     .unwrap(error("evidence", "file")) { .small(.class("field-error"), .text(HTMLText.escape($0))) }),
+                     .unwrap(error("evidence", "file")) { .small(.class("field-error"), .raw(HTMLText.escape($0))) }),
                 Forms.submit("上传", style: "secondary")))
         )
     }
