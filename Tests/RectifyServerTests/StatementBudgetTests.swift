@@ -72,7 +72,7 @@ final class StatementBudgetTests: XCTestCase {
             try await app.test(.GET, "/public") { res async in
                 XCTAssertTrue(res.body.string.contains(title), "the cached counts outlived a write")
             }
-            let hits = await app.aggregateCache.hits
+            let hits = app.aggregateCache.hits
             XCTAssertGreaterThan(hits, 0, "the second visit should have used the cache")
         }
     }

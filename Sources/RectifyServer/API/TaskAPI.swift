@@ -6,7 +6,7 @@ enum TaskAPI {
     static func list(req: Request) async throws -> LedgerQuery.Page<LedgerQuery.Row> {
         let filter: LedgerQuery.Filter
         filter = try LedgerQuery.Filter.decode(from: req)
-        return try await LedgerQuery(access: try await req.access()).list(filter, on: req.db)
+        return try await LedgerQuery(access: try await req.access()).cachedList(filter, req: req).0
     }
 
     struct Detail: Content {

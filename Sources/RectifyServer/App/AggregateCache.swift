@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -13,26 +14,51 @@ import Vapor
 /// - SQLite: the newest audit event. Every write is one transaction with its audit event
 ///   and SQLite commits one writer at a time, so a new commit always shows as a new id.
 /// Reading the marker is one primary-key or catalogue lookup.
-actor AggregateCache {
+final class AggregateCache: Sendable {
     struct Entry {
         let marker: String
         let value: any Sendable
     }
 
-    private var entries: [String: Entry] = [:]
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Computations under way: requests that miss together wait for one computation
+        /// instead of each running the same aggregate (after a write, every viewer misses at once).
+        var running: [String: (marker: String, task: Task<any Sendable, any Error>)] = [:]
+        /// How many answers came from the cache (tests check it is used).
+        var hits = 0
+    }
+
+    /// A lock, not an actor: a hit is a dictionary lookup, and waits for nothing.
+    private let state = NIOLockedValueBox(State())
     /// Scopes are few (one per office region, unit or role set); the bound only guards memory.
     static let capacity = 512
-    /// How many answers came from the cache (tests check it is used).
-    private(set) var hits = 0
 
-    func value<T: Sendable>(_ key: String, marker: String, compute: @Sendable () async throws -> T) async throws -> T {
-        if let e = entries[key], e.marker == marker, let v = e.value as? T {
-            hits += 1
-            return v
+    var hits: Int { state.withLockedValue { $0.hits } }
+
+    func value<T: Sendable>(_ key: String, marker: String, compute: @escaping @Sendable () async throws -> T) async throws -> T {
+        let (hit, task) = state.withLockedValue { s -> (T?, Task<any Sendable, any Error>?) in
+            if let e = s.entries[key], e.marker == marker, let v = e.value as? T {
+                s.hits += 1
+                return (v, nil)
+            }
+            if let r = s.running[key], r.marker == marker { return (nil, r.task) }
+            let task = Task<any Sendable, any Error> { try await compute() }
+            s.running[key] = (marker, task)
+            return (nil, task)
         }
-        let v = try await compute()
-        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = Entry(marker: marker, value: v)
+        if let hit { return hit }
+        guard let task else { return try await compute() }
+        let result = await task.result
+        state.withLockedValue { s in
+            if s.running[key]?.marker == marker { s.running[key] = nil }
+        }
+        // Two callers sharing a key with different types would be a mistake: compute, uncached.
+        guard let v = try result.get() as? T else { return try await compute() }
+        state.withLockedValue { s in
+            if s.entries.count >= Self.capacity { s.entries.removeAll(keepingCapacity: true) }
+            s.entries[key] = Entry(marker: marker, value: v)
+        }
         return v
     }
 
@@ -56,9 +82,18 @@ extension Application {
 }
 
 extension Request {
-    /// `compute` for this scope, or what it gave since the data last changed.
-    func cachedAggregate<T: Sendable>(_ key: String, _ compute: @Sendable () async throws -> T) async throws -> T {
-        let marker = try await AggregateCache.marker(on: db)
+    /// `compute` for this scope, or what it gave since the data last changed. A reading
+    /// request (GET) reads the marker once, however many aggregates it shows.
+    func cachedAggregate<T: Sendable>(_ key: String, _ compute: @escaping @Sendable () async throws -> T) async throws -> T {
+        let marker: String
+        if method == .GET, let known = storage[MarkerKey.self] {
+            marker = known
+        } else {
+            marker = try await AggregateCache.marker(on: db)
+            if method == .GET { storage[MarkerKey.self] = marker }
+        }
         return try await application.aggregateCache.value(key, marker: marker, compute: compute)
     }
+
+    private struct MarkerKey: StorageKey { typealias Value = String }
 }

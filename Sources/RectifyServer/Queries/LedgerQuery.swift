@@ -158,10 +158,15 @@ struct LedgerQuery {
         "SELECT \(ident: column) AS k, COUNT(*) AS n FROM tasks WHERE \(conditions(f)) GROUP BY \(ident: column)"
     }
 
-    func list(_ f: Filter, on db: any Database) async throws -> Page<Row> {
+    /// One page of the filtered ledger and its total; `total` when the caller already has it
+    /// (`cachedList`), counted here otherwise.
+    func list(_ f: Filter, on db: any Database, total known: Int? = nil) async throws -> Page<Row> {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         struct Count: Decodable { let n: Int }
         let page = max(f.page ?? 1, 1), per = min(max(f.per ?? 50, 1), 200)
+        if let known {
+            return Page(items: try await sql.raw(pageSQL(f)).all(decoding: Row.self), page: page, per: per, total: known)
+        }
         if f.q?.isEmpty == false {
             // A text search scans the matching rows anyway: count them in the same pass.
             let raw = try await sql.raw(pageSQL(f, withTotal: true)).all()
@@ -173,6 +178,46 @@ struct LedgerQuery {
         let total = try await sql.raw(countSQL(f)).first(decoding: Count.self)?.n ?? 0
         let rows = try await sql.raw(pageSQL(f)).all(decoding: Row.self)
         return Page(items: rows, page: page, per: per, total: total)
+    }
+
+    /// What a filtered ledger shows besides its page: the total, and the light chips
+    /// (counted without the light filter, so each chip says how many tasks it would show).
+    struct Tally: Sendable {
+        let total: Int
+        let byLight: [String: Int]
+    }
+
+    /// One statement: the light chips, and the total read from them.
+    func tally(_ f: Filter, on db: any Database) async throws -> Tally {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var all = f
+        all.light = nil
+        struct Group: Decodable { let k: String?; let n: Int }
+        let rows = try await sql.raw(groupSQL("light", all)).all(decoding: Group.self)
+        let byLight = Dictionary(rows.map { ($0.k ?? Counts.noValue("light"), $0.n) }, uniquingKeysWith: +)
+        return Tally(total: f.light.map { byLight[$0.rawValue] ?? 0 } ?? byLight.values.reduce(0, +), byLight: byLight)
+    }
+
+    /// The cache's name for a filter's tally in this scope: every field of the filter but
+    /// the page's (page, size, order), so two filters share a tally only if they select the same tasks.
+    func tallyKey(_ f: Filter) -> String {
+        var key = f
+        (key.page, key.per, key.sort) = (nil, nil, nil)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let filter = (try? encoder.encode(key)).map { String(decoding: $0, as: UTF8.self) } ?? UUID().uuidString
+        return "ledger.tally|\(access.scopeKey)|\(filter)"
+    }
+
+    /// `list`, with the tally cached per scope and filter until the data changes
+    /// (AggregateCache): it is the same for every viewer of the scope, and at 100,000
+    /// tasks counting them is most of the list's time (9 ms against 0.3 ms for a page).
+    /// A text search is counted with its page, in one pass, and has no light chips.
+    func cachedList(_ f: Filter, req: Request) async throws -> (Page<Row>, Tally?) {
+        let db = req.db
+        guard f.q?.isEmpty != false else { return (try await list(f, on: db), nil) }
+        let tally = try await req.cachedAggregate(tallyKey(f)) { try await self.tally(f, on: db) }
+        return (try await list(f, on: db, total: tally.total), tally)
     }
 
     struct Counts: Content {

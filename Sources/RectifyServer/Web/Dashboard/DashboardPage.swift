@@ -5,7 +5,7 @@ import Vapor
 import RectifyCore
 
 /// 首页: the user's scope at a glance (issue 4 §2).
-struct DashboardModel {
+struct DashboardModel: Sendable {
     struct Named { let name: String; let red: Int; let yellow: Int; let green: Int; let other: Int
         var total: Int { red + yellow + green + other } }
     struct Due { let id: Int; let number: Int; let title: String; let deadline: String; let light: String? }
@@ -29,12 +29,12 @@ enum DashboardPageController {
         let access = try await req.access()
         let today = req.application.clock.today
         let db = req.db
-        // The counts and rankings are the same for everyone with this scope: computed once
-        // per change of the data (AggregateCache), the rest of the page is read live.
-        let aggregates = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
-            try await Self.aggregates(access: access, today: today, on: db)
+        // Everything on the page is the same for everyone with this scope on this day, until
+        // the data changes: computed once per change (AggregateCache), so a visit reads only
+        // the change marker.
+        let model = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
+            try await load(access: access, today: today, aggregates: try await Self.aggregates(access: access, today: today, on: db), on: db)
         }
-        let model = try await load(access: access, today: today, aggregates: aggregates, on: db)
         return DashboardView(context: PageContext(req, section: .dashboard), model: model, today: today).response()
     }
 

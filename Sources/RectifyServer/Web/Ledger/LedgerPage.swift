@@ -38,20 +38,47 @@ enum LedgerPageController {
         var filter: LedgerQuery.Filter
         filter = try LedgerQuery.Filter.decode(from: req)
         if filter.q?.isEmpty == true { filter.q = nil }
-        let model = try await load(filter, access: access, on: req.db)
+        let model = try await load(filter, access: access, req: req)
         return LedgerView(context: PageContext(req, section: .ledger), model: model).response()
     }
 
-    static func load(_ filter: LedgerQuery.Filter, access: Access, on db: any Database) async throws -> LedgerModel {
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+    /// Three statements: the data's change marker, the page, and its responsible units;
+    /// the total, the light chips and the inspections menu are the scope's, cached.
+    static func load(_ filter: LedgerQuery.Filter, access: Access, req: Request) async throws -> LedgerModel {
+        let db = req.db
         let query = LedgerQuery(access: access)
-        let page = try await query.list(filter, on: db)
-        let ids = page.items.map(\.id)
-        let units = try await DashboardAPI.units(of: ids, on: db).filter { $0.role == UnitRole.responsible.rawValue }
-        let unitIDs = Set(units.map(\.$unit.id))
-        let names = unitIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Unit.query(on: db).filter(\.$id ~~ unitIDs).all().map { ($0.id!, $0.name) })
-        let byTask = Dictionary(grouping: units, by: \.$task.id)
-        // The inspections and regions this user has tasks in, for the filter menus.
+        let (page, tally) = try await query.cachedList(filter, req: req)
+        let responsible = page.items.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ page.items.map(\.id))
+            .filter(\.$role == UnitRole.responsible.rawValue).join(Unit.self, on: \TaskUnit.$unit.$id == \Unit.$id)
+            .sort(\.$id).all()
+        var names: [Int: [String]] = [:]
+        for link in responsible { names[link.$task.id, default: []].append(try link.joined(Unit.self).name) }
+        let inspections = try await req.cachedAggregate("ledger.inspections|\(access.scopeKey)") { try await inspectionMenu(query, on: db) }
+        let titles = Dictionary(inspections.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var regionCodes: [Int] = []
+        if access.isAdmin {
+            regionCodes = RegionCatalog.all.filter { $0.code % 10_000 == 0 }.map(\.code)
+        } else if let range = access.oversight {
+            regionCodes = RegionCatalog.all.map(\.code).filter { range.contains($0) && ($0 % 100 == 0) }
+        }
+        let rows = page.items.map { t in
+            LedgerModel.Row(
+                id: t.id, number: t.number, title: t.title, inspection: titles[t.inspectionID] ?? "",
+                region: t.regionCode.flatMap { RegionCatalog.byCode[$0]?.name } ?? "",
+                responsible: (names[t.id] ?? []).joined(separator: "、"),
+                state: t.state.rawValue, status: t.progressStatus?.rawValue, light: t.light?.rawValue, deadline: t.deadline,
+                kind: t.kind.rawValue, extended: t.deadline != nil && t.originalDeadline != nil && t.deadline != t.originalDeadline)
+        }
+        return LedgerModel(filter: filter, rows: rows, total: page.total, page: page.page, per: page.per,
+                           inspections: inspections,
+                           regions: regionCodes.compactMap { c in RegionCatalog.byCode[c].map { (c, $0.name) } },
+                           byLight: tally?.byLight ?? [:])
+    }
+
+    /// The inspections this user has tasks in, for the filter menu.
+    static func inspectionMenu(_ query: LedgerQuery, on db: any Database) async throws -> [(Int, String)] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let access = query.access
         struct I: Decodable { let id: Int; let title: String }
         let inspections: [I]
         if access.isAdmin || access.roles.contains(.office) || access.roles.contains(.leader), !access.isAdmin, let range = access.oversight {
@@ -67,30 +94,7 @@ enum LedgerPageController {
                 (SELECT DISTINCT tasks.inspection_id FROM tasks WHERE \(query.scope)) ORDER BY inspections.id
                 """).all(decoding: I.self)
         }
-        let titles = Dictionary(uniqueKeysWithValues: inspections.map { ($0.id, $0.title) })
-        var regionCodes: [Int] = []
-        if access.isAdmin {
-            regionCodes = RegionCatalog.all.filter { $0.code % 10_000 == 0 }.map(\.code)
-        } else if let range = access.oversight {
-            regionCodes = RegionCatalog.all.map(\.code).filter { range.contains($0) && ($0 % 100 == 0) }
-        }
-        struct L: Decodable { let k: String?; let n: Int }
-        var lightFilter = filter
-        lightFilter.light = nil
-        // The light chips: skipped for a text search, which would scan the rows once more.
-        let lights = filter.q == nil ? try await sql.raw(query.groupSQL("light", lightFilter)).all(decoding: L.self) : []
-        let rows = page.items.map { t in
-            LedgerModel.Row(
-                id: t.id, number: t.number, title: t.title, inspection: titles[t.inspectionID] ?? "",
-                region: t.regionCode.flatMap { RegionCatalog.byCode[$0]?.name } ?? "",
-                responsible: (byTask[t.id] ?? []).compactMap { names[$0.$unit.id] }.joined(separator: "、"),
-                state: t.state.rawValue, status: t.progressStatus?.rawValue, light: t.light?.rawValue, deadline: t.deadline,
-                kind: t.kind.rawValue, extended: t.deadline != nil && t.originalDeadline != nil && t.deadline != t.originalDeadline)
-        }
-        return LedgerModel(filter: filter, rows: rows, total: page.total, page: page.page, per: page.per,
-                           inspections: inspections.map { ($0.id, $0.title) },
-                           regions: regionCodes.compactMap { c in RegionCatalog.byCode[c].map { (c, $0.name) } },
-                           byLight: Dictionary(lights.map { ($0.k ?? "none", $0.n) }, uniquingKeysWith: +))
+        return inspections.map { ($0.id, $0.title) }
     }
 
     /// The filter as query items, for links that keep it (sort, pages, exports).
