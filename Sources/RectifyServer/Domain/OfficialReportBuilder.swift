@@ -162,13 +162,13 @@ enum OfficialReportBuilder {
                     """)])
             ),
             .body(
-                .h1(.raw(HTMLText.escape("关于\(r.title)整改落实情况的报告"))),
-                .p(.raw(HTMLText.escape(r.opening))),
+                .h1(.words("关于\(r.title)整改落实情况的报告")),
+                .p(.words(r.opening)),
                 .forEach(r.problems) { p in
                     .div(
-                        .h2(.raw(HTMLText.escape("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))),
-                        .p(.class("status"), .raw(HTMLText.escape("整改进展情况:\(p.statusWords)。"))),
-                        .forEach(p.narratives) { .p(.raw(HTMLText.escape($0))) }
+                        .h2(.words("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
+                        .p(.class("status"), .words("整改进展情况:\(p.statusWords)。")),
+                        .forEach(p.narratives) { .p(.words($0)) }
                     )
                 }
             )

@@ -153,16 +153,16 @@ struct UsersView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("登录名"), .th("姓名"), .th("单位"), .th("角色"), .th("状态"), .th(""))),
                    .tbody(.forEach(users) { u in
-                       .tr(.td(.raw(HTMLText.escape(u.login))), .td(.raw(HTMLText.escape(u.displayName))), .td(.raw(HTMLText.escape(u.unit?.name ?? "—"))),
-                           .td(.raw(HTMLText.escape(Role.allCases.filter(u.roles.contains).map(\.label).joined(separator: "、")))),
-                           .td(.raw(HTMLText.escape(u.active ? "在用" : "已停用")),
-                               .if(locked.contains(u.id ?? 0), .span(.class("tag"), .text("登录受限")))),
+                       .tr(.td(.words(u.login)), .td(.words(u.displayName)), .td(.words(u.unit?.name ?? "—")),
+                           .td(.words(Role.allCases.filter(u.roles.contains).map(\.label).joined(separator: "、"))),
+                           .td(.words(u.active ? "在用" : "已停用"),
+                               .if(locked.contains(u.id ?? 0), .span(.class("tag"), .words("登录受限")))),
                            .td(.form(.class("inline"), .method(.post), .action(SiteURL.adminUserActive(u.id ?? 0).path),
                                      Forms.csrf(context), Forms.message(state, "active-\(u.id ?? 0)"),
-                                     .button(.type(.submit), .class("secondary"), .raw(HTMLText.escape(u.active ? "停用" : "启用")))),
+                                     .button(.type(.submit), .class("secondary"), .words(u.active ? "停用" : "启用"))),
                                .if(locked.contains(u.id ?? 0),
                                    .form(.class("inline"), .method(.post), .action(SiteURL.adminUserUnlock(u.id ?? 0).path),
-                                         Forms.csrf(context), .button(.type(.submit), .class("secondary"), .text("解除登录限制"))))))
+                                         Forms.csrf(context), .button(.type(.submit), .class("secondary"), .words("解除登录限制"))))))
                    })),
             .form(.class("action wide"), .method(.post), .action(SiteURL.adminUsers.path),
                   Forms.csrf(context),
@@ -176,9 +176,9 @@ struct UsersView: PageView {
                                error: state?.error("unitID"), form: "user", blank: "(系统管理员可不选)"),
                   .fieldset(.element(named: "legend", text: "角色"),
                             .forEach(Role.allCases) { r in
-                                .label(.class("check"), .input(.type(.checkbox), .name("roles[]"), .value(r.rawValue)), .raw(HTMLText.escape(" \(r.label)")))
+                                .label(.class("check"), .input(.type(.checkbox), .name("roles[]"), .value(r.rawValue)), .words(" \(r.label)"))
                             },
-                            .unwrap(state?.error("roles")) { .small(.class("field-error"), .raw(HTMLText.escape($0))) }),
+                            .unwrap(state?.error("roles")) { .small(.class("field-error"), .words($0)) }),
                   Forms.submit("建立用户"))
         )
     }
@@ -187,7 +187,7 @@ struct UsersView: PageView {
 enum AdminTabs {
     static func node(_ on: SiteURL) -> Node<HTML.BodyContext> {
         .nav(.class("tabs"), .forEach([(SiteURL.adminUsers, "用户"), (.adminUnits, "单位"), (.adminRegions, "地区")]) { url, label in
-            .a(.href(url.path), .class(url == on ? "on" : ""), .raw(HTMLText.escape(label)))
+            .a(.href(url.path), .class(url == on ? "on" : ""), .words(label))
         })
     }
 }
@@ -214,8 +214,8 @@ struct UnitsView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("单位"), .th("类别"), .th("地区"))),
                    .tbody(.forEach(units) { u in
-                       .tr(.td(.raw(HTMLText.escape(u.name))), .td(.raw(HTMLText.escape(UnitKind(rawValue: u.kind)?.label ?? u.kind))),
-                           .td(.raw(HTMLText.escape(RegionCatalog.byCode[u.$region.id].map { "\($0.name)(\($0.code))" } ?? String(u.$region.id)))))
+                       .tr(.td(.words(u.name)), .td(.words(UnitKind(rawValue: u.kind)?.label ?? u.kind)),
+                           .td(.words(RegionCatalog.byCode[u.$region.id].map { "\($0.name)(\($0.code))" } ?? String(u.$region.id))))
                    }))
         )
     }
@@ -237,7 +237,7 @@ struct RegionsView: PageView {
                   Forms.submit("查看")),
             .table(.class("ledger"),
                    .thead(.tr(.th("代码"), .th("名称"))),
-                   .tbody(.forEach(inside) { r in .tr(.td(.text(String(r.code))), .td(.raw(HTMLText.escape(r.name)))) }))
+                   .tbody(.forEach(inside) { r in .tr(.td(.words(String(r.code))), .td(.words(r.name))) }))
         )
     }
 }
@@ -252,9 +252,9 @@ struct TokensView: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .h1("接口令牌"),
-            .p(.class("sub"), .raw(HTMLText.escape("程序用令牌调用 /api/v1 接口,权限与您的账号相同:请求头写 Authorization: Bearer <令牌>。"))),
+            .p(.class("sub"), .words("程序用令牌调用 /api/v1 接口,权限与您的账号相同:请求头写 Authorization: Bearer <令牌>。")),
             .unwrap(created) { token in
-                .div(.class("flash"), .p(.strong("新令牌(只显示这一次,请立即保存):")), .p(.code(.class("token"), .raw(HTMLText.escape(token)))))
+                .div(.class("flash"), .p(.strong("新令牌(只显示这一次,请立即保存):")), .p(.code(.class("token"), .words(token))))
             },
             .form(.class("action wide"), .method(.post), .action(SiteURL.tokens.path),
                   Forms.csrf(context),
@@ -265,11 +265,11 @@ struct TokensView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("用途"), .th("建立"), .th("最近使用"), .th("状态"), .th(""))),
                    .tbody(.forEach(tokens) { t in
-                       .tr(.td(.raw(HTMLText.escape(t.name))), .td(.raw(HTMLText.escape(t.createdAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—"))),
-                           .td(.raw(HTMLText.escape(t.lastUsedAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—"))),
-                           .td(.raw(HTMLText.escape(t.revoked ? "已停用" : "有效"))),
+                       .tr(.td(.words(t.name)), .td(.words(t.createdAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—")),
+                           .td(.words(t.lastUsedAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—")),
+                           .td(.words(t.revoked ? "已停用" : "有效")),
                            .td(.if(!t.revoked, .form(.class("inline"), .method(.post), .action(SiteURL.tokenRevoke(t.id!).path),
-                                                     Forms.csrf(context), .button(.type(.submit), .class("secondary"), .text("停用"))))))
+                                                     Forms.csrf(context), .button(.type(.submit), .class("secondary"), .words("停用"))))))
                    }))
         )
     }

@@ -193,17 +193,17 @@ struct DashboardView: PageView {
         }
         return .div(
             .h1("首页"),
-            .p(.class("sub"), .raw(HTMLText.escape("截至\(today.chinese),您的范围内共有 \(m.total) 项整改任务;“不预警”指尚未交办或已验收、公示、销号的任务。"))),
+            .p(.class("sub"), .words("截至\(today.chinese),您的范围内共有 \(m.total) 项整改任务;“不预警”指尚未交办或已验收、公示、销号的任务。")),
             .div(.class("cards"),
                  .forEach(WarningLight.allCases) { l in
                      .a(.class("card \(l.rawValue)"), .href(HTMLText.escape(ledger([("light", l.rawValue)]))),
-                        .strong(.raw(HTMLText.escape(String(m.byLight[l.rawValue] ?? 0)))), .span(.raw(HTMLText.escape(l.label + "任务"))))
+                        .strong(.words(String(m.byLight[l.rawValue] ?? 0))), .span(.words(l.label + "任务")))
                  },
-                 .a(.class("card"), .href(SiteURL.orders.path), .strong(.text(String(m.openOrders))), .span(.text("未办结督办单"))),
+                 .a(.class("card"), .href(SiteURL.orders.path), .strong(.words(String(m.openOrders))), .span(.words("未办结督办单"))),
                  .unwrap(m.round) { r in
                      .a(.class("card"), .href(SiteURL.round(r.id).path),
-                        .strong(.raw(HTMLText.escape(r.owed == 0 ? "—" : "\(r.reported * 100 / max(r.owed, 1))%"))),
-                        .span(.raw(HTMLText.escape("\(r.name) 报送率"))))
+                        .strong(.words(r.owed == 0 ? "—" : "\(r.reported * 100 / max(r.owed, 1))%")),
+                        .span(.words("\(r.name) 报送率")))
                  }
             ),
             .div(.class("grid"),
@@ -222,7 +222,7 @@ struct DashboardView: PageView {
                                    headers: ["地区", "红灯", "黄灯", "绿灯", "合计"])),
                  .section(.class("panel"),
                           .h2("各责任单位(有红黄灯的,红灯多的在前)"),
-                          .if(m.units.isEmpty, .p(.class("empty"), .text("没有亮红灯或黄灯的责任单位。"))),
+                          .if(m.units.isEmpty, .p(.class("empty"), .words("没有亮红灯或黄灯的责任单位。"))),
                           Charts.stacked(m.units.map { ($0.name, Array(parts($0).prefix(2))) }, label: "各责任单位的红灯、黄灯任务"),
                           .figures("各责任单位", m.units.map { ($0.name, [String($0.red), String($0.yellow)]) },
                                    headers: ["责任单位", "红灯", "黄灯"])),
@@ -232,28 +232,28 @@ struct DashboardView: PageView {
                           .figures("每月销号", m.closures.map { ($0.0, [String($0.1)]) }, headers: ["月份", "销号数"])),
                  .section(.class("panel"),
                           .h2("30 天内到期"),
-                          .if(m.due.isEmpty, .p(.class("empty"), .text("30 天内没有到期的在办任务。"))),
+                          .if(m.due.isEmpty, .p(.class("empty"), .words("30 天内没有到期的在办任务。"))),
                           .if(!m.due.isEmpty, .table(.class("ledger"),
                               .thead(.tr(.th("序号"), .th("任务"), .th("整改时限"), .th("预警"))),
                               .tbody(.forEach(m.due) { d in
-                                  .tr(.td(.text(String(d.number))), .td(.a(.href(SiteURL.task(d.id).path), .raw(HTMLText.escape(d.title)))),
-                                      .td(.raw(HTMLText.escape(Fmt.date(d.deadline)))), .td(.light(d.light)))
+                                  .tr(.td(.words(String(d.number))), .td(.a(.href(SiteURL.task(d.id).path), .words(d.title))),
+                                      .td(.words(Fmt.date(d.deadline))), .td(.light(d.light)))
                               }))),
-                          .p(.a(.href(HTMLText.escape(ledger([("deadlineFrom", today.iso), ("deadlineTo", today.adding(days: 30).iso), ("sort", "deadline")]))), .text("在台账中查看")))),
+                          .p(.a(.href(HTMLText.escape(ledger([("deadlineFrom", today.iso), ("deadlineTo", today.adding(days: 30).iso), ("sort", "deadline")]))), .words("在台账中查看")))),
                  .section(.class("panel"),
                           .h2("本期调度"),
                           .unwrap(m.round) { r in
-                              .div(.p(.a(.href(SiteURL.round(r.id).path), .raw(HTMLText.escape(r.name))), .raw(HTMLText.escape(",报送截止 \(Fmt.date(r.dueDate))"))),
+                              .div(.p(.a(.href(SiteURL.round(r.id).path), .words(r.name)), .words(",报送截止 \(Fmt.date(r.dueDate))")),
                                    .figures("报送情况", [("应报", [String(r.owed)]), ("已报", [String(r.reported)]),
                                                       ("逾期报送", [String(r.late)]), ("未报", [String(r.missing)])], headers: ["", "数量"]))
                           },
-                          .if(m.round == nil, .p(.class("empty"), .text("目前没有进行中的调度。")))),
+                          .if(m.round == nil, .p(.class("empty"), .words("目前没有进行中的调度。")))),
                  .section(.class("panel"),
                           .h2("未办结的督办单"),
-                          .if(m.orders.isEmpty, .p(.class("empty"), .text("没有未办结的督办单。"))),
+                          .if(m.orders.isEmpty, .p(.class("empty"), .words("没有未办结的督办单。"))),
                           .ul(.forEach(m.orders) { o in
-                              .li(.a(.href(SiteURL.orders.path), .raw(HTMLText.escape(o.number))), .raw(HTMLText.escape(" \(o.unit),\(Fmt.date(o.replyBy))前回复")),
-                                  .if(o.replied, .span(.class("tag"), .text("已回复"))))
+                              .li(.a(.href(SiteURL.orders.path), .words(o.number)), .words(" \(o.unit),\(Fmt.date(o.replyBy))前回复"),
+                                  .if(o.replied, .span(.class("tag"), .words("已回复"))))
                           }))
             )
         )

@@ -15,12 +15,12 @@ struct LedgerImportView: PageView {
 
     var content: Node<HTML.BodyContext> {
         .div(
-            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(inspectionID))]))), .raw(HTMLText.escape(inspectionTitle)))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(inspectionID))]))), .words(inspectionTitle))),
             .h1("导入台账"),
-            .p(.class("sub"), .text("上传 Excel(.xlsx)或 CSV 台账。表头可用“序号、反馈问题、整改任务、整改目标、整改措施、责任单位(或牵头单位)、配合单位、督导单位、验收单位、责任领导、整改时限(或完成时限)、阶段目标、完成情况”。先预览,确认无误后才写入;同一文件重复导入不会重复建立任务。")),
+            .p(.class("sub"), .words("上传 Excel(.xlsx)或 CSV 台账。表头可用“序号、反馈问题、整改任务、整改目标、整改措施、责任单位(或牵头单位)、配合单位、督导单位、验收单位、责任领导、整改时限(或完成时限)、阶段目标、完成情况”。先预览,确认无误后才写入;同一文件重复导入不会重复建立任务。")),
             .unwrap(error) { e in
-                .div(.class("error"), .attribute(named: "role", value: "alert"), .p(.raw(HTMLText.escape(e.message))),
-                     .ul(.forEach(e.violations.prefix(50)) { .li(.raw(HTMLText.escape($0.message))) }))
+                .div(.class("error"), .attribute(named: "role", value: "alert"), .p(.words(e.message)),
+                     .ul(.forEach(e.violations.prefix(50)) { .li(.words($0.message)) }))
             },
             .form(.class("action wide"), .method(.post), .action(SiteURL.ledgerImport(inspectionID).path), .enctype(.multipartData),
                   Forms.csrf(context),
@@ -31,9 +31,9 @@ struct LedgerImportView: PageView {
             .unwrap(preview) { p in
                 .section(.class("panel"),
                          .h2("预览"),
-                         .p(.raw(HTMLText.escape("表头在第 \(p.headerLine) 行。新建 \(p.counts.create) 项,更新 \(p.counts.update) 项,无变化 \(p.counts.unchanged) 项,有问题 \(p.counts.invalid) 行。"))),
-                         .if(!p.newProblems.isEmpty, .p(.raw(HTMLText.escape("将新建反馈问题:" + p.newProblems.map { "\(ChineseNumeral.string($0.number) ?? String($0.number))、\($0.text.prefix(20))" }.joined(separator: ";"))))),
-                         .if(!p.ignoredColumns.isEmpty, .p(.class("sub"), .raw(HTMLText.escape("未导入的列:\(p.ignoredColumns.joined(separator: "、"))")))),
+                         .p(.words("表头在第 \(p.headerLine) 行。新建 \(p.counts.create) 项,更新 \(p.counts.update) 项,无变化 \(p.counts.unchanged) 项,有问题 \(p.counts.invalid) 行。")),
+                         .if(!p.newProblems.isEmpty, .p(.words("将新建反馈问题:" + p.newProblems.map { "\(ChineseNumeral.string($0.number) ?? String($0.number))、\($0.text.prefix(20))" }.joined(separator: ";")))),
+                         .if(!p.ignoredColumns.isEmpty, .p(.class("sub"), .words("未导入的列:\(p.ignoredColumns.joined(separator: "、"))"))),
                          .unwrap(pending) { token in
                              .form(.class("inline"), .method(.post), .action(SiteURL.ledgerImport(inspectionID).path), .enctype(.multipartData),
                                    Forms.csrf(context),
@@ -41,7 +41,7 @@ struct LedgerImportView: PageView {
                                    .input(.type(.hidden), .name("confirm"), .value("true")),
                                    Forms.submit("确认导入"))
                          },
-                         .if(p.counts.invalid > 0, .p(.class("error"), .text("有问题的行须先在表格中修改,然后重新上传预览;有问题时不会导入任何内容。"))),
+                         .if(p.counts.invalid > 0, .p(.class("error"), .words("有问题的行须先在表格中修改,然后重新上传预览;有问题时不会导入任何内容。"))),
                          .table(.class("ledger"),
                                 .thead(.tr(.th("行"), .th("序号"), .th("整改任务"), .th("处理"), .th("说明"))),
                                 .tbody(.forEach(p.rows.filter { $0.action != "unchanged" }.prefix(500)) { r in
@@ -57,6 +57,6 @@ extension LedgerImportView {
         let action = ["create": "新建", "update": "更新", "invalid": "有问题"][r.action] ?? r.action
         let note = r.action == "update" ? "更新:" + r.changes.joined(separator: "、") : r.problems.map(\.message).joined(separator: ";")
         let number = r.number.map(String.init) ?? ""
-        return .tr(.class(r.action), .td(.text(String(r.line))), .td(.raw(HTMLText.escape(number))), .td(.raw(HTMLText.escape(r.title))), .td(.raw(HTMLText.escape(action))), .td(.raw(HTMLText.escape(note))))
+        return .tr(.class(r.action), .td(.words(String(r.line))), .td(.words(number)), .td(.words(r.title)), .td(.words(action)), .td(.words(note)))
     }
 }

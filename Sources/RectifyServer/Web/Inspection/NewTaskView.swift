@@ -16,18 +16,18 @@ struct NewTaskView: PageView {
 
     func multi(_ label: String, _ name: String) -> Node<HTML.FormContext> {
         .div(.class("field"),
-             .label(.for(HTMLText.escape("t-\(name)")), .raw(HTMLText.escape(label))),
+             .label(.for(HTMLText.escape("t-\(name)")), .words(label)),
              .select(.id(HTMLText.escape("t-\(name)")), .attribute(named: "name", value: HTMLText.escape("\(name)[]")), .attribute(named: "multiple", value: "multiple"), .attribute(named: "size", value: "5"),
                      .forEach(units) { id, name in .choice(String(id), name) }),
-             .small(.class("sub"), .text("可多选(按住 Ctrl 或 ⌘)")),
-             .unwrap(name == "responsible" ? state?.error("assignments") : nil) { .small(.class("field-error"), .raw(HTMLText.escape($0))) })
+             .small(.class("sub"), .words("可多选(按住 Ctrl 或 ⌘)")),
+             .unwrap(name == "responsible" ? state?.error("assignments") : nil) { .small(.class("field-error"), .words($0)) })
     }
 
     var content: Node<HTML.BodyContext> {
         let s = state?.isFor("task") == true ? state : nil
         let p = state?.isFor("problem") == true ? state : nil
         return .div(
-            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(inspectionID))]))), .raw(HTMLText.escape(inspectionTitle)))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(inspectionID))]))), .words(inspectionTitle))),
             .h1("新增整改任务"),
             .div(.class("grid two"),
                  .form(.class("action"), .method(.post), .action(SiteURL.taskNew(inspectionID).path),
@@ -46,11 +46,11 @@ struct NewTaskView: PageView {
                        Forms.area("阶段目标(每行一个,如:2018年6月30日:完成排查)", "milestones", value: s?.value("milestones") ?? "", rows: 3,
                                   error: s?.error("milestones"), form: "t"),
                        .label(.class("check"), .input(.type(.checkbox), .name("assign"), .value("true"), .attribute(named: "checked", value: "checked")),
-                              .text(" 建立后立即交办")),
+                              .words(" 建立后立即交办")),
                        Forms.submit("建立任务")),
                  .section(.class("panel"),
                           .h2("反馈问题"),
-                          .ol(.forEach(problems) { _, n, text in .li(.raw(HTMLText.escape("\(ChineseNumeral.string(n) ?? String(n))、\(text)"))) }),
+                          .ol(.forEach(problems) { _, n, text in .li(.words("\(ChineseNumeral.string(n) ?? String(n))、\(text)")) }),
                           .form(.class("inline"), .method(.post), .action(SiteURL.problemNew(inspectionID).path),
                                 Forms.csrf(context),
                                 .h3("添加反馈问题"),

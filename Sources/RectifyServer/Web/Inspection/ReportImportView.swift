@@ -16,8 +16,8 @@ struct ReportImportView: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .h1("从公开报告导入督察"),
-            .p(.class("sub"), .text("粘贴或上传已公开的整改情况报告正文(可含网页页眉页脚、繁体字、拼音注音)。系统识别出反馈问题、整改进展和措施,经您核对修改后建成督察。")),
-            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .raw(HTMLText.escape($0))) },
+            .p(.class("sub"), .words("粘贴或上传已公开的整改情况报告正文(可含网页页眉页脚、繁体字、拼音注音)。系统识别出反馈问题、整改进展和措施,经您核对修改后建成督察。")),
+            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .words($0)) },
             .if(draft == nil, .form(.class("action wide"), .method(.post), .action(SiteURL.reportImport.path), .enctype(.multipartData),
                   Forms.csrf(context),
                   Forms.area("报告正文", "text", value: text, rows: 12, form: "r"),
@@ -27,7 +27,7 @@ struct ReportImportView: PageView {
                 .form(.class("action wide"), .method(.post), .action(HTMLText.escape(SiteURL.reportImport.path + "/create")),
                       Forms.csrf(context),
                       .h2("核对识别结果"),
-                      .p(.class("sub"), .raw(HTMLText.escape(figures(d.figures)))),
+                      .p(.class("sub"), .words(figures(d.figures))),
                       Forms.field("督察名称", "inspection[title]", value: "", required: true, form: "r"),
                       Forms.select("级别", "inspection[level]", options: InspectionLevel.allCases.map { ($0.rawValue, $0.label) }, selected: "central", form: "r"),
                       Forms.field("轮次", "inspection[round]", type: .number, value: "", form: "r"),
@@ -46,13 +46,13 @@ struct ReportImportView: PageView {
 
     func problemRow(_ i: Int, _ p: ReportParser.Problem) -> Node<HTML.TableContext> {
         let number: Node<HTML.BodyContext> = .input(.type(.number), .name(HTMLText.escape("problems[\(i)][number]")), .value(String(p.number)), .class("narrow"))
-        let text: Node<HTML.BodyContext> = .textarea(.name(HTMLText.escape("problems[\(i)][text]")), .attribute(named: "rows", value: "3"), .raw(HTMLText.escape(p.text)))
+        let text: Node<HTML.BodyContext> = .textarea(.name(HTMLText.escape("problems[\(i)][text]")), .attribute(named: "rows", value: "3"), .words(p.text))
         let status: Node<HTML.BodyContext> = .select(.attribute(named: "name", value: HTMLText.escape("problems[\(i)][status]")),
                                                      .forEach(statusOptions) { v, l in .choice(v, l, selected: v == p.status.rawValue) })
         let longTerm: Node<HTML.BodyContext> = .select(.attribute(named: "name", value: HTMLText.escape("problems[\(i)][longTerm]")), .choice("false", "否", selected: !p.longTerm),
                                                        .choice("true", "是", selected: p.longTerm))
-        let measures: Node<HTML.BodyContext> = .textarea(.name(HTMLText.escape("problems[\(i)][measures]")), .attribute(named: "rows", value: "3"), .raw(HTMLText.escape(p.measures)))
-        return .tr(.td(number), .td(text), .td(status, .div(.class("sub"), .raw(HTMLText.escape(p.statusText)))), .td(longTerm), .td(measures))
+        let measures: Node<HTML.BodyContext> = .textarea(.name(HTMLText.escape("problems[\(i)][measures]")), .attribute(named: "rows", value: "3"), .words(p.measures))
+        return .tr(.td(number), .td(text), .td(status, .div(.class("sub"), .words(p.statusText))), .td(longTerm), .td(measures))
     }
 
     /// The statuses a report states (its words from PublicStatus), or none written.

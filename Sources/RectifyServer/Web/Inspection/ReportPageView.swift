@@ -41,22 +41,22 @@ struct ReportPageView: PageView {
                        Forms.field("截至日期(留空为今天)", "date", type: .date, value: date?.iso ?? ""),
                        Forms.submit("生成")),
                  .div(.class("tools"),
-                      .a(.class("button"), .href(HTMLText.escape(download("docx"))), .text("下载 Word")),
-                      .a(.class("button"), .href(HTMLText.escape(download("text"))), .text("纯文本")),
-                      .button(.class("button"), .attribute(named: "data-print", value: "1"), .text("打印")))),
+                      .a(.class("button"), .href(HTMLText.escape(download("docx"))), .words("下载 Word")),
+                      .a(.class("button"), .href(HTMLText.escape(download("text"))), .words("纯文本")),
+                      .button(.class("button"), .attribute(named: "data-print", value: "1"), .words("打印")))),
             .article(.class("official"),
-                     .h1(.raw(HTMLText.escape("关于\(report.title)整改落实情况的报告"))),
-                     .p(.raw(HTMLText.escape(report.opening))),
+                     .h1(.words("关于\(report.title)整改落实情况的报告")),
+                     .p(.words(report.opening)),
                      .forEach(shown) { p in
-                         .div(.h2(.raw(HTMLText.escape("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))),
-                              .p(.class("status"), .raw(HTMLText.escape("整改进展情况:\(p.statusWords)。"))),
-                              .forEach(p.narratives) { .p(.raw(HTMLText.escape($0))) })
+                         .div(.h2(.words("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
+                              .p(.class("status"), .words("整改进展情况:\(p.statusWords)。")),
+                              .forEach(p.narratives) { .p(.words($0)) })
                      }),
             .if(pages > 1, .nav(.class("pager noprint"),
-                .p(.class("sub"), .raw(HTMLText.escape("本报告共 \(problemsTotal) 个反馈问题,每页显示 \(Self.perPage) 个;完整报告请下载 Word 或纯文本。"))),
-                .if(page > 1, .a(.href(HTMLText.escape(link(page - 1))), .text("上一页"))),
-                .span(.raw(HTMLText.escape("第 \(min(page, pages)) / \(pages) 页"))),
-                .if(page < pages, .a(.href(HTMLText.escape(link(page + 1))), .text("下一页")))))
+                .p(.class("sub"), .words("本报告共 \(problemsTotal) 个反馈问题,每页显示 \(Self.perPage) 个;完整报告请下载 Word 或纯文本。")),
+                .if(page > 1, .a(.href(HTMLText.escape(link(page - 1))), .words("上一页"))),
+                .span(.words("第 \(min(page, pages)) / \(pages) 页")),
+                .if(page < pages, .a(.href(HTMLText.escape(link(page + 1))), .words("下一页")))))
         )
     }
 }

@@ -48,11 +48,16 @@ enum LedgerPageController {
         let db = req.db
         let query = LedgerQuery(access: access)
         let (page, tally) = try await query.cachedList(filter, req: req)
-        let responsible = page.items.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ page.items.map(\.id))
-            .filter(\.$role == UnitRole.responsible.rawValue).join(Unit.self, on: \TaskUnit.$unit.$id == \Unit.$id)
-            .sort(\.$id).all()
+        // Plain rows, not Fluent models: filling a model reflects over its fields, which was a
+        // fifth of this page's time.
+        struct Responsible: Decodable { let task: Int; let name: String }
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let responsible = page.items.isEmpty ? [] : try await sql.raw("""
+            SELECT tu.task_id AS task, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id \
+            WHERE tu.task_id IN (\(binds: page.items.map(\.id))) AND tu.role = \(bind: UnitRole.responsible.rawValue) ORDER BY tu.id
+            """).all(decoding: Responsible.self)
         var names: [Int: [String]] = [:]
-        for link in responsible { names[link.$task.id, default: []].append(try link.joined(Unit.self).name) }
+        for r in responsible { names[r.task, default: []].append(r.name) }
         let inspections = try await req.cachedAggregate("ledger.inspections|\(access.scopeKey)") { try await inspectionMenu(query, on: db) }
         let titles = Dictionary(inspections.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var regionCodes: [Int] = []
@@ -122,10 +127,10 @@ struct LedgerView: PageView {
         let pages = max(1, (model.total + model.per - 1) / model.per)
         return .div(
             .div(.class("titlebar"),
-                 .h1(.raw(HTMLText.escape(title))),
+                 .h1(.words(title)),
                  .div(.class("tools"),
-                      .a(.class("button"), .href(HTMLText.escape(SiteURL.exportXLSX.with(LedgerPageController.items(f)))), .text("导出 Excel")),
-                      .a(.class("button"), .href(HTMLText.escape(SiteURL.exportCSV.with(LedgerPageController.items(f)))), .text("导出 CSV")))),
+                      .a(.class("button"), .href(HTMLText.escape(SiteURL.exportXLSX.with(LedgerPageController.items(f)))), .words("导出 Excel")),
+                      .a(.class("button"), .href(HTMLText.escape(SiteURL.exportCSV.with(LedgerPageController.items(f)))), .words("导出 CSV")))),
             .form(.class("filters"), .method(.get), .action(SiteURL.ledger.path),
                   Forms.select("督察", "inspection", options: model.inspections.map { (String($0.0), $0.1) },
                                selected: f.inspection.map(String.init), blank: "全部"),
@@ -141,34 +146,34 @@ struct LedgerView: PageView {
                   Forms.field("任务名称含", "q", type: .search, value: f.q ?? ""),
                   Forms.select("排序", "sort", options: [("", "按序号"), ("deadline", "按整改时限"), ("light", "红灯在前"), ("updated", "最近更新")],
                                selected: f.sort ?? ""),
-                  .div(.class("actions"), .button(.type(.submit), .class("primary"), .text("筛选")),
-                       .a(.href(SiteURL.ledger.path), .text("清除")))),
+                  .div(.class("actions"), .button(.type(.submit), .class("primary"), .words("筛选")),
+                       .a(.href(SiteURL.ledger.path), .words("清除")))),
             .p(.class("counts"),
-               .raw(HTMLText.escape("共 \(model.total) 项")),
+               .words("共 \(model.total) 项"),
                .forEach(model.byLight.isEmpty ? [] : WarningLight.allCases.reversed()) { l in
-                   .a(.class("chip \(l.rawValue)"), .href(HTMLText.escape(link { $0.light = l; $0.page = nil })), .raw(HTMLText.escape("\(l.label) \(model.byLight[l.rawValue] ?? 0)")))
+                   .a(.class("chip \(l.rawValue)"), .href(HTMLText.escape(link { $0.light = l; $0.page = nil })), .words("\(l.label) \(model.byLight[l.rawValue] ?? 0)"))
                }),
-            .if(model.rows.isEmpty, .p(.class("empty"), .text("没有符合条件的任务。"))),
+            .if(model.rows.isEmpty, .p(.class("empty"), .words("没有符合条件的任务。"))),
             .if(!model.rows.isEmpty, .div(.class("scroll"), .table(
                 .class("ledger"),
-                .thead(.tr(.th(.class("num"), .text("序号")), .th("整改任务"), .th("督察"), .th("地区"), .th("责任单位"),
+                .thead(.tr(.th(.class("num"), .words("序号")), .th("整改任务"), .th("督察"), .th("地区"), .th("责任单位"),
                            .th("状态"), .th("完成情况"), .th("预警"), .th("整改时限"))),
                 .tbody(.forEach(model.rows) { r in
-                    .tr(.td(.class("num"), .text(String(r.number))),
-                        .td(.a(.href(SiteURL.task(r.id).path), .raw(HTMLText.escape(r.title)))),
-                        .td(.class("sub"), .raw(HTMLText.escape(r.inspection))),
-                        .td(.raw(HTMLText.escape(r.region))),
-                        .td(.raw(HTMLText.escape(r.responsible))),
-                        .td(.raw(HTMLText.escape(Fmt.state(r.state)))),
-                        .td(.raw(HTMLText.escape(Fmt.status(r.status)))),
+                    .tr(.td(.class("num"), .words(String(r.number))),
+                        .td(.a(.href(SiteURL.task(r.id).path), .words(r.title))),
+                        .td(.class("sub"), .words(r.inspection)),
+                        .td(.words(r.region)),
+                        .td(.words(r.responsible)),
+                        .td(.words(Fmt.state(r.state))),
+                        .td(.words(Fmt.status(r.status))),
                         .td(.light(r.light)),
-                        .td(.raw(HTMLText.escape(Fmt.deadline(r.deadline, kind: r.kind))), .if(r.extended, .span(.class("tag"), .text("已延期")))))
+                        .td(.words(Fmt.deadline(r.deadline, kind: r.kind)), .if(r.extended, .span(.class("tag"), .words("已延期")))))
                 })
             ))),
             .nav(.class("pager"), .attribute(named: "aria-label", value: "分页"),
-                 .if(model.page > 1, .a(.href(HTMLText.escape(link { $0.page = model.page - 1 })), .text("上一页"))),
-                 .span(.raw(HTMLText.escape("第 \(model.page) / \(pages) 页"))),
-                 .if(model.page < pages, .a(.href(HTMLText.escape(link { $0.page = model.page + 1 })), .text("下一页"))))
+                 .if(model.page > 1, .a(.href(HTMLText.escape(link { $0.page = model.page - 1 })), .words("上一页"))),
+                 .span(.words("第 \(model.page) / \(pages) 页")),
+                 .if(model.page < pages, .a(.href(HTMLText.escape(link { $0.page = model.page + 1 })), .words("下一页"))))
         )
     }
 }

@@ -144,11 +144,11 @@ struct PublicHomeView: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .h1("督察整改信息公开"),
-            .p(.class("sub"), .text("各次督察反馈问题的整改任务、整改进展、正在公示的任务和已销号的任务。")),
-            .if(rows.isEmpty, .p(.class("empty"), .text("暂无公开信息。"))),
+            .p(.class("sub"), .words("各次督察反馈问题的整改任务、整改进展、正在公示的任务和已销号的任务。")),
+            .if(rows.isEmpty, .p(.class("empty"), .words("暂无公开信息。"))),
             .ul(.class("cards-list"), .forEach(rows) { id, title, region, sentence in
-                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.raw(HTMLText.escape(title)))), .span(.class("sub"), .raw(HTMLText.escape(" \(region)"))),
-                    .p(.raw(HTMLText.escape(sentence + "。"))))
+                .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.words(title))), .span(.class("sub"), .words(" \(region)")),
+                    .p(.words(sentence + "。")))
             })
         )
     }
@@ -165,43 +165,43 @@ struct PublicInspectionView: PageView {
 
     func table(_ tasks: [PublicInspection.Task]) -> Node<HTML.BodyContext> {
         .div(.class("scroll"), .table(.class("ledger"),
-            .thead(.tr(.th(.class("num"), .text("序号")), .th("整改任务"), .th("责任单位"), .th("整改时限"), .th("整改进展情况"), .th("最新进展"))),
+            .thead(.tr(.th(.class("num"), .words("序号")), .th("整改任务"), .th("责任单位"), .th("整改时限"), .th("整改进展情况"), .th("最新进展"))),
             .tbody(.forEach(tasks) { t in
-                .tr(.td(.class("num"), .text(String(t.number))), .td(.raw(HTMLText.escape(t.title))), .td(.raw(HTMLText.escape(t.units))), .td(.raw(HTMLText.escape(t.deadline))),
-                    .td(.raw(HTMLText.escape(t.status))),
-                    .td(.unwrap(t.progress) { .p(.class("pre"), .raw(HTMLText.escape($0))) },
-                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .raw(HTMLText.escape(e.1))) }))
+                .tr(.td(.class("num"), .words(String(t.number))), .td(.words(t.title)), .td(.words(t.units)), .td(.words(t.deadline)),
+                    .td(.words(t.status)),
+                    .td(.unwrap(t.progress) { .p(.class("pre"), .words($0)) },
+                        .forEach(t.evidence) { e in .a(.class("file"), .href(SiteURL.publicEvidence(e.0).path), .words(e.1)) }))
             })))
     }
 
     var content: Node<HTML.BodyContext> {
         .div(
-            .p(.class("crumbs"), .a(.href(SiteURL.publicHome.path), .text("信息公开"))),
-            .h1(.raw(HTMLText.escape(model.title))),
-            .p(.raw(HTMLText.escape("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。"))),
-            .p(.class("lead"), .raw(HTMLText.escape(model.sentence + "。"))),
+            .p(.class("crumbs"), .a(.href(SiteURL.publicHome.path), .words("信息公开"))),
+            .h1(.words(model.title)),
+            .p(.words("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。")),
+            .p(.class("lead"), .words(model.sentence + "。")),
             .section(.class("panel"),
                      .h2("正在公示"),
-                     .if(model.notices.isEmpty, .p(.class("empty"), .text("目前没有正在公示的任务。"))),
+                     .if(model.notices.isEmpty, .p(.class("empty"), .words("目前没有正在公示的任务。"))),
                      .forEach(model.notices) { n in
                          .article(.class("notice"),
-                                  .h3(.raw(HTMLText.escape("\(n.taskNumber). \(n.taskTitle)"))),
-                                  .p(.raw(HTMLText.escape("公示期:\(n.from)至\(n.until)"))),
-                                  .p(.class("pre"), .raw(HTMLText.escape(n.text))),
-                                  .p(.class("sub"), .text("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
+                                  .h3(.words("\(n.taskNumber). \(n.taskTitle)")),
+                                  .p(.words("公示期:\(n.from)至\(n.until)")),
+                                  .p(.class("pre"), .words(n.text)),
+                                  .p(.class("sub"), .words("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
                      }),
             .nav(.class("tabs"),
-                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .raw(HTMLText.escape("整改任务(\(model.openCount))"))),
+                 .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .words("整改任务(\(model.openCount))")),
                  .a(.href(HTMLText.escape(SiteURL.publicInspection(model.id).with([("show", "closed")]))), .class(model.closedView ? "on" : ""),
-                    .raw(HTMLText.escape("已销号(\(model.closedCount))")))),
+                    .words("已销号(\(model.closedCount))"))),
             .section(.class("panel"),
-                     .h2(.raw(HTMLText.escape(model.closedView ? "已销号的任务" : "整改任务"))),
-                     .if(model.tasks.isEmpty, .p(.class("empty"), .raw(HTMLText.escape(model.closedView ? "还没有销号的任务。" : "没有在办的任务。")))),
+                     .h2(.words(model.closedView ? "已销号的任务" : "整改任务")),
+                     .if(model.tasks.isEmpty, .p(.class("empty"), .words(model.closedView ? "还没有销号的任务。" : "没有在办的任务。"))),
                      .if(!model.tasks.isEmpty, table(model.tasks)),
                      .nav(.class("pager"),
-                          .if(model.page > 1, .a(.href(HTMLText.escape(link(model.page - 1))), .text("上一页"))),
-                          .span(.raw(HTMLText.escape("第 \(model.page) / \(model.pages) 页"))),
-                          .if(model.page < model.pages, .a(.href(HTMLText.escape(link(model.page + 1))), .text("下一页")))))
+                          .if(model.page > 1, .a(.href(HTMLText.escape(link(model.page - 1))), .words("上一页"))),
+                          .span(.words("第 \(model.page) / \(model.pages) 页")),
+                          .if(model.page < model.pages, .a(.href(HTMLText.escape(link(model.page + 1))), .words("下一页")))))
         )
     }
 }

@@ -12,10 +12,10 @@ struct ErrorPage: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .class("error-page"),
-            .h1(.raw(HTMLText.escape("\(status)"))),
-            .p(.raw(HTMLText.escape(message))),
-            .p(.class("sub"), .raw(HTMLText.escape("错误代码:\(code)"))),
-            .p(.a(.href(SiteURL.home.path), .text("返回首页")), .text(" · "), .a(.href(SiteURL.publicHome.path), .text("信息公开")))
+            .h1(.words("\(status)")),
+            .p(.words(message)),
+            .p(.class("sub"), .words("错误代码:\(code)")),
+            .p(.a(.href(SiteURL.home.path), .words("返回首页")), .words(" · "), .a(.href(SiteURL.publicHome.path), .words("信息公开")))
         )
     }
 }

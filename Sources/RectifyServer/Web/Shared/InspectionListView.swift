@@ -33,35 +33,35 @@ struct InspectionListView: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .div(.class("titlebar"), .h1("督察与整改任务"),
-                 .if(canEdit, .div(.class("tools"), .a(.class("button"), .href(SiteURL.inspectionNew.path), .text("新建督察")),
-                                   .a(.class("button"), .href(SiteURL.reportImport.path), .text("从公开报告导入"))))),
-            .if(page.rows.isEmpty, .p(.class("empty"), .text("您的范围内还没有督察记录。"))),
+                 .if(canEdit, .div(.class("tools"), .a(.class("button"), .href(SiteURL.inspectionNew.path), .words("新建督察")),
+                                   .a(.class("button"), .href(SiteURL.reportImport.path), .words("从公开报告导入"))))),
+            .if(page.rows.isEmpty, .p(.class("empty"), .words("您的范围内还没有督察记录。"))),
             .if(!page.rows.isEmpty, .div(.class("scroll"), .table(
                 .class("ledger"),
                 .thead(.tr(
                     .th("督察"), .th("督察组"), .th("被督察地区"), .th("进驻时间"), .th("反馈日期"),
-                    .th(.class("num"), .text("整改任务")),
-                    .forEach(PublicStatus.allCases) { .th(.class("num"), .raw(HTMLText.escape($0.label))) },
-                    .th(.class("num"), .text("未评估")),
+                    .th(.class("num"), .words("整改任务")),
+                    .forEach(PublicStatus.allCases) { .th(.class("num"), .words($0.label)) },
+                    .th(.class("num"), .words("未评估")),
                     .th("")
                 )),
                 .tbody(.forEach(page.rows) { row in
                     .tr(
-                        .td(.a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(row.id))]))), .strong(.raw(HTMLText.escape(row.title)))),
-                            .div(.class("sub"), .raw(HTMLText.escape(subtitle(row))))),
-                        .td(.raw(HTMLText.escape(row.team))),
-                        .td(.raw(HTMLText.escape(row.regionName))),
-                        .td(.raw(HTMLText.escape(stay(row)))),
-                        .td(.raw(HTMLText.escape(row.feedbackDate?.chinese ?? "—"))),
-                        .td(.class("num"), .text(String(row.tasksTotal))),
+                        .td(.a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(row.id))]))), .strong(.words(row.title))),
+                            .div(.class("sub"), .words(subtitle(row)))),
+                        .td(.words(row.team)),
+                        .td(.words(row.regionName)),
+                        .td(.words(stay(row))),
+                        .td(.words(row.feedbackDate?.chinese ?? "—")),
+                        .td(.class("num"), .words(String(row.tasksTotal))),
                         .forEach(PublicStatus.allCases) { status in
-                            .td(.class("num"), .raw(HTMLText.escape(count(row.countsByStatus[status]))))
+                            .td(.class("num"), .words(count(row.countsByStatus[status])))
                         },
-                        .td(.class("num"), .raw(HTMLText.escape(count(row.countsByStatus[nil])))),
+                        .td(.class("num"), .words(count(row.countsByStatus[nil]))),
                         .td(.class("links"),
-                            .a(.href(SiteURL.report(row.id).path), .text("整改报告")),
-                            .if(canEdit, .group(.a(.href(SiteURL.taskNew(row.id).path), .text("新增任务")),
-                                                .a(.href(SiteURL.ledgerImport(row.id).path), .text("导入台账")))))
+                            .a(.href(SiteURL.report(row.id).path), .words("整改报告")),
+                            .if(canEdit, .group(.a(.href(SiteURL.taskNew(row.id).path), .words("新增任务")),
+                                                .a(.href(SiteURL.ledgerImport(row.id).path), .words("导入台账")))))
                     )
                 })
             )))

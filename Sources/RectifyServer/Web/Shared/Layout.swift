@@ -83,27 +83,27 @@ extension PageView {
             .body(
                 .header(
                     .class("top"),
-                    .a(.class("brand"), .href(HTMLText.escape(context.signedIn ? SiteURL.home.path : SiteURL.publicHome.path)), .text("Rectify 督察整改")),
+                    .a(.class("brand"), .href(HTMLText.escape(context.signedIn ? SiteURL.home.path : SiteURL.publicHome.path)), .words("Rectify 督察整改")),
                     .nav(
                         .attribute(named: "aria-label", value: "主菜单"),
                         .forEach(context.menu) { section, label, href in
-                            .a(.href(HTMLText.escape(href)), .class(section == context.section ? "on" : ""), .raw(HTMLText.escape(label)))
+                            .a(.href(HTMLText.escape(href)), .class(section == context.section ? "on" : ""), .words(label))
                         }
                     ),
                     .if(context.signedIn,
                         .div(
                             .class("who"),
-                            .span(.raw(HTMLText.escape(context.displayName ?? ""))),
-                            .span(.class("roles"), .raw(HTMLText.escape(Role.allCases.filter(context.roles.contains).map(\.label).joined(separator: "、")))),
+                            .span(.words(context.displayName ?? "")),
+                            .span(.class("roles"), .words(Role.allCases.filter(context.roles.contains).map(\.label).joined(separator: "、"))),
                             .form(.action(SiteURL.logout.path), .method(.post),
                                   Forms.csrf(context),
-                                  .button(.type(.submit), .text("退出登录")))
+                                  .button(.type(.submit), .words("退出登录")))
                         ),
-                        else: .a(.class("login-link"), .href(SiteURL.login.path), .text("登录"))
+                        else: .a(.class("login-link"), .href(SiteURL.login.path), .words("登录"))
                     )
                 ),
                 .main(
-                    .unwrap(context.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), .raw(HTMLText.escape($0))) },
+                    .unwrap(context.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), .words($0)) },
                     content
                 )
             )
@@ -148,8 +148,8 @@ enum Fmt {
 extension Node where Context: HTML.BodyContext {
     /// A red / yellow / green dot with its word, for lights.
     static func light(_ raw: String?) -> Node {
-        guard let light = raw.flatMap(WarningLight.init(rawValue:)) else { return .span(.class("light none"), .text("—")) }
-        return .span(.class("light \(light.rawValue)"), .text(light.label))
+        guard let light = raw.flatMap(WarningLight.init(rawValue:)) else { return .span(.class("light none"), .words("—")) }
+        return .span(.class("light \(light.rawValue)"), .words(light.label))
     }
 }
 
@@ -174,7 +174,7 @@ enum Forms {
 
     static func message(_ state: FormState?, _ form: String) -> Node<HTML.FormContext> {
         guard let state, state.isFor(form), let m = state.message else { return .empty }
-        return .p(.class("error"), .attribute(named: "role", value: "alert"), .raw(HTMLText.escape(m)))
+        return .p(.class("error"), .attribute(named: "role", value: "alert"), .words(m))
     }
 
     static func field(_ label: String, _ name: String, type: HTMLInputType = .text, value: String = "", required: Bool = false,
@@ -182,11 +182,11 @@ enum Forms {
         let id = "\(form)-\(name)"
         return .div(
             .class(error == nil ? "field" : "field invalid"),
-            .label(.for(id), .raw(HTMLText.escape(label)), .if(required, .span(.class("req"), .text(" *")))),
+            .label(.for(id), .words(label), .if(required, .span(.class("req"), .words(" *")))),
             .input(.id(id), .name(name), .type(type), .value(HTMLText.escape(value)), .required(required),
                    .attribute(named: "aria-invalid", value: error == nil ? "false" : "true")),
-            .unwrap(hint) { .small(.class("sub"), .raw(HTMLText.escape($0))) },
-            .unwrap(error) { .small(.class("field-error"), .raw(HTMLText.escape($0))) }
+            .unwrap(hint) { .small(.class("sub"), .words($0)) },
+            .unwrap(error) { .small(.class("field-error"), .words($0)) }
         )
     }
 
@@ -195,9 +195,9 @@ enum Forms {
         let id = "\(form)-\(name)"
         return .div(
             .class(error == nil ? "field wide" : "field wide invalid"),
-            .label(.for(id), .raw(HTMLText.escape(label)), .if(required, .span(.class("req"), .text(" *")))),
-            .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)), .required(required), .raw(HTMLText.escape(value))),
-            .unwrap(error) { .small(.class("field-error"), .raw(HTMLText.escape($0))) }
+            .label(.for(id), .words(label), .if(required, .span(.class("req"), .words(" *")))),
+            .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)), .required(required), .words(value)),
+            .unwrap(error) { .small(.class("field-error"), .words($0)) }
         )
     }
 
@@ -206,16 +206,16 @@ enum Forms {
         let id = "\(form)-\(name)"
         return .div(
             .class(error == nil ? "field" : "field invalid"),
-            .label(.for(id), .raw(HTMLText.escape(label))),
+            .label(.for(id), .words(label)),
             .select(.id(id), .attribute(named: "name", value: name),
                     .unwrap(blank) { .choice("", $0) },
                     .forEach(options) { value, text in .choice(value, text, selected: value == selected) }),
-            .unwrap(error) { .small(.class("field-error"), .raw(HTMLText.escape($0))) }
+            .unwrap(error) { .small(.class("field-error"), .words($0)) }
         )
     }
 
     static func submit(_ label: String, style: String = "primary") -> Node<HTML.FormContext> {
-        .div(.class("actions"), .button(.type(.submit), .class(style), .raw(HTMLText.escape(label))))
+        .div(.class("actions"), .button(.type(.submit), .class(style), .words(label)))
     }
 }
 
@@ -224,10 +224,10 @@ extension Node where Context == HTML.BodyContext {
     static func figures(_ caption: String, _ rows: [(String, [String])], headers: [String]) -> Node {
         .table(
             .class("figures"),
-            .caption(.raw(HTMLText.escape(caption))),
-            .thead(.tr(.forEach(headers) { .th(.raw(HTMLText.escape($0))) })),
+            .caption(.words(caption)),
+            .thead(.tr(.forEach(headers) { .th(.words($0)) })),
             .tbody(.forEach(rows) { label, values in
-                .tr(.th(.attribute(named: "scope", value: "row"), .raw(HTMLText.escape(label))), .forEach(values) { .td(.class("num"), .raw(HTMLText.escape($0))) })
+                .tr(.th(.attribute(named: "scope", value: "row"), .words(label)), .forEach(values) { .td(.class("num"), .words($0)) })
             })
         )
     }
@@ -237,6 +237,6 @@ extension Node where Context == HTML.SelectContext {
     /// An <option> with its text as content (Plot's own puts the text in an attribute).
     static func choice(_ value: String, _ label: String, selected: Bool = false) -> Node {
         .element(named: "option", nodes: [.attribute(named: "value", value: HTMLText.escape(value), ignoreIfValueIsEmpty: false),
-                                          selected ? .attribute(named: "selected", value: "selected") : .empty, .raw(HTMLText.escape(label))])
+                                          selected ? .attribute(named: "selected", value: "selected") : .empty, .words(label)])
     }
 }

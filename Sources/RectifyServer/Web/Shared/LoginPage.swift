@@ -11,7 +11,7 @@ struct LoginPage: PageView {
         .div(
             .class("login"),
             .h1("登录"),
-            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .raw(HTMLText.escape($0))) },
+            .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .words($0)) },
             .form(
                 .action(SiteURL.login.path), .method(.post),
                 .label(.for("login"), "登录名"),
@@ -20,9 +20,9 @@ struct LoginPage: PageView {
                 .label(.for("password"), "密码"),
                 .input(.id("password"), .name("password"), .type(.password),
                        .attribute(named: "autocomplete", value: "current-password"), .required(true)),
-                .button(.type(.submit), .text("登录"))
+                .button(.type(.submit), .words("登录"))
             ),
-            .p(.class("sub"), .a(.href(SiteURL.publicHome.path), .text("不登录,查看信息公开")))
+            .p(.class("sub"), .a(.href(SiteURL.publicHome.path), .words("不登录,查看信息公开")))
         )
     }
 }

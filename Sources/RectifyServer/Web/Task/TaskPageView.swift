@@ -25,40 +25,40 @@ struct TaskPageView: PageView {
         let d = model.detail
         let units = Dictionary(grouping: d.units, by: \.role)
         return .div(
-            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(d.inspectionID))]))), .raw(HTMLText.escape(model.inspectionTitle)))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(d.inspectionID))]))), .words(model.inspectionTitle))),
             .div(.class("titlebar"),
-                 .h1(.raw(HTMLText.escape("\(d.number). \(d.title)"))),
-                 .div(.class("badges"), .span(.class("state"), .text(d.state.label)), .light(d.light?.rawValue),
-                      .span(.class("tag"), .raw(HTMLText.escape(d.publicStatus))))),
-            .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .raw(HTMLText.escape($0))) },
+                 .h1(.words("\(d.number). \(d.title)")),
+                 .div(.class("badges"), .span(.class("state"), .words(d.state.label)), .light(d.light?.rawValue),
+                      .span(.class("tag"), .words(d.publicStatus)))),
+            .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .words($0)) },
             .div(.class("grid two"),
                  .section(.class("panel"),
                           .h2("基本情况"),
                           .dl(
                             .dt("反馈问题"), .dd(.forEach(model.problems) { n, text in
-                                .p(.raw(HTMLText.escape("\(ChineseNumeral.string(n) ?? String(n))、\(text)")))
-                            }, .if(model.problems.isEmpty, .text("—"))),
-                            .dt("整改目标"), .dd(.raw(HTMLText.escape(d.target.isEmpty ? "—" : d.target))),
-                            .dt("整改措施"), .dd(.class("pre"), .raw(HTMLText.escape(d.measures.isEmpty ? "—" : d.measures))),
-                            .dt("类型"), .dd(.raw(HTMLText.escape(d.kind.label + (d.typical ? "(典型问题)" : "")))),
-                            .dt("整改时限"), .dd(.raw(HTMLText.escape(Fmt.deadline(d.deadline, kind: d.kind.rawValue))),
+                                .p(.words("\(ChineseNumeral.string(n) ?? String(n))、\(text)"))
+                            }, .if(model.problems.isEmpty, .words("—"))),
+                            .dt("整改目标"), .dd(.words(d.target.isEmpty ? "—" : d.target)),
+                            .dt("整改措施"), .dd(.class("pre"), .words(d.measures.isEmpty ? "—" : d.measures)),
+                            .dt("类型"), .dd(.words(d.kind.label + (d.typical ? "(典型问题)" : ""))),
+                            .dt("整改时限"), .dd(.words(Fmt.deadline(d.deadline, kind: d.kind.rawValue)),
                                               .if(d.originalDeadline != nil && d.originalDeadline != d.deadline,
-                                                  .span(.class("sub"), .raw(HTMLText.escape(" 原整改时限:\(Fmt.date(d.originalDeadline))"))))),
-                            .dt("预警说明"), .dd(.raw(HTMLText.escape(d.scheduleReason ?? "—"))),
-                            .dt("责任领导"), .dd(.raw(HTMLText.escape(d.leadOfficial.isEmpty ? "—" : d.leadOfficial))),
+                                                  .span(.class("sub"), .words(" 原整改时限:\(Fmt.date(d.originalDeadline))")))),
+                            .dt("预警说明"), .dd(.words(d.scheduleReason ?? "—")),
+                            .dt("责任领导"), .dd(.words(d.leadOfficial.isEmpty ? "—" : d.leadOfficial)),
                             .forEach(UnitRole.allCases) { role in
-                                .group(.dt(.text(role.label)),
-                                       .dd(.raw(HTMLText.escape((units[role] ?? []).map(\.name).joined(separator: "、").isEmpty
-                                                 ? "—" : (units[role] ?? []).map(\.name).joined(separator: "、")))))
+                                .group(.dt(.words(role.label)),
+                                       .dd(.words((units[role] ?? []).map(\.name).joined(separator: "、").isEmpty
+                                                 ? "—" : (units[role] ?? []).map(\.name).joined(separator: "、"))))
                             },
-                            .if(d.reboundCount > 0, .group(.dt("反弹次数"), .dd(.text(String(d.reboundCount))))),
-                            .if(!model.orders.isEmpty, .group(.dt("督办"), .dd(.raw(HTMLText.escape(model.orders.map { "\($0.0)(\($0.1))" }.joined(separator: "、"))))))
+                            .if(d.reboundCount > 0, .group(.dt("反弹次数"), .dd(.words(String(d.reboundCount))))),
+                            .if(!model.orders.isEmpty, .group(.dt("督办"), .dd(.words(model.orders.map { "\($0.0)(\($0.1))" }.joined(separator: "、")))))
                           ),
                           .h3("阶段目标"),
-                          .if(d.milestones.isEmpty, .p(.class("empty"), .text("没有阶段目标。"))),
+                          .if(d.milestones.isEmpty, .p(.class("empty"), .words("没有阶段目标。"))),
                           .ul(.forEach(d.milestones) { m in
-                              .li(.raw(HTMLText.escape("\(Fmt.date(m.date)):\(m.description)")),
-                                  .unwrap(m.reachedOn) { .span(.class("tag"), .raw(HTMLText.escape("\(Fmt.date($0)) 已完成"))) })
+                              .li(.words("\(Fmt.date(m.date)):\(m.description)"),
+                                  .unwrap(m.reachedOn) { .span(.class("tag"), .words("\(Fmt.date($0)) 已完成")) })
                           })),
                  .section(.class("panel"),
                           .h2("可办理的事项"),
@@ -70,7 +70,7 @@ struct TaskPageView: PageView {
             .section(.class("panel"), .h2("佐证材料"), evidence),
             .section(.class("panel"), .h2("全过程记录"),
                      .ol(.class("timeline"), .forEach(model.events) { e in
-                         .li(.span(.class("when"), .raw(HTMLText.escape(Fmt.instant(e.at)))), .raw(HTMLText.escape(" \(e.who) ")), .strong(.raw(HTMLText.escape(AuditAction.words(e.action)))))
+                         .li(.span(.class("when"), .words(Fmt.instant(e.at))), .words(" \(e.who) "), .strong(.words(AuditAction.words(e.action))))
                      }))
         )
     }
@@ -81,7 +81,7 @@ struct TaskPageView: PageView {
         let today = model.today
         let hasOptions = !offered.isEmpty || model.canReport || model.isOffice || model.isLeader
         return .div(
-            .if(!hasOptions, .p(.class("empty"), .text("您目前没有可办理的事项。"))),
+            .if(!hasOptions, .p(.class("empty"), .words("您目前没有可办理的事项。"))),
             .forEach(offered) { action in
                 .form(.class("action"), .method(.post), .action(SiteURL.taskAct(d.id, action).path),
                       Forms.csrf(context),
@@ -103,7 +103,7 @@ struct TaskPageView: PageView {
                     .element(named: "legend", text: "本期完成的阶段目标"),
                     .forEach(d.milestones.filter { $0.reachedOn == nil }) { m in
                         .label(.class("check"), .input(.type(.checkbox), .name("milestonesReached[]"), .value(String(m.id))),
-                               .raw(HTMLText.escape(" \(Fmt.date(m.date)):\(m.description)")))
+                               .words(" \(Fmt.date(m.date)):\(m.description)"))
                     })),
                 Forms.area("存在困难", "difficulties", value: value("report", "difficulties"), rows: 2, form: "report"),
                 Forms.area("下一步工作", "nextSteps", value: value("report", "nextSteps"), rows: 2, form: "report"),
@@ -194,16 +194,16 @@ struct TaskPageView: PageView {
 
     var reports: Node<HTML.BodyContext> {
         .div(
-            .if(model.reports.isEmpty, .p(.class("empty"), .text("还没有报送。"))),
+            .if(model.reports.isEmpty, .p(.class("empty"), .words("还没有报送。"))),
             .forEach(model.reports) { r in
                 .article(.class("report \(r.status)"),
-                         .p(.class("sub"), .raw(HTMLText.escape("\(Fmt.instant(r.submittedAt)) · \(r.unit) · ")),
-                            .strong(.raw(HTMLText.escape(ReportStatus(rawValue: r.status)?.label ?? r.status))),
-                            .unwrap(r.percent) { .raw(HTMLText.escape(" · 完成 \($0)%")) }),
-                         .p(.class("pre"), .raw(HTMLText.escape(r.narrative))),
-                         .if(!r.difficulties.isEmpty, .p(.class("sub"), .raw(HTMLText.escape("困难:\(r.difficulties)")))),
-                         .if(!r.nextSteps.isEmpty, .p(.class("sub"), .raw(HTMLText.escape("下一步:\(r.nextSteps)")))),
-                         .unwrap(r.reason) { .p(.class("sub"), .raw(HTMLText.escape("退回理由:\($0)"))) },
+                         .p(.class("sub"), .words("\(Fmt.instant(r.submittedAt)) · \(r.unit) · "),
+                            .strong(.words(ReportStatus(rawValue: r.status)?.label ?? r.status)),
+                            .unwrap(r.percent) { .words(" · 完成 \($0)%") }),
+                         .p(.class("pre"), .words(r.narrative)),
+                         .if(!r.difficulties.isEmpty, .p(.class("sub"), .words("困难:\(r.difficulties)"))),
+                         .if(!r.nextSteps.isEmpty, .p(.class("sub"), .words("下一步:\(r.nextSteps)"))),
+                         .unwrap(r.reason) { .p(.class("sub"), .words("退回理由:\($0)")) },
                          .if(model.canReview && r.status == ReportStatus.submitted.rawValue, .form(
                             .class("inline"), .method(.post), .action(SiteURL.reportReview(r.id).path),
                             Forms.csrf(context),
@@ -211,8 +211,8 @@ struct TaskPageView: PageView {
                             Forms.field("退回理由(退回时必填)", "reason", value: value("review-\(r.id)", "reason"),
                                         error: error("review-\(r.id)", "reason"), form: "review-\(r.id)"),
                             .div(.class("actions"),
-                                 .button(.type(.submit), .name("decision"), .value("accept"), .class("primary"), .text("采纳")),
-                                 .button(.type(.submit), .name("decision"), .value("return"), .class("secondary"), .text("退回")))
+                                 .button(.type(.submit), .name("decision"), .value("accept"), .class("primary"), .words("采纳")),
+                                 .button(.type(.submit), .name("decision"), .value("return"), .class("secondary"), .words("退回")))
                          )))
             }
         )
@@ -221,19 +221,19 @@ struct TaskPageView: PageView {
     var entries: Node<HTML.BodyContext> {
         let objections = Dictionary(grouping: model.entries.filter { $0.kind == TaskEntryKind.objection.rawValue }, by: { $0.parentID ?? 0 })
         return .div(
-            .if(model.entries.isEmpty, .p(.class("empty"), .text("还没有记录。"))),
+            .if(model.entries.isEmpty, .p(.class("empty"), .words("还没有记录。"))),
             .forEach(model.entries.filter { $0.kind != TaskEntryKind.objection.rawValue }) { e in
                 .article(.class("entry"),
-                         .p(.strong(.raw(HTMLText.escape(TaskEntryKind(rawValue: e.kind)?.label ?? e.kind))),
-                            .raw(HTMLText.escape(" \(Fmt.date(e.onDate))" + (e.untilDate.map { " 至 \(Fmt.date($0))" } ?? ""))),
-                            .if(!e.people.isEmpty, .raw(HTMLText.escape(" · \(e.people)"))),
-                            .unwrap(e.verdict) { .span(.class("tag"), .raw(HTMLText.escape(verdictWord($0)))) }),
-                         .p(.class("pre"), .raw(HTMLText.escape(e.text))),
+                         .p(.strong(.words(TaskEntryKind(rawValue: e.kind)?.label ?? e.kind)),
+                            .words(" \(Fmt.date(e.onDate))" + (e.untilDate.map { " 至 \(Fmt.date($0))" } ?? "")),
+                            .if(!e.people.isEmpty, .words(" · \(e.people)")),
+                            .unwrap(e.verdict) { .span(.class("tag"), .words(verdictWord($0))) }),
+                         .p(.class("pre"), .words(e.text)),
                          .if(e.kind == TaskEntryKind.notice.rawValue, .div(
                             .forEach(objections[e.id] ?? []) { o in
                                 .div(.class("objection"),
-                                     .p(.strong("异议"), .raw(HTMLText.escape(" \(Fmt.date(o.onDate)):\(o.text)"))),
-                                     .unwrap(o.answer) { .p(.raw(HTMLText.escape("答复:\($0)")), .unwrap(o.verdict) { .span(.class("tag"), .raw(HTMLText.escape(verdictWord($0)))) }) },
+                                     .p(.strong("异议"), .words(" \(Fmt.date(o.onDate)):\(o.text)")),
+                                     .unwrap(o.answer) { .p(.words("答复:\($0)"), .unwrap(o.verdict) { .span(.class("tag"), .words(verdictWord($0))) }) },
                                      .if(o.answer == nil && model.isOffice, .form(
                                         .class("inline"), .method(.post), .action(SiteURL.objectionAnswer(o.id).path),
                                         Forms.csrf(context),
@@ -241,8 +241,8 @@ struct TaskPageView: PageView {
                                         Forms.area("答复", "answer", value: value("answer-\(o.id)", "answer"), required: true, rows: 2,
                                                    error: error("answer-\(o.id)", "answer"), form: "answer-\(o.id)"),
                                         .div(.class("actions"),
-                                             .button(.type(.submit), .name("upheld"), .value("false"), .class("primary"), .text("异议不成立")),
-                                             .button(.type(.submit), .name("upheld"), .value("true"), .class("danger"), .text("异议成立,退回整改")))
+                                             .button(.type(.submit), .name("upheld"), .value("false"), .class("primary"), .words("异议不成立")),
+                                             .button(.type(.submit), .name("upheld"), .value("true"), .class("danger"), .words("异议成立,退回整改")))
                                      )))
                             },
                             .if(model.isOffice && model.detail.state == .publicNotice, .form(
@@ -264,30 +264,30 @@ struct TaskPageView: PageView {
 
     var extensions: Node<HTML.BodyContext> {
         .ul(.forEach(model.extensions) { e in
-            .li(.raw(HTMLText.escape("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) ")),
-                .span(.class("tag"), .raw(HTMLText.escape(ExtensionStatus(rawValue: e.status)?.label ?? e.status))),
-                .unwrap(e.note) { .span(.class("sub"), .raw(HTMLText.escape(" \($0)"))) },
+            .li(.words("\(e.unit) 申请延至 \(Fmt.date(e.requested))(原 \(Fmt.date(e.previous))):\(e.reason) "),
+                .span(.class("tag"), .words(ExtensionStatus(rawValue: e.status)?.label ?? e.status)),
+                .unwrap(e.note) { .span(.class("sub"), .words(" \($0)")) },
                 .if(e.status == ExtensionStatus.pending.rawValue && model.isOffice, .form(
                     .class("inline"), .method(.post), .action(SiteURL.extensionDecide(e.id).path),
                     Forms.csrf(context),
                     Forms.message(state, "decide-\(e.id)"),
                     Forms.field("意见", "note", value: value("decide-\(e.id)", "note"), form: "decide-\(e.id)"),
                     .div(.class("actions"),
-                         .button(.type(.submit), .name("approve"), .value("true"), .class("primary"), .text("同意延期")),
-                         .button(.type(.submit), .name("approve"), .value("false"), .class("secondary"), .text("不同意")))
+                         .button(.type(.submit), .name("approve"), .value("true"), .class("primary"), .words("同意延期")),
+                         .button(.type(.submit), .name("approve"), .value("false"), .class("secondary"), .words("不同意")))
                 )))
         })
     }
 
     var evidence: Node<HTML.BodyContext> {
         .div(
-            .if(model.evidence.isEmpty, .p(.class("empty"), .text("还没有佐证材料。"))),
+            .if(model.evidence.isEmpty, .p(.class("empty"), .words("还没有佐证材料。"))),
             .ul(.forEach(model.evidence) { e in
-                .li(.a(.href(SiteURL.evidence(e.id).path), .raw(HTMLText.escape(e.name))), .span(.class("sub"), .raw(HTMLText.escape(" \(max(1, e.size / 1024)) KB"))),
-                    .if(e.isPublic, .span(.class("tag"), .text("已公开"))),
+                .li(.a(.href(SiteURL.evidence(e.id).path), .words(e.name)), .span(.class("sub"), .words(" \(max(1, e.size / 1024)) KB")),
+                    .if(e.isPublic, .span(.class("tag"), .words("已公开"))),
                     .if(model.isOffice, .form(.class("inline-button"), .method(.post), .action(SiteURL.evidencePublish(e.id).path),
                                               Forms.csrf(context), .input(.type(.hidden), .name("isPublic"), .value(HTMLText.escape(e.isPublic ? "false" : "true"))),
-                                              .button(.type(.submit), .class("secondary"), .raw(HTMLText.escape(e.isPublic ? "撤回公开" : "在信息公开中公布"))))))
+                                              .button(.type(.submit), .class("secondary"), .words(e.isPublic ? "撤回公开" : "在信息公开中公布")))))
             }),
             .if(model.canUpload, .form(
                 .class("inline"), .method(.post), .action(SiteURL.taskEvidence(model.detail.id).path), .enctype(.multipartData),
@@ -295,7 +295,7 @@ struct TaskPageView: PageView {
                 Forms.message(state, "evidence"),
                 .div(.class("field wide"), .label(.for("evidence-file"), "上传佐证材料(图片、PDF、OFD、Office/WPS 文档)"),
                      .input(.id("evidence-file"), .type(.file), .name("file"), .required(true)),
-                     .unwrap(error("evidence", "file")) { .small(.class("field-error"), .raw(HTMLText.escape($0))) }),
+                     .unwrap(error("evidence", "file")) { .small(.class("field-error"), .words($0)) }),
                 Forms.submit("上传", style: "secondary")))
         )
     }

@@ -67,10 +67,10 @@ struct MyWorkView: PageView {
 
     func list(_ heading: String, _ items: [MyWorkModel.Item], empty: String) -> Node<HTML.BodyContext> {
         .section(.class("panel"),
-                 .h2(.raw(HTMLText.escape("\(heading)(\(items.count))"))),
-                 .if(items.isEmpty, .p(.class("empty"), .raw(HTMLText.escape(empty)))),
+                 .h2(.words("\(heading)(\(items.count))")),
+                 .if(items.isEmpty, .p(.class("empty"), .words(empty))),
                  .ul(.forEach(items) { i in
-                     .li(.a(.href(SiteURL.task(i.taskID).path), .raw(HTMLText.escape("\(i.number). \(i.title)"))), .span(.class("sub"), .raw(HTMLText.escape(" \(i.note)"))))
+                     .li(.a(.href(SiteURL.task(i.taskID).path), .words("\(i.number). \(i.title)")), .span(.class("sub"), .words(" \(i.note)")))
                  }))
     }
 
@@ -84,10 +84,10 @@ struct MyWorkView: PageView {
                          empty: model.roundName == nil ? "目前没有进行中的调度。" : "本期已全部报送。"),
                     list("被退回的报送", model.returned, empty: "没有被退回的报送。"),
                     .section(.class("panel"),
-                             .h2(.raw(HTMLText.escape("待回复的督办单(\(model.orders.count))"))),
-                             .if(model.orders.isEmpty, .p(.class("empty"), .text("没有待回复的督办单。"))),
+                             .h2(.words("待回复的督办单(\(model.orders.count))")),
+                             .if(model.orders.isEmpty, .p(.class("empty"), .words("没有待回复的督办单。"))),
                              .ul(.forEach(model.orders) { o in
-                                 .li(.a(.href(SiteURL.orders.path), .raw(HTMLText.escape(o.1))), .raw(HTMLText.escape(" \(o.2)")), .span(.class("sub"), .raw(HTMLText.escape(" \(Fmt.date(o.3))前回复"))))
+                                 .li(.a(.href(SiteURL.orders.path), .words(o.1)), .words(" \(o.2)"), .span(.class("sub"), .words(" \(Fmt.date(o.3))前回复")))
                              })))),
                  .if(context.isAcceptor, list("待验收", model.acceptances, empty: "没有待验收的任务。"))
             )
@@ -154,16 +154,16 @@ struct RoundListView: PageView {
                                Forms.field("报送截止", "dueDate", type: .date, value: state?.value("dueDate") ?? today.adding(days: 7).iso,
                                            required: true, error: state?.error("dueDate"), form: "round"),
                                Forms.submit("发起调度"))),
-            .if(rounds.isEmpty, .p(.class("empty"), .text("还没有调度。"))),
+            .if(rounds.isEmpty, .p(.class("empty"), .words("还没有调度。"))),
             .if(!rounds.isEmpty, .table(.class("ledger"),
-                .thead(.tr(.th("调度"), .th("报送截止"), .th("状态"), .th(.class("num"), .text("应报")), .th(.class("num"), .text("已报")),
-                           .th(.class("num"), .text("逾期")), .th(.class("num"), .text("未报")), .th(.class("num"), .text("报送率")))),
+                .thead(.tr(.th("调度"), .th("报送截止"), .th("状态"), .th(.class("num"), .words("应报")), .th(.class("num"), .words("已报")),
+                           .th(.class("num"), .words("逾期")), .th(.class("num"), .words("未报")), .th(.class("num"), .words("报送率")))),
                 .tbody(.forEach(rounds) { r, f in
-                    .tr(.td(.a(.href(SiteURL.round(r.id!).path), .raw(HTMLText.escape(r.name)))), .td(.raw(HTMLText.escape(Fmt.date(r.dueDate)))),
-                        .td(.text(r.closedAt == nil ? "进行中" : "已结束")),
-                        .td(.class("num"), .text(String(f.owed))), .td(.class("num"), .text(String(f.reported))),
-                        .td(.class("num"), .text(String(f.late))), .td(.class("num"), .text(String(f.missing))),
-                        .td(.class("num"), .raw(HTMLText.escape(f.owed == 0 ? "—" : "\(f.reported * 100 / f.owed)%"))))
+                    .tr(.td(.a(.href(SiteURL.round(r.id!).path), .words(r.name))), .td(.words(Fmt.date(r.dueDate))),
+                        .td(.words(r.closedAt == nil ? "进行中" : "已结束")),
+                        .td(.class("num"), .words(String(f.owed))), .td(.class("num"), .words(String(f.reported))),
+                        .td(.class("num"), .words(String(f.late))), .td(.class("num"), .words(String(f.missing))),
+                        .td(.class("num"), .words(f.owed == 0 ? "—" : "\(f.reported * 100 / f.owed)%")))
                 })))
         )
     }
@@ -181,24 +181,24 @@ struct RoundView: PageView {
             (missing($0.value), $1.key) > (missing($1.value), $0.key)
         }
         return .div(
-            .h1(.raw(HTMLText.escape(figures.name))),
-            .p(.class("sub"), .raw(HTMLText.escape("报送截止 \(Fmt.date(figures.dueDate)) · \(figures.closed ? "已结束,数字已冻结" : "进行中")"))),
+            .h1(.words(figures.name)),
+            .p(.class("sub"), .words("报送截止 \(Fmt.date(figures.dueDate)) · \(figures.closed ? "已结束,数字已冻结" : "进行中")")),
             .div(.class("cards"),
-                 .div(.class("card"), .strong(.text(String(figures.owed))), .span("应报")),
-                 .div(.class("card green"), .strong(.text(String(figures.reported))), .span("已报")),
-                 .div(.class("card yellow"), .strong(.text(String(figures.late))), .span("逾期报送")),
-                 .div(.class("card red"), .strong(.text(String(figures.missing))), .span("未报"))),
+                 .div(.class("card"), .strong(.words(String(figures.owed))), .span("应报")),
+                 .div(.class("card green"), .strong(.words(String(figures.reported))), .span("已报")),
+                 .div(.class("card yellow"), .strong(.words(String(figures.late))), .span("逾期报送")),
+                 .div(.class("card red"), .strong(.words(String(figures.missing))), .span("未报"))),
             .if(canClose, .form(.class("inline"), .method(.post), .action(SiteURL.roundClose(figures.roundID).path),
                                 Forms.csrf(context), Forms.submit("结束本期调度并冻结数字", style: "secondary"))),
             .table(.class("ledger matrix"),
-                   .thead(.tr(.th("单位"), .th(.class("num"), .text("应报")), .th(.class("num"), .text("未报")), .th("任务(绿:已报 黄:逾期 红:未报)"))),
+                   .thead(.tr(.th("单位"), .th(.class("num"), .words("应报")), .th(.class("num"), .words("未报")), .th("任务(绿:已报 黄:逾期 红:未报)"))),
                    .tbody(.forEach(byUnit) { unit, rows in
-                       .tr(.td(.raw(HTMLText.escape(unit))), .td(.class("num"), .text(String(rows.count))),
-                           .td(.class("num"), .text(String(missing(rows)))),
+                       .tr(.td(.words(unit)), .td(.class("num"), .words(String(rows.count))),
+                           .td(.class("num"), .words(String(missing(rows)))),
                            .td(.forEach(rows.sorted { $0.taskNumber < $1.taskNumber }) { r in
                                .a(.class("cell \(r.status.rawValue)"), .href(SiteURL.task(r.taskID).path),
                                   .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(r.status.label)")),
-                                  .text(String(r.taskNumber)))
+                                  .words(String(r.taskNumber)))
                            }))
                    }))
         )
@@ -256,20 +256,20 @@ struct OrdersView: PageView {
     var content: Node<HTML.BodyContext> {
         .div(
             .h1("督办单"),
-            .p(.class("sub"), .text("督办单在任务页面下发;红灯任务见总账“红灯在前”。")),
-            .unwrap(state?.message) { .p(.class("error"), .raw(HTMLText.escape($0))) },
-            .if(orders.isEmpty, .p(.class("empty"), .text("没有督办单。"))),
+            .p(.class("sub"), .words("督办单在任务页面下发;红灯任务见总账“红灯在前”。")),
+            .unwrap(state?.message) { .p(.class("error"), .words($0)) },
+            .if(orders.isEmpty, .p(.class("empty"), .words("没有督办单。"))),
             .forEach(orders) { o in
                 let id = o.id!
                 let mine = access.unitID == o.$unit.id && access.roles.contains(.unit)
                 let office = access.isAdmin || access.oversees([o.$region.id], as: .office)
                 return .article(.class("panel order"),
-                    .h3(.raw(HTMLText.escape(OversightService.number(o))), .text(" "), .span(.class("tag"), .raw(HTMLText.escape(o.level.label))),
-                        .span(.class("tag"), .raw(HTMLText.escape(o.closedAt != nil ? "已办结" : o.replyText != nil ? "已回复" : "待回复")))),
-                    .p(.raw(HTMLText.escape("被督办单位:\(o.unit.name);\(Fmt.date(o.replyBy))前回复"))),
-                    .p(.class("pre"), .raw(HTMLText.escape(o.reason))),
-                    .ul(.forEach(tasks[id] ?? []) { t in .li(.a(.href(SiteURL.task(t.0).path), .raw(HTMLText.escape("\(t.1). \(t.2)")))) }),
-                    .unwrap(o.replyText) { .p(.strong("回复:"), .raw(HTMLText.escape($0))) },
+                    .h3(.words(OversightService.number(o)), .words(" "), .span(.class("tag"), .words(o.level.label)),
+                        .span(.class("tag"), .words(o.closedAt != nil ? "已办结" : o.replyText != nil ? "已回复" : "待回复"))),
+                    .p(.words("被督办单位:\(o.unit.name);\(Fmt.date(o.replyBy))前回复")),
+                    .p(.class("pre"), .words(o.reason)),
+                    .ul(.forEach(tasks[id] ?? []) { t in .li(.a(.href(SiteURL.task(t.0).path), .words("\(t.1). \(t.2)"))) }),
+                    .unwrap(o.replyText) { .p(.strong("回复:"), .words($0)) },
                     .if(mine && o.closedAt == nil, .form(.class("inline"), .method(.post), .action(SiteURL.orderReply(id).path),
                         Forms.csrf(context), Forms.message(state, "reply-\(id)"),
                         Forms.area("回复内容", "text", value: state?.isFor("reply-\(id)") == true ? state!.value("text") : (o.replyText ?? ""),
