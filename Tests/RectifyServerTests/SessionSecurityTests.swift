@@ -74,6 +74,22 @@ final class SessionSecurityTests: XCTestCase {
         }
     }
 
+    func testGivenASessionEndedElsewhere_whenItsCookieComesBackAfterTheCacheLifetime_thenItOpensNothing() async throws {
+        try await withApp(adjust: { $0.signedInCacheSeconds = 1 }) { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let cookie = try await unwrap(f.cookie("office"))
+            // Given a browser answered a moment ago (so this server remembers who it is),
+            try await app.test(.GET, "/api/v1/tasks", beforeRequest: { $0.signIn(cookie) }) { res async in XCTAssertEqual(res.status, .ok) }
+            // when its session is ended where this server cannot see it (another instance, `rectify user passwd`),
+            try await UserSession.query(on: app.db).delete()
+            try await Task.sleep(nanoseconds: 1_200_000_000)
+            // then once the remembered answer is older than its lifetime, the cookie opens nothing.
+            try await app.test(.GET, "/api/v1/tasks", beforeRequest: { $0.signIn(cookie) }) { res async in
+                XCTAssertEqual(res.status, .unauthorized)
+            }
+        }
+    }
+
     func testGivenAnIdleSession_whenItsTimeIsUp_thenItEndsAndIsDeleted() async throws {
         try await withApp(adjust: { $0.sessionIdleSeconds = 1 }) { app in
             let f = try await Fixture(app, state: .inProgress)

@@ -78,19 +78,48 @@ final class StatementBudgetTests: XCTestCase {
     }
 
     func testASignedInRequestLearnsWhoIsAskingInOneStatement() async throws {
-        try await withApp(demo: true) { app in
+        try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 0 }) { app in
             let counter = StatementCounter()
             app.middleware.use(counter, at: .beginning)
             let office = try await app.sessionCookie(login: "office", password: "office-demo")
             try await app.test(.GET, "/healthz", beforeRequest: { $0.signIn(office) }) { _ async in }
             counter.reset()
-            // Given a session, when /healthz is asked (its own check is one statement),
+            // Given a session and no cache of who is signed in, when /healthz is asked (its own check is one statement),
             try await app.test(.GET, "/healthz", beforeRequest: { $0.signIn(office) }) { res async in
                 XCTAssertEqual(res.status, .ok)
                 // then the session, user and unit are one statement and the unchanged session is not rewritten.
                 XCTAssertNil(res.headers.setCookie?[SessionStore.cookieName])
             }
-            XCTAssertLessThanOrEqual(counter.count, 2, counter.statements.joined(separator: "\n"))
+            XCTAssertEqual(counter.count, 2, counter.statements.joined(separator: "\n"))
+        }
+    }
+
+    func testGivenASessionReadAMomentAgo_whenTheBrowserAsksAgain_thenItsSessionIsNotReadAgain() async throws {
+        try await withApp(demo: true) { app in
+            let counter = StatementCounter()
+            app.middleware.use(counter, at: .beginning)
+            let office = try await app.sessionCookie(login: "office", password: "office-demo")
+            var token = ""
+            try await app.test(.POST, "/api/v1/tokens", beforeRequest: { req in
+                req.signIn(office)
+                req.headers.contentType = .json
+                req.body = ByteBuffer(string: #"{"name":"脚本"}"#)
+            }) { res async in
+                struct Created: Decodable { let token: String }
+                token = (try? res.content.decode(Created.self).token) ?? ""
+            }
+            XCTAssertFalse(token.isEmpty)
+            // Given a browser and a script that were each answered a moment ago,
+            try await app.test(.GET, "/healthz", beforeRequest: { $0.signIn(office) }) { _ async in }
+            try await app.test(.GET, "/healthz", headers: ["Authorization": "Bearer \(token)"]) { _ async in }
+            for headers: HTTPHeaders in [["Cookie": "\(SessionStore.cookieName)=\(office[SessionStore.cookieName]?.string ?? "")"],
+                                         ["Authorization": "Bearer \(token)"]] {
+                counter.reset()
+                // when each asks again,
+                try await app.test(.GET, "/healthz", headers: headers) { res async in XCTAssertEqual(res.status, .ok) }
+                // then the only statement is the health check's own: who is asking is known already.
+                XCTAssertEqual(counter.statements.map { $0.prefix(8).uppercased() }, ["SELECT 1"], counter.statements.joined(separator: "\n"))
+            }
         }
     }
 }

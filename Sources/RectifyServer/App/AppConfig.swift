@@ -26,6 +26,10 @@ public struct AppConfig: Sendable {
     public var sessionIdleSeconds: Int
     /// … and this long after login whatever happens (`RECTIFY_SESSION_MAX_HOURS`, default 12).
     public var sessionMaxSeconds: Int
+    /// How long a signed-in user read from the database is trusted without reading it again
+    /// (`SignedInCache`): the longest a change made by another instance or the command line
+    /// (a password, a deactivation) takes to be seen. Tests shorten it.
+    public var signedInCacheSeconds: Double = 5
 
     public init(store: Store, dataDirectory: String, evidenceMaxBytes: Int = 50 * 1024 * 1024,
                 evidenceDirectory: String? = nil, secureCookies: Bool = false,

@@ -33,7 +33,9 @@ enum SessionController {
         // Verify against a fixed hash when the login is unknown, so timing does not
         // tell which logins exist.
         let hash = candidate?.passwordHash ?? unknownLoginHash
-        let matches = (try? req.password.verify(form.password, created: hash)) ?? false
+        // On the thread pool: Bcrypt holds a thread for a quarter of a second, and tasks
+        // run on the event loops (Rectify.runTasksOnEventLoops).
+        let matches = (try? await req.password.async.verify(form.password, created: hash).get()) ?? false
         guard let user = candidate, matches, user.active else {
             await throttle.failed(login: login, address: address)
             let page = LoginPage(login: login, error: "登录名或密码不正确,或账号已停用")

@@ -4,14 +4,15 @@ import Vapor
 
 /// Who is signed in, as last read from the database: a request with a session cookie or
 /// an API token finds its user and access here instead of asking the database each time
-/// (issue 11 §4). An entry is trusted for at most `lifetime` seconds, so any change to a
+/// (issue 11 §4). An entry is trusted for at most `lifetime` seconds (5 by default,
+/// `AppConfig.signedInCacheSeconds`), so any change to a
 /// session, user or token is seen within that: a change made elsewhere (another instance
 /// on the same PostgreSQL, `rectify user passwd` on the command line) as much as one made
 /// here. This instance also drops an entry as soon as it has ended the session or changed
 /// the user (logout, a new login, deactivation, a revoked token), so here it is usually
 /// seen at once.
 final class SignedInCache: Sendable {
-    static let lifetime: TimeInterval = 5
+    let lifetime: TimeInterval
     /// Only guards memory: past it the oldest half of the readings is forgotten.
     static let capacity = 20_000
 
@@ -62,12 +63,16 @@ final class SignedInCache: Sendable {
 
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
+    init(lifetime: TimeInterval) {
+        self.lifetime = lifetime
+    }
+
     /// The entry for `key`, if it was read less than `lifetime` ago.
     func entry(_ key: String, now: Date) -> Entry? {
         entries.withLockedValue { entries in
             guard let e = entries[key] else { return nil }
             let age = now.timeIntervalSince(e.loadedAt)
-            guard age >= 0, age < Self.lifetime else {
+            guard age >= 0, age < lifetime else {
                 entries[key] = nil
                 return nil
             }
@@ -112,7 +117,9 @@ extension Application {
     private struct SignedInCacheKey: StorageKey { typealias Value = SignedInCache }
 
     /// Made in configure, before any request can race to make it.
-    var signedIn: SignedInCache { single(SignedInCacheKey.self) { SignedInCache() } }
+    var signedIn: SignedInCache {
+        single(SignedInCacheKey.self) { SignedInCache(lifetime: rectifyConfig?.signedInCacheSeconds ?? 5) }
+    }
 }
 
 /// SHA-256 in lower-case hex: the stored name of a session or API token.
