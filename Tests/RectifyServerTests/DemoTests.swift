@@ -68,7 +68,7 @@ final class DemoTests: XCTestCase {
             XCTAssertEqual(panjin[.inProgress], 8)
             let wuhai = try await inspection("第二轮自治区生态环境保护督察(乌海市)", app)
             XCTAssertEqual([wuhai.stationedFrom, wuhai.stationedUntil, wuhai.feedbackDate], ["2023-10-31", "2023-11-24", "2024-03-27"])
-            XCTAssertEqual(wuhai.inspectionLevel, .provincial)
+            XCTAssertEqual(wuhai.level, .provincial)
             let wuhaiTargets = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == wuhai.id!).all(\.$target)
             XCTAssertTrue(wuhaiTargets.contains { $0.contains("84.1%") && $0.contains("31微克/立方米") })
             let huludao = try await inspection("第二轮中央生态环境保护督察(葫芦岛市)", app)

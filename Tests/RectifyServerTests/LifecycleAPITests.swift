@@ -357,8 +357,13 @@ final class LifecycleAPITests: XCTestCase {
                 try await app.test(.GET, "/api/v1/tasks", headers: ["Authorization": "Bearer \(bearer)"]) { res async in status = res.status }
                 return status
             }
+            let unused = try await ApiToken.find(id, on: app.db)?.lastUsedAt
+            XCTAssertNil(unused)
             let ok = try await ledger(token)
             XCTAssertEqual(ok, .ok)
+            // Its use is recorded, as the tokens page shows it.
+            let used = try await ApiToken.find(id, on: app.db)?.lastUsedAt
+            XCTAssertNotNil(used, "a used token must not be listed as never used")
             let wrong = try await ledger(token + "x")
             XCTAssertEqual(wrong, .unauthorized)
             try await f.expect(.notFound, .DELETE, "/api/v1/tokens/\(id)", as: "responsible")

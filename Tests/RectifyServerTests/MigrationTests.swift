@@ -9,10 +9,10 @@ final class MigrationTests: XCTestCase {
         try await withApp { app in
             let count = try await Region.query(on: app.db).count()
             XCTAssertEqual(count, RegionCatalog.all.count)
-            let provinces = try await Region.query(on: app.db).filter(\.$level == RegionLevel.province.rawValue).count()
+            let provinces = try await Region.query(on: app.db).filter(\.$level == .province).count()
             XCTAssertEqual(provinces, 34)
             let liaoningCities = try await Region.query(on: app.db)
-                .filter(\.$parent.$id == 210000).filter(\.$level == "city").all().map(\.name)
+                .filter(\.$parent.$id == 210000).filter(\.$level == .city).all().map(\.name)
             XCTAssertEqual(liaoningCities.count, 14)
             XCTAssertTrue(liaoningCities.contains("葫芦岛市"))
             let xingcheng = try await Region.find(211481, on: app.db)

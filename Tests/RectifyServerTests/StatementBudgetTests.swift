@@ -95,7 +95,8 @@ final class StatementBudgetTests: XCTestCase {
     }
 
     func testGivenASessionReadAMomentAgo_whenTheBrowserAsksAgain_thenItsSessionIsNotReadAgain() async throws {
-        try await withApp(demo: true) { app in
+        // As on SQLite by default (on PostgreSQL it is off unless configured).
+        try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 5 }) { app in
             let counter = StatementCounter()
             app.middleware.use(counter, at: .beginning)
             let office = try await app.sessionCookie(login: "office", password: "office-demo")

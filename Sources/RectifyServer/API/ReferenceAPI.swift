@@ -7,7 +7,7 @@ enum ReferenceAPI {
     struct UnitOut: Content {
         let id: Int
         let name: String
-        let kind: UnitKind?
+        let kind: UnitKind
         let regionCode: Int
         let parentUnitID: Int?
     }
@@ -15,7 +15,7 @@ enum ReferenceAPI {
     /// Every unit, by region and name: any signed-in user assigns or reads units by name.
     static func units(req: Request) async throws -> Paged<UnitOut> {
         try await Unit.query(on: req.db).sort(\.$region.$id).sort(\.$name).sort(\.$id).paged(req) {
-            UnitOut(id: $0.id ?? 0, name: $0.name, kind: UnitKind(rawValue: $0.kind), regionCode: $0.$region.id,
+            UnitOut(id: $0.id ?? 0, name: $0.name, kind: $0.kind, regionCode: $0.$region.id,
                     parentUnitID: $0.$parentUnit.id)
         }
     }
@@ -23,7 +23,7 @@ enum ReferenceAPI {
     struct RegionOut: Content {
         let code: Int
         let name: String
-        let level: RegionLevel?
+        let level: RegionLevel
         let parentCode: Int?
     }
 
@@ -33,7 +33,7 @@ enum ReferenceAPI {
         let range = Access.subtree(of: province / 10_000 * 10_000)
         return try await Region.query(on: req.db).filter(\.$id >= range.lowerBound).filter(\.$id <= range.upperBound)
             .sort(\.$id).paged(req) {
-                RegionOut(code: $0.id ?? 0, name: $0.name, level: RegionLevel(rawValue: $0.level), parentCode: $0.$parent.id)
+                RegionOut(code: $0.id ?? 0, name: $0.name, level: $0.level, parentCode: $0.$parent.id)
             }
     }
 

@@ -132,62 +132,69 @@ enum TaskAPI {
         return try await detail(req: req)
     }
 
-    struct Created: Content {
+    /// What a write answers: the new record's id and its status as it now stands (a
+    /// report's, an extension's, an objection's or a look-back's verdict).
+    struct Created<Status: Codable & Sendable>: Content {
         let id: Int
-        let status: String?
+        let status: Status?
+    }
+
+    /// What the write of a record without a status answers.
+    struct Recorded: Content {
+        let id: Int
     }
 
     static func submitReport(req: Request) async throws -> Response {
         let body = try req.decodeBody(ReportService.NewReport.self)
         let r = try await ReportService(lifecycle: req.lifecycle()).submit(taskID: try req.intParameter("id"), body)
-        return try await Created(id: r.id ?? 0, status: r.status.rawValue).encodeResponse(status: .created, for: req)
+        return try await Created(id: try r.requireID(), status: r.status).encodeResponse(status: .created, for: req)
     }
 
-    static func reviewReport(req: Request) async throws -> Created {
+    static func reviewReport(req: Request) async throws -> Created<ReportStatus> {
         let body = try req.decodeBody(ReportService.Review.self)
         let r = try await ReportService(lifecycle: req.lifecycle()).review(reportID: try req.intParameter("id"), body)
-        return Created(id: r.id ?? 0, status: r.status.rawValue)
+        return Created(id: try r.requireID(), status: r.status)
     }
 
     static func requestExtension(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewExtension.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).requestExtension(taskID: try req.intParameter("id"), body)
-        return try await Created(id: e.id ?? 0, status: e.status.rawValue).encodeResponse(status: .created, for: req)
+        return try await Created(id: try e.requireID(), status: e.status).encodeResponse(status: .created, for: req)
     }
 
-    static func decideExtension(req: Request) async throws -> Created {
+    static func decideExtension(req: Request) async throws -> Created<ExtensionStatus> {
         let body = try req.decodeBody(OversightService.Decision.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).decideExtension(try req.intParameter("id"), body)
-        return Created(id: e.id ?? 0, status: e.status.rawValue)
+        return Created(id: try e.requireID(), status: e.status)
     }
 
     static func verification(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewVerification.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).recordVerification(taskID: try req.intParameter("id"), body)
-        return try await Created(id: e.id!, status: nil).encodeResponse(status: .created, for: req)
+        return try await Recorded(id: try e.requireID()).encodeResponse(status: .created, for: req)
     }
 
     static func objection(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewObjection.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).recordObjection(noticeID: try req.intParameter("id"), body)
-        return try await Created(id: e.id!, status: nil).encodeResponse(status: .created, for: req)
+        return try await Recorded(id: try e.requireID()).encodeResponse(status: .created, for: req)
     }
 
-    static func answerObjection(req: Request) async throws -> Created {
+    static func answerObjection(req: Request) async throws -> Created<EntryVerdict> {
         let body = try req.decodeBody(OversightService.Answer.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).answerObjection(try req.intParameter("id"), body)
-        return Created(id: e.id ?? 0, status: e.verdict?.rawValue)
+        return Created(id: try e.requireID(), status: e.verdict)
     }
 
     static func lookBack(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewLookBack.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).recordLookBack(taskID: try req.intParameter("id"), body)
-        return try await Created(id: e?.id ?? 0, status: e?.verdict?.rawValue).encodeResponse(status: .created, for: req)
+        return try await Created(id: e?.id ?? 0, status: e?.verdict).encodeResponse(status: .created, for: req)
     }
 
     static func instruction(req: Request) async throws -> Response {
         let body = try req.decodeBody(OversightService.NewInstruction.self)
         let e = try await OversightService(lifecycle: req.lifecycle()).recordInstruction(taskID: try req.intParameter("id"), body)
-        return try await Created(id: e.id!, status: nil).encodeResponse(status: .created, for: req)
+        return try await Recorded(id: try e.requireID()).encodeResponse(status: .created, for: req)
     }
 }

@@ -82,6 +82,17 @@ struct TokenAuthenticator: Middleware {
                 .join(Unit.self, on: \User.$unit.$id == \Unit.$id, method: .left).first() else { return }
             let user = try row.joined(User.self)
             guard user.active else { return }
+            // When the token was last used, as the tokens page shows it: to the minute, written
+            // as the token is read (at most every few seconds, `SignedInCache`). Bookkeeping, like
+            // a session's last-seen time: a failure to write it does not fail the call.
+            let now = Date()
+            if let id = row.id, row.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+                do {
+                    try await ApiToken.query(on: req.db).filter(\.$id == id).set(\.$lastUsedAt, to: now).update()
+                } catch {
+                    req.logger.warning("token \(id): last use not recorded: \(String(reflecting: error))")
+                }
+            }
             let e = SignedInCache.Entry(user: try .init(user), access: try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self)),
                                         values: [:], createdAt: row.createdAt ?? Date(), lastSeenAt: Date(), loadedAt: Date())
             req.application.signedIn.put(key, e)

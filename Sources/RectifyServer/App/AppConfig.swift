@@ -27,9 +27,12 @@ public struct AppConfig: Sendable {
     /// … and this long after login whatever happens (`RECTIFY_SESSION_MAX_HOURS`, default 12).
     public var sessionMaxSeconds: Int
     /// How long a signed-in user read from the database is trusted without reading it again
-    /// (`SignedInCache`): the longest a change made by another instance or the command line
-    /// (a password, a deactivation) takes to be seen. Tests shorten it.
-    public var signedInCacheSeconds: Double = 5
+    /// (`SignedInCache`), which is the longest a logout, password change, deactivation or
+    /// revoked token made elsewhere takes to be seen here. SQLite (one server; the command
+    /// line is the only elsewhere): 5 s. PostgreSQL, where several instances share the
+    /// sessions and a logout on one must hold on all at once: 0, off, unless
+    /// `RECTIFY_SIGNED_IN_CACHE_SECONDS` says otherwise (an office running one instance).
+    public var signedInCacheSeconds: Double
 
     public init(store: Store, dataDirectory: String, evidenceMaxBytes: Int = 50 * 1024 * 1024,
                 evidenceDirectory: String? = nil, secureCookies: Bool = false,
@@ -41,6 +44,7 @@ public struct AppConfig: Sendable {
         self.secureCookies = secureCookies
         self.sessionIdleSeconds = sessionIdleSeconds
         self.sessionMaxSeconds = sessionMaxSeconds
+        if case .postgres = store { signedInCacheSeconds = 0 } else { signedInCacheSeconds = 5 }
     }
 
     /// `DATABASE_URL` selects PostgreSQL; `RECTIFY_DATA_DIR` moves the data directory.
@@ -78,8 +82,12 @@ public struct AppConfig: Sendable {
         } else {
             store = .sqlite(path: dataDirectory + "/rectify.sqlite")
         }
-        return AppConfig(store: store, dataDirectory: dataDirectory, evidenceMaxBytes: maxBytes, evidenceDirectory: evidence,
-                         secureCookies: secure, sessionIdleSeconds: idle * 60, sessionMaxSeconds: max * 3600)
+        var config = AppConfig(store: store, dataDirectory: dataDirectory, evidenceMaxBytes: maxBytes, evidenceDirectory: evidence,
+                               secureCookies: secure, sessionIdleSeconds: idle * 60, sessionMaxSeconds: max * 3600)
+        if env["RECTIFY_SIGNED_IN_CACHE_SECONDS"]?.isEmpty == false {
+            config.signedInCacheSeconds = Double(try number("RECTIFY_SIGNED_IN_CACHE_SECONDS", 0...60, default: 0, unit: "秒"))
+        }
+        return config
     }
 
     /// The database as it may be shown: a PostgreSQL URL without its password.

@@ -4,8 +4,8 @@ import Vapor
 
 /// Who is signed in, as last read from the database: a request with a session cookie or
 /// an API token finds its user and access here instead of asking the database each time
-/// (issue 11 §4). An entry is trusted for at most `lifetime` seconds (5 by default,
-/// `AppConfig.signedInCacheSeconds`), so any change to a
+/// (issue 11 §4). An entry is trusted for at most `lifetime` seconds
+/// (`AppConfig.signedInCacheSeconds`: 5 on SQLite, off on PostgreSQL), so any change to a
 /// session, user or token is seen within that: a change made elsewhere (another instance
 /// on the same PostgreSQL, `rectify user passwd` on the command line) as much as one made
 /// here. This instance also drops an entry as soon as it has ended the session or changed
@@ -81,6 +81,7 @@ final class SignedInCache: Sendable {
     }
 
     func put(_ key: String, _ entry: Entry) {
+        guard lifetime > 0 else { return }
         entries.withLockedValue { entries in
             if entries.count >= Self.capacity {
                 let oldest = entries.sorted { $0.value.loadedAt < $1.value.loadedAt }.prefix(Self.capacity / 2).map(\.key)
@@ -118,7 +119,7 @@ extension Application {
 
     /// Made in configure, before any request can race to make it.
     var signedIn: SignedInCache {
-        single(SignedInCacheKey.self) { SignedInCache(lifetime: rectifyConfig?.signedInCacheSeconds ?? 5) }
+        single(SignedInCacheKey.self) { SignedInCache(lifetime: rectifyConfig?.signedInCacheSeconds ?? 0) }
     }
 }
 

@@ -92,7 +92,7 @@ struct EvidenceService {
             file = EvidenceFile()
             file.sha256 = stored.sha256
             file.size = stored.size
-            file.kind = stored.kind.rawValue
+            file.kind = stored.kind
             try await file.create(on: tx)
         }
         let link = EvidenceLink()
@@ -137,7 +137,7 @@ enum EvidenceAPI {
         let id: Int
         let name: String
         let size: Int
-        let kind: String
+        let kind: EvidenceType
         let sha256: String
         let isPublic: Bool
     }
@@ -204,8 +204,7 @@ enum EvidenceAPI {
                            message: "该材料的文件不在材料库中,请联系系统管理员")
         }
         let response = try await req.fileio.asyncStreamFile(at: path)
-        let kind = EvidenceType(rawValue: file.kind)
-        response.headers.replaceOrAdd(name: .contentType, value: kind?.mimeType ?? "application/octet-stream")
+        response.headers.replaceOrAdd(name: .contentType, value: file.kind.mimeType)
         let encoded = link.originalName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RectifyCore
 
 final class EvidenceFile: Model, @unchecked Sendable {
     static let schema = "evidence_files"
@@ -7,7 +8,7 @@ final class EvidenceFile: Model, @unchecked Sendable {
     @ID(custom: .id) var id: Int?
     @Field(key: "sha256") var sha256: String
     @Field(key: "size") var size: Int
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: EvidenceType
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

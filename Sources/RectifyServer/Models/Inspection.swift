@@ -8,9 +8,9 @@ final class Inspection: Model, @unchecked Sendable {
 
     @ID(custom: .id) var id: Int?
     @Field(key: "title") var title: String
-    @Field(key: "level") var level: String
+    @Field(key: "level") var level: InspectionLevel
     @OptionalField(key: "round") var round: Int?
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: InspectionKind
     @Field(key: "team") var team: String
     @Parent(key: "target_region_code") var targetRegion: Region
     @OptionalField(key: "stationed_from") var stationedFrom: String?
@@ -24,9 +24,9 @@ final class Inspection: Model, @unchecked Sendable {
 
     init(_ d: InspectionDraft) {
         self.title = d.title
-        self.level = d.level.rawValue
+        self.level = d.level
         self.round = d.round
-        self.kind = d.kind.rawValue
+        self.kind = d.kind
         self.team = d.team
         self.$targetRegion.id = d.targetRegionCode
         self.stationedFrom = d.stationedFrom?.iso
@@ -35,6 +35,4 @@ final class Inspection: Model, @unchecked Sendable {
         self.planApprovedDate = d.planApprovedDate?.iso
     }
 
-    var inspectionLevel: InspectionLevel { InspectionLevel(rawValue: level) ?? .central }
-    var inspectionKind: InspectionKind { InspectionKind(rawValue: kind) ?? .routine }
 }

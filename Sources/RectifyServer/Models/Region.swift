@@ -7,7 +7,7 @@ final class Region: Model, @unchecked Sendable {
 
     @ID(custom: "code", generatedBy: .user) var id: Int?
     @Field(key: "name") var name: String
-    @Field(key: "level") var level: String
+    @Field(key: "level") var level: RegionLevel
     @OptionalParent(key: "parent_code") var parent: Region?
 
     init() {}
@@ -15,7 +15,7 @@ final class Region: Model, @unchecked Sendable {
     init(code: Int, name: String, level: RegionLevel, parentCode: Int?) {
         self.id = code
         self.name = name
-        self.level = level.rawValue
+        self.level = level
         self.$parent.id = parentCode
     }
 }

@@ -7,7 +7,7 @@ final class Unit: Model, @unchecked Sendable {
 
     @ID(custom: .id) var id: Int?
     @Field(key: "name") var name: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: UnitKind
     @Parent(key: "region_code") var region: Region
     @OptionalParent(key: "parent_unit_id") var parentUnit: Unit?
 
@@ -15,10 +15,9 @@ final class Unit: Model, @unchecked Sendable {
 
     init(_ draft: UnitDraft) {
         self.name = draft.name
-        self.kind = draft.kind.rawValue
+        self.kind = draft.kind
         self.$region.id = draft.regionCode
         self.$parentUnit.id = draft.parentUnitID
     }
 
-    var unitKind: UnitKind { UnitKind(rawValue: kind) ?? .other }
 }

@@ -53,7 +53,7 @@ enum InspectionQueries {
         let counts = try await taskCounts(inspectionIDs: inspections.compactMap(\.id), on: db)
         return InspectionListPage(rows: inspections.map { i in
             let c = counts[i.id!] ?? [:]
-            return .init(id: i.id!, title: i.title, level: i.inspectionLevel, round: i.round, kind: i.inspectionKind,
+            return .init(id: i.id!, title: i.title, level: i.level, round: i.round, kind: i.kind,
                          team: i.team, regionCode: i.$targetRegion.id, regionName: i.targetRegion.name,
                          stationedFrom: i.stationedFrom.flatMap(LocalDate.init(iso:)),
                          stationedUntil: i.stationedUntil.flatMap(LocalDate.init(iso:)),

@@ -37,22 +37,22 @@ extension APIOperation {
                               who: "按操作和角色,见 docs/lifecycle.md", body: .of(LifecycleService.Payload.self))
     static let taskReports = Self(method: .POST, template: "/tasks/:id/reports", id: "submitReport", summary: "责任单位报送进展",
                                   who: "任务的责任单位、配合单位", body: .of(ReportService.NewReport.self),
-                                  answer: .of(TaskAPI.Created.self, .created))
+                                  answer: .of(TaskAPI.Created<ReportStatus>.self, .created))
     static let taskExtensions = Self(method: .POST, template: "/tasks/:id/extensions", id: "requestExtension", summary: "申请延期",
                                      who: "任务的责任单位", body: .of(OversightService.NewExtension.self),
-                                     answer: .of(TaskAPI.Created.self, .created))
+                                     answer: .of(TaskAPI.Created<ExtensionStatus>.self, .created))
     static let taskVerifications = Self(method: .POST, template: "/tasks/:id/verifications", id: "recordVerification",
                                         summary: "记录核查(现场核查、抽查)", who: "整改办、验收单位",
-                                        body: .of(OversightService.NewVerification.self), answer: .of(TaskAPI.Created.self, .created))
+                                        body: .of(OversightService.NewVerification.self), answer: .of(TaskAPI.Recorded.self, .created))
     static let taskLookBacks = Self(method: .POST, template: "/tasks/:id/lookbacks", id: "recordLookBack",
                                     summary: "安排或记录回头看", who: office, body: .of(OversightService.NewLookBack.self),
-                                    answer: .of(TaskAPI.Created.self, .created))
+                                    answer: .of(TaskAPI.Created<EntryVerdict>.self, .created))
     static let taskInstructions = Self(method: .POST, template: "/tasks/:id/instructions", id: "recordInstruction",
                                        summary: "记录领导批示", who: "领导、整改办", body: .of(OversightService.NewInstruction.self),
-                                       answer: .of(TaskAPI.Created.self, .created))
+                                       answer: .of(TaskAPI.Recorded.self, .created))
     static let noticeObjections = Self(method: .POST, template: "/notices/:id/objections", id: "recordObjection",
                                        summary: "记录公示期间的异议", who: office, body: .of(OversightService.NewObjection.self),
-                                       answer: .of(TaskAPI.Created.self, .created))
+                                       answer: .of(TaskAPI.Recorded.self, .created))
     static let objectionAnswer = Self(method: .POST, template: "/objections/:id/answer", id: "answerObjection",
                                       summary: "答复异议(成立或不成立)", who: office, body: .of(OversightService.Answer.self))
     static let reportReview = Self(method: .POST, template: "/reports/:id/review", id: "reviewReport", summary: "审核进展报送(通过或退回)",

@@ -214,7 +214,7 @@ struct UnitsView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("单位"), .th("类别"), .th("地区"))),
                    .tbody(.forEach(units) { u in
-                       .tr(.td(.words(u.name)), .td(.words(UnitKind(rawValue: u.kind)?.label ?? u.kind)),
+                       .tr(.td(.words(u.name)), .td(.words(u.kind.label)),
                            .td(.words(RegionCatalog.byCode[u.$region.id].map { "\($0.name)(\($0.code))" } ?? String(u.$region.id))))
                    }))
         )
