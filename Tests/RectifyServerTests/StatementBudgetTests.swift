@@ -77,6 +77,25 @@ final class StatementBudgetTests: XCTestCase {
         }
     }
 
+    func testGivenTheAnonymousPortalRemembered_whenASignedInUserOpensIt_thenOnlyTheySeeTheirHeader() async throws {
+        try await withApp(demo: true) { app in
+            let office = try await app.sessionCookie(login: "office", password: "office-demo")
+            // Given the portal as an anonymous visitor was shown it (the page is remembered),
+            for _ in 0..<2 {
+                try await app.test(.GET, "/public") { res async in XCTAssertFalse(res.body.string.contains("退出登录")) }
+            }
+            // when the office opens it, it gets its own header, with its logout button,
+            try await app.test(.GET, "/public", beforeRequest: { $0.signIn(office) }) { res async in
+                XCTAssertTrue(res.body.string.contains("退出登录"))
+            }
+            // and the next anonymous visitor is shown nobody's.
+            try await app.test(.GET, "/public") { res async in
+                XCTAssertFalse(res.body.string.contains("退出登录"))
+                XCTAssertTrue(res.body.string.contains("login-link"))
+            }
+        }
+    }
+
     func testASignedInRequestLearnsWhoIsAskingInOneStatement() async throws {
         try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 0 }) { app in
             let counter = StatementCounter()

@@ -32,8 +32,13 @@ enum PublicPagesController {
     static func home(req: Request) async throws -> Response {
         let db = req.db
         // The same for every visitor: computed once per change of the data.
-        let rows = try await req.cachedAggregate("public|\(req.application.clock.today.iso)") { try await homeRows(on: db) }
-        return PublicHomeView(context: PageContext(req, section: .portal), rows: rows).response()
+        let today = req.application.clock.today.iso
+        let rows = try await req.cachedAggregate("public|\(today)") { try await homeRows(on: db) }
+        let context = PageContext(req, section: .portal)
+        guard !context.signedIn else { return PublicHomeView(context: context, rows: rows).response() }
+        // What an anonymous visitor is shown is the same for all of them: rendered once per change of the data.
+        let html = try await req.cachedAggregate("public.page|\(today)") { PublicHomeView(context: context, rows: rows).render() }
+        return PublicHomeView.response(html)
     }
 
     static func homeRows(on db: any Database) async throws -> [(Int, String, String, String)] {

@@ -110,12 +110,15 @@ extension PageView {
         ).render()
     }
 
-    func response(status: HTTPResponseStatus = .ok) -> Response {
+    func response(status: HTTPResponseStatus = .ok) -> Response { Self.response(render(), status: status) }
+
+    /// A rendered page as the answer.
+    static func response(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         // The protective headers (CSP, frame and sniffing) come from SecurityHeadersMiddleware.
-        return Response(status: status, headers: headers, body: .init(string: render()))
+        return Response(status: status, headers: headers, body: .init(string: html))
     }
 }
 
