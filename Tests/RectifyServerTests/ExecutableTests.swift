@@ -67,7 +67,9 @@ final class ExecutableTests: XCTestCase {
     }
 
     func testServeLoadsTheDemoPrintsWhereToLogInAndRefusesABusyPort() async throws {
-        let port = String(Int.random(in: 20_000...40_000))
+        // Below Linux's ephemeral range (32768–60999): a port there may be held by any outgoing
+        // connection of the moment, and then the server cannot listen on it.
+        let port = String(Int.random(in: 20_000...32_000))
         var extra: [String: String] = [:]
         if let url = TestDatabase.postgresURL {
             // serve on PostgreSQL too, from an empty schema, as an office would start it.
@@ -79,7 +81,7 @@ final class ExecutableTests: XCTestCase {
             extra["DATABASE_URL"] = url
         }
         let env = environment(extra)
-        let (server, out, _) = try launch(["serve", "--port", port], env: env)
+        let (server, out, err) = try launch(["serve", "--port", port], env: env)
         defer { if server.isRunning { server.interrupt(); server.waitUntilExit() } }
 
         // Wait for the banner (bounded: 60 s in a debug build).
@@ -90,6 +92,10 @@ final class ExecutableTests: XCTestCase {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             banner += String(decoding: chunk, as: UTF8.self)
+        }
+        if !banner.contains("按 Ctrl+C 停止"), !server.isRunning {
+            // It stopped: say why, from its standard error.
+            banner += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         }
         XCTAssertTrue(banner.contains("已加载演示数据:6 次督察"), banner)
         XCTAssertTrue(banner.contains("http://127.0.0.1:\(port)/"), banner)
