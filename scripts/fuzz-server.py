@@ -38,7 +38,7 @@ Design
     the run reaches other failures instead of restarting on the same one.
  6. Refused requests must not change data. A refusal is a 4xx, a 5xx, a crash or a
     redirect to /login. The database is dumped (every table but the session tables
-    and planner statistics, rows sorted):
+    and planner statistics, and without a token's last use, rows sorted):
     - strict pass: the first RECTIFY_FUZZ_STRICT (300) requests are all mutating and
       sent one at a time with a dump before and after each;
     - bulk: then batches of RECTIFY_FUZZ_BATCH (10) with a dump after each batch. A
@@ -187,18 +187,24 @@ class Server:
             return f.read().decode("utf-8", "replace")
 
 
+# Bookkeeping a refused request may still write, as it writes a session's last-seen time:
+# when an API token was last used (it was used, whatever the answer).
+BOOKKEEPING = {"api_tokens": "id, user_id, name, token_hash, created_at, revoked"}
+
+
 def dump(server):
-    """Every table but sessions and planner statistics, rows sorted: {table: [row, ...]}."""
+    """Every table but sessions and planner statistics (and the BOOKKEEPING columns), rows sorted: {table: [row, ...]}."""
     if PG_URL:
         tables = subprocess.run(["psql", "-X", "-At", PG_URL, "-c", "SELECT tablename FROM pg_tables WHERE schemaname='public' ORDER BY 1"],
                                 capture_output=True, text=True, check=True).stdout.split()
-        script = "".join(f'\\echo @@{t}\nCOPY (SELECT * FROM "{t}" x ORDER BY x::text) TO STDOUT;\n' for t in tables if "session" not in t)
+        script = "".join(f'\\echo @@{t}\nCOPY (SELECT {BOOKKEEPING.get(t, "*")} FROM "{t}" x ORDER BY x::text) TO STDOUT;\n'
+                         for t in tables if "session" not in t)
         out = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", PG_URL], input=script, capture_output=True, text=True, check=True).stdout
         return {c.split("\n", 1)[0]: sorted(c.split("\n")[1:]) for c in out.split("@@")[1:]}
     db = sqlite3.connect(os.path.join(server.work, "data", "rectify.sqlite"), timeout=30)
     try:
         names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"'))) for t in names
+        return {t: sorted(map(repr, db.execute(f'SELECT {BOOKKEEPING.get(t, "*")} FROM "{t}"'))) for t in names
                 if "session" not in t and not t.startswith("sqlite_stat")}
     finally:
         db.close()
