@@ -14,7 +14,7 @@ fi
 python3 -c "import selenium" 2>/dev/null || pip install -q selenium 2>&1 | grep -v "WARNING: Running pip as" || true
 WORK=$(mktemp -d)
 export RECTIFY_DATA_DIR="$WORK/data" LOG_LEVEL=warning
-PORT=$((20000 + RANDOM % 20000))
+PORT=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768–60999), where an outgoing connection may hold a port
 "$BIN" serve --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -26,7 +26,7 @@ fi
 URL="$DATABASE_URL"
 LIMIT="${TWO_INSTANCES_LIMIT:-60}"
 WORK="$(mktemp -d /tmp/rectify-two.XXXXXX)"
-PA=$((20000 + RANDOM % 20000)); PB=$((PA + 1))
+PA=$((20000 + RANDOM % 12000)); PB=$((PA + 1))  # below the ephemeral range (32768–60999), where an outgoing connection may hold a port
 A="http://127.0.0.1:$PA"; B="http://127.0.0.1:$PB"
 PASS=0 FAIL=0 PIDA="" PIDB="" STARTED=$(date +%s)
 

@@ -10,7 +10,7 @@ BIN="${1:-.build/debug/rectify}"
 command -v curl >/dev/null || { apt-get update -qq; apt-get install -y -qq curl >/dev/null; }
 WORK=$(mktemp -d)
 export RECTIFY_DATA_DIR="$WORK/data" LOG_LEVEL=error
-PORT=$((20000 + RANDOM % 20000))
+PORT=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768–60999), where an outgoing connection may hold a port
 "$BIN" serve --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
