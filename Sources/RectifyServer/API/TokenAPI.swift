@@ -94,7 +94,7 @@ struct TokenAuthenticator: Middleware {
                 }
             }
             let e = SignedInCache.Entry(user: try .init(user), access: try Access.of(user, unit: user.$unit.id == nil ? nil : try? row.joined(Unit.self)),
-                                        values: [:], createdAt: row.createdAt ?? Date(), lastSeenAt: Date(), loadedAt: Date())
+                                        values: [:], createdAt: row.createdAt ?? now, lastSeenAt: now, loadedAt: now)
             req.application.signedIn.put(key, e)
             Self.signIn(req, e)
         }.flatMap { next.respond(to: req) }
