@@ -125,13 +125,18 @@ extension Application {
 
 /// SHA-256 in lower-case hex: the stored name of a session or API token.
 enum SecretHash {
+    static func hex(_ secret: String) -> String { Hex.string(SHA256.hash(data: Data(secret.utf8))) }
+}
+
+/// Bytes (a digest) as lowercase hexadecimal: `String(format: "%02x")` per byte cost a
+/// format parse each, on every request that hashed a session and every audited write.
+enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func hex(_ secret: String) -> String {
-        let digest = SHA256.hash(data: Data(secret.utf8))
+    static func string(_ bytes: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for byte in digest {
+        for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }

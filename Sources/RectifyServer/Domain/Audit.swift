@@ -40,7 +40,7 @@ enum Audit {
         let fields = [prev, at, userID.map(String.init) ?? "", userName, action, recordType, String(recordID),
                       taskID.map(String.init) ?? "", before ?? "\u{0}", after ?? "\u{0}"]
         let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(digest)
     }
 
     /// Appends one event. Call inside the transaction that makes the change, so the

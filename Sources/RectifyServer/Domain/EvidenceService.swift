@@ -69,7 +69,7 @@ struct EvidenceService {
             throw AppError(status: .unsupportedMediaType, code: "evidence.typeRefused",
                            message: "不支持的文件类型(按文件内容判断,与扩展名无关):只接受\(EvidenceType.acceptedDescription)")
         }
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = Hex.string(SHA256.hash(data: bytes))
         let target = path(for: sha)
         // Outside the event loop: written to a temporary name, flushed, moved into place,
         // and the directory flushed, so a crash leaves either the whole file or none.

@@ -288,7 +288,7 @@ struct LedgerImport {
                            violations: Array(violations.prefix(500)))
         }
         guard preview.counts.create + preview.counts.update > 0 else { return preview }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: data))
         try await db.writeTransaction { tx in
             try await write(plan, on: tx, fileDigest: digest)
         }
