@@ -3,6 +3,7 @@ import PropertyBased
 import Testing
 @testable import RectifyServer
 import RectifyTestSupport
+import RectifyCore
 
 /// The one HTML escape, for text and attribute values alike, on arbitrary Unicode.
 @Suite struct HTMLTextPropertyTests {
@@ -64,6 +65,30 @@ import RectifyTestSupport
             let html = ErrorPage(status: 400, message: s, code: "x", context: context).render()
             // Placed with `.raw`: this escape is the text's only one.
             #expect(html.contains("<p>\(HTMLText.escape(s))</p>"))
+        }
+    }
+
+    @Test func givenAnyText_whenItIsALedgerRow_thenItIsThereEscapedOnceAndAttributesStayClosed() async {
+        await propertyCheck(count: 300, input: Hostile.string, Hostile.string) { title, unit in
+            let row = LedgerModel.Row(id: 7, number: 3, title: title, inspection: unit, region: "辽宁省", responsible: unit,
+                                      state: TaskState.inProgress.rawValue, status: nil, light: WarningLight.red.rawValue,
+                                      deadline: "2026-12-31", kind: TaskKind.timeLimited.rawValue, extended: true)
+            let model = LedgerModel(filter: .init(), rows: [row], total: 1, page: 1, per: 50, inspections: [], regions: [], byLight: [:])
+            let html = LedgerView(context: .anonymous, model: model).rows
+            #expect(html.hasPrefix("<tr><td class=\"num\">3</td><td><a href=\"/tasks/7\">\(HTMLText.escape(title))</a></td>"))
+            #expect(html.contains("<td class=\"sub\">\(HTMLText.escape(unit))</td>"))
+            #expect(html.contains("<span class=\"light red\">红灯</span>") && html.contains("<span class=\"tag\">已延期</span>"))
+            #expect(html.components(separatedBy: "<td").count == 10 && html.hasSuffix("</td></tr>"))
+        }
+    }
+
+    @Test func givenAnyText_whenWrittenAsAnAttribute_thenItStaysInsideIt() async {
+        await propertyCheck(count: 300, input: Hostile.string, Hostile.string) { cls, text in
+            var w = HTMLWriter()
+            w.element("span", class: cls, href: text, text: text)
+            #expect(w.html == "<span class=\"\(HTMLText.escape(cls))\" href=\"\(HTMLText.escape(text))\">\(HTMLText.escape(text))</span>")
+            // Counted by scalar, as a browser reads it: a quote and a combining mark after it are one Character.
+            #expect(w.html.unicodeScalars.filter { $0 == "\"" }.count == 4)
         }
     }
 

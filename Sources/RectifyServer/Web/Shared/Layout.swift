@@ -151,8 +151,9 @@ enum Fmt {
 extension Node where Context: HTML.BodyContext {
     /// A red / yellow / green dot with its word, for lights.
     static func light(_ raw: String?) -> Node {
-        guard let light = raw.flatMap(WarningLight.init(rawValue:)) else { return .span(.class("light none"), .words("—")) }
-        return .span(.class("light \(light.rawValue)"), .words(light.label))
+        var html = HTMLWriter(capacity: 64)
+        html.light(raw)
+        return .raw(html.html)
     }
 }
 
