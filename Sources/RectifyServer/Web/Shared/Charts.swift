@@ -98,5 +98,14 @@ enum Charts {
         return svg(Int(w), Int(top + h + 24), label: label, body)
     }
 
-    static func fmt(_ d: Double) -> String { String(format: "%.1f", d) }
+    /// A coordinate to one decimal, as `%.1f` would write it but without Foundation's
+    /// format parser, which was a seventh of the dashboard's time. Coordinates are small;
+    /// anything not finite or beyond ±10¹⁴ is drawn at 0 rather than trapping.
+    static func fmt(_ d: Double) -> String {
+        let tenths = (d * 10).rounded()
+        guard tenths.isFinite, abs(tenths) < 1e15 else { return "0.0" }
+        let n = Int(tenths)
+        let a = n.magnitude
+        return "\(n < 0 ? "-" : "")\(a / 10).\(a % 10)"
+    }
 }
