@@ -25,16 +25,17 @@ enum TaskAssessment {
         let milestones = try await TaskMilestone.query(on: db).filter(\.$task.$id == id).all()
         let latest = try await ProgressReport.query(on: db).filter(\.$task.$id == id)
             .filter(\.$status == ReportStatus.accepted).sort(\.$submittedAt, .descending).first()
-        return facts(for: task, start: try await start(of: task, on: db), milestones: milestones, reportedPercent: latest?.percent)
+        return facts(for: task, start: try await start(of: task, on: db),
+                     milestones: milestones.map { ($0.date, $0.description, $0.reachedOn != nil) }, reportedPercent: latest?.percent)
     }
 
     /// The facts from what the caller has already read.
-    static func facts(for task: TaskRecord, start: LocalDate, milestones: [TaskMilestone], reportedPercent: Int?) -> ScheduleFacts {
+    static func facts(for task: TaskRecord, start: LocalDate, milestones: [(date: String, description: String, reached: Bool)], reportedPercent: Int?) -> ScheduleFacts {
         ScheduleFacts(
             state: task.state, kind: task.kind, start: start,
             deadline: task.deadline.flatMap(LocalDate.init(iso:)),
-            milestones: milestones.compactMap { m in
-                LocalDate(iso: m.date).map { MilestoneFact(date: $0, description: m.description, reached: m.reachedOn != nil) }
+            milestones: milestones.compactMap { date, description, reached in
+                LocalDate(iso: date).map { MilestoneFact(date: $0, description: description, reached: reached) }
             },
             reportedPercent: reportedPercent)
     }

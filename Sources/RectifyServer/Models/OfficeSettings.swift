@@ -1,4 +1,6 @@
 import Fluent
+import SQLKit
+import Vapor
 import RectifyCore
 
 final class OfficeSettings: Model, @unchecked Sendable {
@@ -19,8 +21,18 @@ final class OfficeSettings: Model, @unchecked Sendable {
     static func effective(for regionCode: Int?, on db: any Database) async throws -> ScheduleSettings {
         guard let code = regionCode else { return ScheduleSettings() }
         let candidates = [code, code / 100 * 100, code / 10_000 * 10_000]
-        let rows = try await OfficeSettings.query(on: db).filter(\.$id ~~ candidates).all()
-        for c in candidates { if let row = rows.first(where: { $0.id == c }) { return row.settings } }
-        return ScheduleSettings()
+        // A plain statement: it is read on every task page and every task write.
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let rows = try await sql.raw("""
+            SELECT region_code, yellow_lag_points, unclaimed_days, red_days_before_order FROM office_settings \
+            WHERE region_code IN (\(bind: candidates[0]), \(bind: candidates[1]), \(bind: candidates[2]))
+            """).all()
+        var found: [Int: ScheduleSettings] = [:]
+        for r in rows {
+            found[try r.integer("region_code")] = ScheduleSettings(
+                yellowLagPoints: try r.integer("yellow_lag_points"), unclaimedDays: try r.integer("unclaimed_days"),
+                redDaysBeforeOrder: try r.integer("red_days_before_order"))
+        }
+        return candidates.lazy.compactMap { found[$0] }.first ?? ScheduleSettings()
     }
 }

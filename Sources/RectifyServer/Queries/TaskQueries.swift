@@ -9,9 +9,16 @@ struct TaskSheet {
     let view: TaskView
     let access: Access
     let settings: ScheduleSettings
-    let milestones: [TaskMilestone]
-    /// Newest first, each with its unit.
-    let reports: [ProgressReport]
+    /// By date.
+    let milestones: [Milestone]
+    /// Newest first, each with its unit's name.
+    let reports: [Report]
+
+    struct Milestone { let id: Int; let date: String; let description: String; let reachedOn: String? }
+    struct Report {
+        let id: Int; let unit: String; let narrative: String; let percent: Int?; let difficulties: String
+        let nextSteps: String; let status: ReportStatus; let reviewReason: String?; let submittedAt: Date
+    }
 }
 
 enum TaskQueries {
@@ -19,11 +26,26 @@ enum TaskQueries {
     static func sheet(_ id: Int, access: Access, on db: any Database) async throws -> TaskSheet {
         guard let view = try await TaskView.load(id, on: db), access.canRead(view) else { throw AppError.notFound }
         let settings = try await OfficeSettings.effective(for: view.task.regionCode, on: db)
-        let milestones = try await TaskMilestone.query(on: db).filter(\.$task.$id == id).sort(\.$date).sort(\.$id).all()
-        let reports = try await ProgressReport.query(on: db).filter(\.$task.$id == id)
-            .join(Unit.self, on: \ProgressReport.$unit.$id == \Unit.$id)
-            .sort(\.$submittedAt, .descending).sort(\.$id, .descending).all()
-        for r in reports { r.$unit.value = try r.joined(Unit.self) }
+        // Plain statements, read column by column: through Fluent's models these two cost
+        // more than the rest of the page's reads (query building and reflection).
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let milestones = try await sql.raw("""
+            SELECT id, date, description, reached_on FROM task_milestones WHERE task_id = \(bind: id) ORDER BY date, id
+            """).all().map { r in
+                TaskSheet.Milestone(id: try r.integer("id"), date: try r.text("date"), description: try r.text("description"),
+                                    reachedOn: try r.textOrNil("reached_on"))
+            }
+        let reports = try await sql.raw("""
+            SELECT r.id, u.name, r.narrative, r.percent, r.difficulties, r.next_steps, r.status, r.review_reason, r.submitted_at \
+            FROM progress_reports r JOIN units u ON u.id = r.unit_id WHERE r.task_id = \(bind: id) \
+            ORDER BY r.submitted_at DESC, r.id DESC
+            """).all().map { r in
+                TaskSheet.Report(id: try r.integer("id"), unit: try r.text("name"), narrative: try r.text("narrative"),
+                                 percent: try r.integerOrNil("percent"), difficulties: try r.text("difficulties"),
+                                 nextSteps: try r.text("next_steps"), status: try r.value("status"),
+                                 reviewReason: try r.textOrNil("review_reason"),
+                                 submittedAt: try r.decode(column: "submitted_at", as: Date.self))
+            }
         return TaskSheet(view: view, access: access, settings: settings, milestones: milestones, reports: reports)
     }
 
@@ -32,7 +54,8 @@ enum TaskQueries {
         let t = sheet.view.task
         let latest = sheet.reports.first { $0.status == .accepted }
         let facts = TaskAssessment.facts(for: t, start: TaskAssessment.start(of: t, inspection: sheet.view.inspection),
-                                         milestones: sheet.milestones, reportedPercent: latest?.percent)
+                                         milestones: sheet.milestones.map { ($0.date, $0.description, $0.reachedOn != nil) },
+                                         reportedPercent: latest?.percent)
         let assessment = Schedule.assess(facts, today: today, settings: sheet.settings)
         let words = PublicStatusWords.of(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted,
                                          assessment: assessment)
@@ -54,7 +77,7 @@ enum TaskQueries {
             progressStatus: t.progressStatus, publicStatus: words.text,
             regionCode: t.regionCode, assignedOn: t.assignedOn, version: t.version,
             units: sheet.view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
-            milestones: sheet.milestones.map { .init(id: $0.id ?? 0, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
+            milestones: sheet.milestones.map { .init(id: $0.id, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
             allowedActions: allowed)
     }
 
