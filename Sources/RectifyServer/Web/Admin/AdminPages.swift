@@ -265,8 +265,8 @@ struct TokensView: PageView {
             .table(.class("ledger"),
                    .thead(.tr(.th("用途"), .th("建立"), .th("最近使用"), .th("状态"), .th(""))),
                    .tbody(.forEach(tokens) { t in
-                       .tr(.td(.words(t.name)), .td(.words(t.createdAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—")),
-                           .td(.words(t.lastUsedAt.map { Fmt.instant(Audit.timestamp($0)) } ?? "—")),
+                       .tr(.td(.words(t.name)), .td(.words(t.createdAt.map { Fmt.instant($0) } ?? "—")),
+                           .td(.words(t.lastUsedAt.map { Fmt.instant($0) } ?? "—")),
                            .td(.words(t.revoked ? "已停用" : "有效")),
                            .td(.if(!t.revoked, .form(.class("inline"), .method(.post), .action(SiteURL.tokenRevoke(t.id!).path),
                                                      Forms.csrf(context), .button(.type(.submit), .class("secondary"), .words("停用"))))))

@@ -129,16 +129,41 @@ enum Fmt {
         return LocalDate(iso: String(iso.prefix(10)))?.chinese ?? iso
     }
 
-    /// 2018-03-01T02:00:00.000Z → 2018年3月1日 10:00 (China time).
+    /// 2018-03-01T02:00:00.000Z → 2018年3月1日 10:00 (China time). Read by position, not
+    /// with `ISO8601DateFormatter`: making one per call was 75% of a task page whose
+    /// timeline holds 200 events (69 req/s, 224 ms a page). Anything else is shown as it is.
     static func instant(_ iso: String) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let d = f.date(from: iso) ?? ISO8601DateFormatter().date(from: iso) else { return iso }
-        let local = d.addingTimeInterval(8 * 3600)
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(secondsFromGMT: 0)!
-        let p = c.dateComponents([.year, .month, .day, .hour, .minute], from: local)
-        return String(format: "%d年%d月%d日 %02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
+        let u = Array(iso.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(u[i]) else { return nil }
+                n = n * 10 + Int(u[i] - UInt8(ascii: "0"))
+            }
+            return n
+        }
+        guard u.count >= 20, u.count <= 30, u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
+              u.last == UInt8(ascii: "Z"), u.count == 20 || u[19] == UInt8(ascii: "."),
+              let day = LocalDate(iso: String(decoding: u[0..<10], as: UTF8.self)),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              hour < 24, minute < 60, second < 61
+        else { return iso }
+        let local = hour + 8
+        let date = local >= 24 ? day.adding(days: 1) : day
+        let h = local % 24
+        return "\(date.chinese) \(h < 10 ? "0" : "")\(h):\(minute < 10 ? "0" : "")\(minute)"
+    }
+
+    /// The same words for a moment in time, by arithmetic (China has kept UTC+8 all year since 1991).
+    static func instant(_ date: Date) -> String {
+        let seconds = (date.timeIntervalSince1970 + 8 * 3600).rounded(.down)
+        guard seconds.isFinite, abs(seconds) < 1e14 else { return "—" }
+        let total = Int(seconds)
+        let days = total >= 0 ? total / 86_400 : -((-total + 86_399) / 86_400)
+        guard let day = LocalDate(dayNumber: days) else { return "—" }
+        let inDay = total - days * 86_400
+        let (h, m) = (inDay / 3600, inDay % 3600 / 60)
+        return "\(day.chinese) \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m)"
     }
 
     static func state(_ raw: String) -> String { TaskState(rawValue: raw)?.label ?? raw }

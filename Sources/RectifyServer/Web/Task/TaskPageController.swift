@@ -22,7 +22,7 @@ enum TaskPageController {
             detail: detail, inspectionTitle: view.inspection?.title ?? "", problems: records.problems.map { ($0.number, $0.text) },
             reports: sheet.reports.map { .init(id: $0.id, unit: $0.unit, narrative: $0.narrative, percent: $0.percent,
                                                difficulties: $0.difficulties, nextSteps: $0.nextSteps, status: $0.status.rawValue,
-                                               reason: $0.reviewReason, submittedAt: Audit.timestamp($0.submittedAt)) },
+                                               reason: $0.reviewReason, submittedAt: $0.submittedAt) },
             entries: records.entries.map { .init(id: $0.id, kind: $0.kind, onDate: $0.onDate, untilDate: $0.untilDate, people: $0.people,
                                                  text: $0.text, verdict: $0.verdict, answer: $0.answer, parentID: $0.parentID) },
             extensions: records.extensions.map { .init(id: $0.id, unit: $0.unit, requested: $0.requested, previous: $0.previous,

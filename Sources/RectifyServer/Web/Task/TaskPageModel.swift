@@ -8,7 +8,7 @@ import RectifyCore
 /// the timeline, reports, records, evidence, and exactly the forms this user may use now.
 struct TaskPageModel {
     struct Report { let id: Int; let unit: String; let narrative: String; let percent: Int?; let difficulties: String
-        let nextSteps: String; let status: String; let reason: String?; let submittedAt: String }
+        let nextSteps: String; let status: String; let reason: String?; let submittedAt: Date }
     struct Entry { let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
         let text: String; let verdict: String?; let answer: String?; let parentID: Int? }
     struct Extension { let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
