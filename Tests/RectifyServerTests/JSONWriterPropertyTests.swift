@@ -69,6 +69,15 @@ import RectifyCore
     static func written(_ page: LedgerQuery.Page<LedgerQuery.Row>) -> Data {
         var json = JSONWriter()
         page.write(to: &json)
-        return Data(json.text.utf8)
+        return Data(buffer: json.buffer)
+    }
+}
+
+extension JSONText {
+    /// The string as a JSON string literal, quotes included.
+    static func literal(_ s: String) -> String {
+        var buffer = ByteBufferAllocator().buffer(capacity: s.utf8.count + 2)
+        write(s, to: &buffer)
+        return String(buffer: buffer)
     }
 }

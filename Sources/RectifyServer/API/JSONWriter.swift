@@ -20,8 +20,6 @@ struct JSONWriter {
         buffer = allocator.buffer(capacity: capacity)
     }
 
-    var text: String { String(buffer: buffer) }
-
     mutating func beginObject() { separate(); buffer.writeInteger(UInt8(ascii: "{")); hasMember.append(false) }
     mutating func endObject() { _ = hasMember.popLast(); buffer.writeInteger(UInt8(ascii: "}")) }
     mutating func beginArray() { separate(); buffer.writeInteger(UInt8(ascii: "[")); hasMember.append(false) }
@@ -37,12 +35,10 @@ struct JSONWriter {
     }
 
     mutating func value(_ n: Int) { separate(); buffer.writeString(String(n)) }
-    mutating func value(_ b: Bool) { separate(); buffer.writeStaticString(b ? "true" : "false") }
     mutating func value(_ s: String) { separate(); JSONText.write(s, to: &buffer) }
 
     /// `"name": value`, left out when the value is nil.
     mutating func field(_ name: StaticString, _ n: Int?) { if let n { key(name); value(n) } }
-    mutating func field(_ name: StaticString, _ b: Bool?) { if let b { key(name); value(b) } }
     mutating func field(_ name: StaticString, _ s: String?) { if let s { key(name); value(s) } }
     mutating func field<E: RawRepresentable>(_ name: StaticString, _ e: E?) where E.RawValue == String {
         if let e { key(name); value(e.rawValue) }
@@ -102,12 +98,5 @@ enum JSONText {
             if start < bytes.count { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...])) }
         }
         buffer.writeInteger(UInt8(ascii: "\""))
-    }
-
-    /// The string as a JSON string literal, quotes included.
-    static func literal(_ s: String) -> String {
-        var buffer = ByteBufferAllocator().buffer(capacity: s.utf8.count + 2)
-        write(s, to: &buffer)
-        return String(buffer: buffer)
     }
 }

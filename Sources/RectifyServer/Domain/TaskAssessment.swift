@@ -80,11 +80,9 @@ extension TaskAssessment {
                 try await refresh(task, on: db, today: today)
                 if before != (task.light, task.progressStatus), let id = task.id { stale.append(id) }
             }
-            var start = 0
-            while start < stale.count {
+            for start in stride(from: 0, to: stale.count, by: 50) {
                 let batch = Array(stale[start..<min(start + 50, stale.count)])
                 changed += try await db.writeTransaction { tx in try await recompute(batch, on: tx, today: today, now: now) }
-                start += batch.count
             }
             afterID = last
         }

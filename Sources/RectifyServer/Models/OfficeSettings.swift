@@ -13,10 +13,6 @@ final class OfficeSettings: Model, @unchecked Sendable {
 
     init() {}
 
-    var settings: ScheduleSettings {
-        ScheduleSettings(yellowLagPoints: yellowLagPoints, unclaimedDays: unclaimedDays, redDaysBeforeOrder: redDaysBeforeOrder)
-    }
-
     /// The settings of the nearest office at or above a region; defaults if none set.
     static func effective(for regionCode: Int?, on db: any Database) async throws -> ScheduleSettings {
         guard let code = regionCode else { return ScheduleSettings() }

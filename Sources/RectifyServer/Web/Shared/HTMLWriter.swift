@@ -1,4 +1,3 @@
-import Plot
 import RectifyCore
 
 /// Markup written straight into a string, for the long repeated parts of a page (the rows

@@ -149,21 +149,21 @@ enum Fmt {
               hour < 24, minute < 60, second < 61
         else { return iso }
         let local = hour + 8
-        let date = local >= 24 ? day.adding(days: 1) : day
-        let h = local % 24
-        return "\(date.chinese) \(h < 10 ? "0" : "")\(h):\(minute < 10 ? "0" : "")\(minute)"
+        return words(local >= 24 ? day.adding(days: 1) : day, hour: local % 24, minute: minute)
     }
 
     /// The same words for a moment in time, by arithmetic (China has kept UTC+8 all year since 1991).
     static func instant(_ date: Date) -> String {
         let seconds = (date.timeIntervalSince1970 + 8 * 3600).rounded(.down)
         guard seconds.isFinite, abs(seconds) < 1e14 else { return "—" }
-        let total = Int(seconds)
-        let days = total >= 0 ? total / 86_400 : -((-total + 86_399) / 86_400)
-        guard let day = LocalDate(dayNumber: days) else { return "—" }
-        let inDay = total - days * 86_400
-        let (h, m) = (inDay / 3600, inDay % 3600 / 60)
-        return "\(day.chinese) \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m)"
+        let day = LocalDate.today(now: date)
+        let inDay = Int(seconds) - day.dayNumber * 86_400
+        return words(day, hour: inDay / 3600, minute: inDay % 3600 / 60)
+    }
+
+    /// 2018年3月2日 00:05
+    private static func words(_ day: LocalDate, hour: Int, minute: Int) -> String {
+        "\(day.chinese) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
 
     static func state(_ raw: String) -> String { TaskState(rawValue: raw)?.label ?? raw }
