@@ -144,7 +144,8 @@ final class Fixture: @unchecked Sendable {
         let tasks = try await sql.raw("SELECT id, state, version, deadline, light FROM tasks ORDER BY id").all(decoding: Row.self)
         var parts = tasks.map { "\($0.id):\($0.state):\($0.version):\($0.deadline ?? "-"):\($0.light ?? "-")" }
         for table in ["audit_events", "progress_reports", "extension_requests", "supervision_orders", "task_entries",
-                      "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links"] {
+                      "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links",
+                      "notifications", "notification_channels", "deliveries", "objection_contacts"] {
             struct N: Decodable { let n: Int }
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? -1
             parts.append("\(table)=\(n)")
@@ -152,6 +153,12 @@ final class Fixture: @unchecked Sendable {
         struct Status: Decodable { let status: String }
         parts += try await sql.raw("SELECT status FROM progress_reports ORDER BY id").all(decoding: Status.self).map(\.status)
         parts += try await sql.raw("SELECT status FROM extension_requests ORDER BY id").all(decoding: Status.self).map(\.status)
+        struct Read: Decodable { let id: Int; let read: Int }
+        parts += try await sql.raw("SELECT id, CASE WHEN read_at IS NULL THEN 0 ELSE 1 END AS read FROM notifications ORDER BY id")
+            .all(decoding: Read.self).map { "n\($0.id)=\($0.read)" }
+        struct Active: Decodable { let id: Int; let active: Bool }
+        parts += try await sql.raw("SELECT id, active FROM notification_channels ORDER BY id").all(decoding: Active.self)
+            .map { "c\($0.id)=\($0.active)" }
         return parts.joined(separator: "|")
     }
 

@@ -112,7 +112,7 @@ final class DailyRecomputeTests: XCTestCase {
         try await withApp { app in
             let f = try await Fixture(app, state: .inProgress)
             f.set("2019-01-01")
-            app.statusFreshness.startTimer(app)
+            app.scheduler.start(app)
             var light: WarningLight?
             for _ in 0..<40 where light == nil {
                 try await Task.sleep(nanoseconds: 100_000_000)

@@ -137,6 +137,35 @@ final class RoleMatrixTests: XCTestCase {
             let link = try await service.upload(taskID: f.taskID, name: "scan.pdf", body: ByteBuffer(string: "%PDF-1.4 x"))
             return (.POST, "/api/v1/evidence/\(link.id!)/publish", #"{"isPublic":true}"#)
         },
+        Route(name: "create channel", allowed: office, hidden: []) { _ in
+            (.POST, "/api/v1/channels", #"{"kind":"wecom","name":"群","target":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k","regionCode":210000}"#)
+        },
+        Route(name: "switch channel", allowed: office,
+              hidden: Set(Fixture.people.map(\.login)).subtracting(["admin", "office", "leader"])) { f in
+            let c = NotificationChannel()
+            c.$region.id = 210000
+            c.kind = .wecom
+            c.name = "群"
+            c.target = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+            c.secret = ""
+            c.sender = ""
+            c.recipients = ""
+            c.eventsText = "taskAssigned"
+            c.active = true
+            c.$createdBy.id = try await User.query(on: f.app.db).filter(\.$login == "office").first()!.id!
+            c.createdAt = Date()
+            try await c.create(on: f.app.db)
+            return (.POST, "/api/v1/channels/\(c.id!)/active", #"{"active":false}"#)
+        },
+        Route(name: "read notification", allowed: ["responsible"],
+              hidden: Set(Fixture.people.map(\.login)).subtracting(["responsible"])) { f in
+            let user = try await User.query(on: f.app.db).filter(\.$login == "responsible").first()!.id!
+            try await Notifier.emit(NotificationEvent(kind: .taskAssigned, title: "交办", body: "", link: "/tasks/\(f.taskID)",
+                                                      taskID: f.taskID, regionCode: 210000, dedupe: "matrix", recipients: [user]),
+                                    on: f.app.db, now: Date())
+            let id = try await UserNotification.query(on: f.app.db).first()!.id!
+            return (.POST, "/api/v1/notifications/\(id)/read", nil)
+        },
         Route(name: "create token", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
             (.POST, "/api/v1/tokens", #"{"name":"脚本"}"#)
         },

@@ -67,6 +67,16 @@ func apiRoutes(_ app: Application) {
     api.on(.regions, use: ReferenceAPI.regions)
     api.on(.users, use: ReferenceAPI.users)
 
+    api.on(.notifications, use: NotificationAPI.list)
+    api.on(.notificationCount, use: NotificationAPI.count)
+    api.on(.notificationRead, use: NotificationAPI.read)
+    api.on(.notificationsReadAll, use: NotificationAPI.readAll)
+    api.on(.channels, use: ChannelAPI.list)
+    api.on(.channelCreate, use: ChannelAPI.create)
+    api.on(.channelActive, use: ChannelAPI.setActive)
+    api.on(.channelDeliveries, use: ChannelAPI.deliveries)
+    api.on(.schedulerRuns, use: SchedulerAPI.runs)
+
     api.on(.tokens, use: TokenAPI.list)
     api.on(.tokenCreate, use: TokenAPI.create)
     api.on(.tokenRevoke, use: TokenAPI.revoke)

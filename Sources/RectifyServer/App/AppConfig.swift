@@ -33,6 +33,12 @@ public struct AppConfig: Sendable {
     /// sessions and a logout on one must hold on all at once: 0, off, unless
     /// `RECTIFY_SIGNED_IN_CACHE_SECONDS` says otherwise (an office running one instance).
     public var signedInCacheSeconds: Double
+    /// The address users reach the site at (`RECTIFY_PUBLIC_URL`, e.g. https://zgb.example.gov.cn):
+    /// outbound messages link to it. Unset: they carry the path alone.
+    public var publicURL: String?
+    /// The first retry of a failed outbound message waits this long, each next one twice
+    /// as long, up to an hour (`Deliverer`). Tests set it to 0.
+    public var deliveryRetrySeconds: Double = 30
 
     public init(store: Store, dataDirectory: String, evidenceMaxBytes: Int = 50 * 1024 * 1024,
                 evidenceDirectory: String? = nil, secureCookies: Bool = false,
@@ -84,6 +90,12 @@ public struct AppConfig: Sendable {
         }
         var config = AppConfig(store: store, dataDirectory: dataDirectory, evidenceMaxBytes: maxBytes, evidenceDirectory: evidence,
                                secureCookies: secure, sessionIdleSeconds: idle * 60, sessionMaxSeconds: max * 3600)
+        if let url = env["RECTIFY_PUBLIC_URL"], !url.isEmpty {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+                throw StartupError("RECTIFY_PUBLIC_URL 应为用户访问本系统的地址,形如 https://zgb.example.gov.cn,现为“\(url)”。")
+            }
+            config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         if env["RECTIFY_SIGNED_IN_CACHE_SECONDS"]?.isEmpty == false {
             config.signedInCacheSeconds = Double(try number("RECTIFY_SIGNED_IN_CACHE_SECONDS", 0...60, default: 0, unit: "秒"))
         }

@@ -50,6 +50,13 @@ enum SiteURL: Equatable {
     case publicHome
     case publicInspection(Int)
     case publicEvidence(Int)
+    case publicObjection(Int)
+    case notifications
+    case notificationRead(Int)
+    case notificationsReadAll
+    case channels
+    case channelActive(Int)
+    case adminScheduler
     // JSON API addresses the pages link to (downloads).
     case exportXLSX
     case exportCSV
@@ -104,6 +111,13 @@ enum SiteURL: Equatable {
         case .publicHome: ("/public", [])
         case .publicInspection(let id): ("/public/inspections/:id", [id])
         case .publicEvidence(let id): ("/public/evidence/:id", [id])
+        case .publicObjection(let id): ("/public/notices/:id/objections", [id])
+        case .notifications: ("/notifications", [])
+        case .notificationRead(let id): ("/notifications/:id/read", [id])
+        case .notificationsReadAll: ("/notifications/read-all", [])
+        case .channels: ("/channels", [])
+        case .channelActive(let id): ("/channels/:id/active", [id])
+        case .adminScheduler: ("/admin/scheduler", [])
         // The API's own operations, so these links cannot drift from the registered routes.
         case .exportXLSX: (APIOperation.tasksXLSX.pattern, [])
         case .exportCSV: (APIOperation.tasksCSV.pattern, [])

@@ -58,13 +58,15 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // migration history of existing databases stays as it is.
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(M016_CreateUserSessions())
+    app.migrations.add(M017_CreateSchedulerAndNotifications())
 
     // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
     // hashes would otherwise dominate the run.
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
 
     // The shared services, made before any request can race to make them.
-    _ = (app.statusFreshness, app.loginThrottle, app.aggregateCache, app.signedIn)
+    _ = (app.statusFreshness, app.loginThrottle, app.aggregateCache, app.signedIn, app.scheduler, app.deliverer)
+    app.lifecycle.use(app.background)
     app.middleware = Middlewares()
     app.middleware.use(InFlightMiddleware(requests: app.inFlight))
     // Outside the error middleware, so error pages carry the headers too.

@@ -4,16 +4,19 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.healthz.pathComponents, use: HealthController.check)
     app.get(SiteURL.stylesheet.pathComponents, use: AssetController.stylesheet)
     app.get(SiteURL.script.pathComponents, use: AssetController.script)
-    app.get(SiteURL.home.pathComponents, use: SessionController.home)
+    app.grouped(UnreadCountMiddleware()).get(SiteURL.home.pathComponents, use: SessionController.home)
     app.get(SiteURL.login.pathComponents, use: SessionController.loginPage)
     app.post(SiteURL.login.pathComponents, use: SessionController.login)
 
     // The public portal: no login.
     app.get(SiteURL.publicHome.pathComponents, use: PublicPagesController.home)
     app.get(SiteURL.publicInspection(0).pathComponents, use: PublicPagesController.inspection)
+    // A citizen's objection during 公示: no login, no CSRF token (there is no session to
+    // ride on); limited per address instead.
+    app.on(.POST, SiteURL.publicObjection(0).pathComponents, body: .collect(maxSize: "64kb"), use: PublicPagesController.objection)
 
     // Everything else of the web interface needs a session; every POST carries the CSRF token.
-    let web = app.grouped(LoginRequiredMiddleware()).grouped(CSRFMiddleware())
+    let web = app.grouped(LoginRequiredMiddleware()).grouped(CSRFMiddleware()).grouped(UnreadCountMiddleware())
     web.post(SiteURL.logout.pathComponents, use: SessionController.logout)
     web.get(SiteURL.ledger.pathComponents, use: LedgerPageController.show)
     web.get(SiteURL.myWork.pathComponents, use: WorkPagesController.myWork)
@@ -68,6 +71,13 @@ func routes(_ app: Application) throws {
     web.get(SiteURL.adminUnits.pathComponents, use: AdminPagesController.units)
     web.post(SiteURL.adminUnits.pathComponents, use: AdminPagesController.createUnit)
     web.get(SiteURL.adminRegions.pathComponents, use: AdminPagesController.regions)
+    web.get(SiteURL.notifications.pathComponents, use: NotificationPagesController.list)
+    web.post(SiteURL.notificationRead(0).pathComponents, use: NotificationPagesController.read)
+    web.post(SiteURL.notificationsReadAll.pathComponents, use: NotificationPagesController.readAll)
+    web.get(SiteURL.channels.pathComponents, use: ChannelPagesController.list)
+    web.post(SiteURL.channels.pathComponents, use: ChannelPagesController.create)
+    web.post(SiteURL.channelActive(0).pathComponents, use: ChannelPagesController.setActive)
+    web.get(SiteURL.adminScheduler.pathComponents, use: SchedulerPagesController.show)
     web.get(SiteURL.tokens.pathComponents, use: AdminPagesController.tokens)
     web.post(SiteURL.tokens.pathComponents, use: AdminPagesController.createToken)
     web.post(SiteURL.tokenRevoke(0).pathComponents, use: AdminPagesController.revokeToken)

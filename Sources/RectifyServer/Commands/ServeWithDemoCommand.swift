@@ -48,7 +48,7 @@ struct ServeWithDemoCommand: AsyncCommand {
         }
         // Lights and statuses are recomputed at every change of day (and before the first
         // request of a day on any instance), so every view of a task agrees.
-        app.statusFreshness.startTimer(app)
+        app.scheduler.start(app)
         EvidenceSweep.start(app)
         context.console.print("按 Ctrl+C 停止。")
     }

@@ -31,6 +31,10 @@ enum AuditAction: String, Labelled {
     // Administration.
     case settingsUpdate = "settings.update", tokenCreate = "token.create", tokenRevoke = "token.revoke"
     case userCreate = "user.create", userUnlock = "user.unlock", userActivate = "user.activate", userDeactivate = "user.deactivate"
+    // Notifications.
+    case channelCreate = "channel.create", channelSwitch = "channel.switch", notificationRead = "notification.read"
+    /// An objection a citizen made on the public page during 公示.
+    case objectionPublic = "objection.public"
 
     init(_ action: TaskAction) {
         // Every TaskAction has its case above, by the same raw value.
@@ -101,6 +105,10 @@ enum AuditAction: String, Labelled {
         case .userUnlock: "解除登录限制"
         case .userActivate: "启用用户"
         case .userDeactivate: "停用用户"
+        case .channelCreate: "新建推送渠道"
+        case .channelSwitch: "启用或停用推送渠道"
+        case .notificationRead: "标记通知已读"
+        case .objectionPublic: "公众网上提出异议"
         }
     }
 

@@ -151,7 +151,36 @@ struct LifecycleService {
         task.state = decision.to
         task.basicallyCompleted = decision.basicallyCompleted
         try await commit(task, before: before, action: AuditAction(action), on: tx)
+        try await notify(action, view: view, now: now, on: tx)
         return task
+    }
+
+    /// Who hears of a transition (issue 12 §3): the units of a task just assigned; the
+    /// acceptance unit and the office when acceptance is requested.
+    private func notify(_ action: TaskAction, view: TaskView, now: Date, on tx: any Database) async throws {
+        let task = view.task
+        let line = Notifier.taskLine(task)
+        switch action {
+        case .assign:
+            let units = view.assignments.filter { $0.role != .acceptance }.map(\.unitID)
+            try await Notifier.emit(NotificationEvent(
+                kind: .taskAssigned, title: "\(line):已交办,请认领",
+                body: "整改时限 \(task.deadline.flatMap(LocalDate.init(iso:))?.chinese ?? "未定")。请登录认领并按期报送进展。",
+                link: SiteURL.task(view.id).path, taskID: view.id, regionCode: task.regionCode,
+                dedupe: "taskAssigned:\(view.id):\(task.version)",
+                recipients: try await Notifier.users(ofUnits: units, role: .unit, on: tx)), on: tx, now: now)
+        case .submitCompletion:
+            let acceptors = view.units(.acceptance).map(\.unitID)
+            try await Notifier.emit(NotificationEvent(
+                kind: .acceptanceRequested, title: "\(line):申请验收",
+                body: "责任单位已申请验收,请组织验收。",
+                link: SiteURL.task(view.id).path, taskID: view.id, regionCode: task.regionCode,
+                dedupe: "acceptanceRequested:\(view.id):\(task.version)",
+                recipients: try await Notifier.users(ofUnits: acceptors, role: .acceptor, on: tx)
+                    + Notifier.users(over: task.regionCode, on: tx)), on: tx, now: now)
+        default:
+            break
+        }
     }
 }
 

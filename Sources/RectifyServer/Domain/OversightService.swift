@@ -91,6 +91,13 @@ struct OversightService {
                 task.deadline = e.requestedDeadline
                 try await lifecycle.commit(task, before: before, action: .deadlineExtended, on: tx)
             }
+            let requested = LocalDate(iso: e.requestedDeadline)?.chinese ?? e.requestedDeadline
+            try await Notifier.emit(NotificationEvent(
+                kind: .extensionDecided, title: "\(Notifier.taskLine(view.task)):延期申请\(d.approve ? "已同意" : "未同意")",
+                body: d.approve ? "整改时限延至 \(requested)。" : "申请延至 \(requested) 未获同意:\(d.note ?? "")",
+                link: SiteURL.task(view.id).path, taskID: view.id, regionCode: view.task.regionCode,
+                dedupe: "extensionDecided:\(id)",
+                recipients: try await Notifier.users(ofUnits: [e.$unit.id], role: .unit, on: tx)), on: tx, now: lifecycle.clock.now())
             return e
         }
     }
@@ -170,6 +177,12 @@ struct OversightService {
                                    before: Optional<String>.none,
                                    after: ["number": Self.number(o), "level": r.level.rawValue, "tasks": r.taskIDs.map(String.init).joined(separator: ",")],
                                    now: o.issuedAt)
+            try await Notifier.emit(NotificationEvent(
+                kind: .orderReceived, title: "收到\(r.level.label)单 \(Self.number(o))",
+                body: "事由:\(r.reason)。请于 \(r.replyBy.chinese) 前答复。",
+                link: SiteURL.orders.path, taskID: r.taskIDs.count == 1 ? r.taskIDs[0] : nil, regionCode: region,
+                dedupe: "orderReceived:\(o.id ?? 0)",
+                recipients: try await Notifier.users(ofUnits: [r.unitID], role: .unit, on: tx)), on: tx, now: o.issuedAt)
             return o
         }
     }

@@ -113,6 +113,13 @@ struct ReportService {
                 let task = view.task
                 let snapshot = TaskSnapshot(task)
                 try await lifecycle.commit(task, before: snapshot, action: .reportAccepted, on: tx)
+            } else {
+                try await Notifier.emit(NotificationEvent(
+                    kind: .reportReturned, title: "\(Notifier.taskLine(view.task)):进展报送被退回",
+                    body: "退回理由:\(report.reviewReason ?? "")。请修改后重新报送。",
+                    link: SiteURL.task(view.id).path, taskID: view.id, regionCode: view.task.regionCode,
+                    dedupe: "reportReturned:\(reportID)",
+                    recipients: try await Notifier.users(ofUnits: [report.$unit.id], role: .unit, on: tx)), on: tx, now: now)
             }
             return report
         }

@@ -10,7 +10,9 @@ import RectifyCore
 /// 红灯 on its page and 达到序时进度 in the report). So the first request of a new day
 /// (China time) recomputes every open task before it is answered, and a timer does it
 /// at the change of day so that no user waits. Each instance keeps its own day; the
-/// recompute writes only what changed, so several instances doing it agree.
+/// recompute itself is a scheduler job leased in the database, so of several instances
+/// one does it and the others wait for it (and it writes only what changed, so even two
+/// doing it agree).
 final class StatusFreshness: Sendable {
     private let fresh = NIOLockedValueBox<LocalDate?>(nil)
     private let gate = Gate()
@@ -23,9 +25,12 @@ final class StatusFreshness: Sendable {
         let today = app.clock.today
         if isFresh(for: today) { return }
         try await gate.once(for: today) {
-            let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
-            if changed > 0 { try await app.refreshPlannerStatistics(force: false) }
-            app.logger.notice("lights and statuses recomputed for \(today.iso): \(changed) tasks changed")
+            try await app.scheduler.recompute(day: today, app) {
+                let changed = try await TaskAssessment.recomputeAll(on: app.db, today: today, now: app.clock.now())
+                if changed > 0 { try await app.refreshPlannerStatistics(force: false) }
+                app.logger.notice("lights and statuses recomputed for \(today.iso): \(changed) tasks changed")
+                return "\(changed) 项任务的预警灯或公开状态有变化"
+            }
         }
         fresh.withLockedValue { $0 = today }
     }
@@ -45,20 +50,6 @@ final class StatusFreshness: Sendable {
             done = day
         }
     }
-
-    /// Checks the day every minute, so the recompute runs at the change of day.
-    func startTimer(_ app: Application) {
-        let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .minutes(1)) { _ in
-            app.eventLoopGroup.next().makeFutureWithTask {
-                do { try await self.ensure(app) } catch {
-                    app.logger.error("daily recompute failed: \(String(reflecting: error))")
-                }
-            }
-        }
-        app.storage.set(TimerKey.self, to: task, onShutdown: { $0.cancel() })
-    }
-
-    struct TimerKey: StorageKey { typealias Value = RepeatedTask }
 }
 
 /// Runs `StatusFreshness.ensure` before every request that reads or writes tasks.

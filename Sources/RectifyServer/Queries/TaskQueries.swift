@@ -88,6 +88,8 @@ enum TaskQueries {
         struct Entry: Decodable {
             let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
             let text: String; let verdict: String?; let answer: String?; let parentID: Int?
+            /// Who made an objection online (name and contact): for the office's eyes only.
+            let contact: String?
         }
         struct Extension: Decodable {
             let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
@@ -116,7 +118,8 @@ enum TaskQueries {
             \(json.array(["number": "p.number", "text": "p.text"],
                          from: "task_problems tp JOIN problems p ON p.id = tp.problem_id WHERE tp.task_id = \(bind: id)")) AS problems, \
             \(json.array(["id": "e.id", "kind": "e.kind", "onDate": "e.on_date", "untilDate": "e.until_date", "people": "e.people",
-                          "text": "e.text", "verdict": "e.verdict", "answer": "e.answer", "parentID": "e.parent_id"],
+                          "text": "e.text", "verdict": "e.verdict", "answer": "e.answer", "parentID": "e.parent_id",
+                          "contact": "(SELECT oc.contact || ' ' || oc.name FROM objection_contacts oc WHERE oc.entry_id = e.id)"],
                          from: "task_entries e WHERE e.task_id = \(bind: id)")) AS entries, \
             \(json.array(["id": "x.id", "unit": "u.name", "requested": "x.requested_deadline", "previous": "x.previous_deadline",
                           "reason": "x.reason", "status": "x.status", "note": "x.decision_note"],

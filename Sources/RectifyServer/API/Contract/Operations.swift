@@ -136,6 +136,31 @@ extension APIOperation {
                               query: [.optional("province", .integer, "省级区划代码,默认 210000")])
     static let users = Self(method: .GET, template: "/users", id: "listUsers", summary: "用户", who: "管理员", query: Parameter.paging)
 
+    // MARK: Notifications and the scheduler (issue 12)
+
+    static let notifications = Self(method: .GET, template: "/notifications", id: "listNotifications",
+                                    summary: "本人的通知,新的在前", who: anyone,
+                                    query: [.optional("unread", .boolean, "只列未读")] + Parameter.paging)
+    static let notificationCount = Self(method: .GET, template: "/notifications/count", id: "countNotifications",
+                                        summary: "本人的未读通知数", who: anyone)
+    static let notificationRead = Self(method: .POST, template: "/notifications/:id/read", id: "readNotification",
+                                       summary: "把本人的一条通知标为已读", who: "通知的接收人")
+    static let notificationsReadAll = Self(method: .POST, template: "/notifications/read-all", id: "readAllNotifications",
+                                           summary: "把本人的通知全部标为已读", who: anyone)
+    static let channels = Self(method: .GET, template: "/channels", id: "listChannels",
+                               summary: "推送渠道(企业微信、钉钉群机器人,电子邮件);密钥不显示", who: "整改办、领导(本地区)或管理员",
+                               query: Parameter.paging)
+    static let channelCreate = Self(method: .POST, template: "/channels", id: "createChannel", summary: "新建推送渠道",
+                                    who: office, body: .of(ChannelService.NewChannel.self),
+                                    answer: .of(ChannelAPI.ChannelOut.self, .created))
+    static let channelActive = Self(method: .POST, template: "/channels/:id/active", id: "switchChannel",
+                                    summary: "启用或停用推送渠道", who: office, body: .of(ChannelService.Switch.self))
+    static let channelDeliveries = Self(method: .GET, template: "/channels/:id/deliveries", id: "listDeliveries",
+                                        summary: "渠道发出的消息及每次尝试的结果,新的在前", who: "整改办、领导(本地区)或管理员",
+                                        query: Parameter.paging)
+    static let schedulerRuns = Self(method: .GET, template: "/scheduler/runs", id: "listSchedulerRuns",
+                                    summary: "定时任务的运行记录,新的在前", who: "管理员", query: Parameter.paging)
+
     // MARK: Tokens
 
     static let tokens = Self(method: .GET, template: "/tokens", id: "listTokens", summary: "本人的 API 令牌", who: anyone,

@@ -11,7 +11,9 @@ import RectifyCore
 struct PublicInspection {
     struct Task { let id: Int; let number: Int; let title: String; let units: String; let deadline: String; let status: String
         let progress: String?; let evidence: [(Int, String)] }
-    struct Notice { let taskNumber: Int; let taskTitle: String; let from: String; let until: String; let text: String }
+    struct Notice { let id: Int; let taskNumber: Int; let taskTitle: String; let from: String; let until: String; let text: String
+        /// Objections answered so far: when received, the answer. Never who made them.
+        let answers: [(received: String, answer: String)] }
     let id: Int
     let title: String
     let team: String
@@ -119,13 +121,19 @@ enum PublicPagesController {
                          deadline: Fmt.deadline(t.deadline, kind: t.kind), status: words, progress: latest[t.id],
                          evidence: (evidenceByTask[t.id] ?? []).map { ($0.id, $0.original_name) })
         }
-        struct NoticeRow: Decodable { let task_id: Int; let number: Int; let title: String; let on_date: String?
+        struct NoticeRow: Decodable { let id: Int; let task_id: Int; let number: Int; let title: String; let on_date: String?
             let until_date: String?; let text: String }
         let notices = try await sql.raw("""
-            SELECT e.task_id, t.number, t.title, e.on_date, e.until_date, e.text FROM task_entries e JOIN tasks t ON t.id = e.task_id \
+            SELECT e.id, e.task_id, t.number, t.title, e.on_date, e.until_date, e.text FROM task_entries e JOIN tasks t ON t.id = e.task_id \
             WHERE t.inspection_id = \(bind: id) AND e.kind = 'notice' AND t.state = 'publicNotice' \
             AND e.on_date <= \(bind: today.iso) AND e.until_date >= \(bind: today.iso) ORDER BY e.until_date
             """).all(decoding: NoticeRow.self)
+        struct AnswerRow: Decodable { let parent_id: Int; let on_date: String?; let answer: String }
+        let answers = notices.isEmpty ? [] : try await sql.raw("""
+            SELECT parent_id, on_date, answer FROM task_entries WHERE kind = 'objection' \
+            AND parent_id IN (\(binds: notices.map(\.id))) AND answer IS NOT NULL ORDER BY id
+            """).all(decoding: AnswerRow.self)
+        let answersByNotice = Dictionary(grouping: answers, by: \.parent_id)
         // Not published until one of its tasks is assigned (as on the portal's home).
         guard !counts.isEmpty else { throw AppError.notFound }
         let model = PublicInspection(
@@ -133,7 +141,8 @@ enum PublicPagesController {
             sentence: sentence(counts),
             tasks: tasks.map(row),
             notices: notices.map { n in
-                .init(taskNumber: n.number, taskTitle: n.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date), text: n.text)
+                .init(id: n.id, taskNumber: n.number, taskTitle: n.title, from: Fmt.date(n.on_date), until: Fmt.date(n.until_date),
+                      text: n.text, answers: (answersByNotice[n.id] ?? []).map { (Fmt.date($0.on_date), $0.answer) })
             },
             closedView: closedView, page: page, pages: max(1, ((closedView ? closedCount : openCount) + per - 1) / per),
             openCount: openCount, closedCount: closedCount)
@@ -193,7 +202,10 @@ struct PublicInspectionView: PageView {
                                   .h3(.words("\(n.taskNumber). \(n.taskTitle)")),
                                   .p(.words("公示期:\(n.from)至\(n.until)")),
                                   .p(.class("pre"), .words(n.text)),
-                                  .p(.class("sub"), .words("如对该任务的整改结果有异议,请在公示期内以书面形式向本地区督察整改工作领导小组办公室反映,注明任务序号和理由。")))
+                                  .forEach(n.answers) { a in
+                                      .div(.class("objection"), .p(.strong("异议答复"), .words(" (\(a.received)收到)\(a.answer)")))
+                                  },
+                                  PublicObjectionView.form(noticeID: n.id, taskNumber: n.taskNumber, state: nil))
                      }),
             .nav(.class("tabs"),
                  .a(.href(SiteURL.publicInspection(model.id).path), .class(model.closedView ? "" : "on"), .words("整改任务(\(model.openCount))")),

@@ -4,7 +4,7 @@ import RectifyCore
 
 /// The parts of the interface a page lives in.
 enum Section {
-    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal
+    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal, notifications, channels, scheduler
 }
 
 /// What every page needs to know about the request: who is looking (for the menu and
@@ -15,15 +15,18 @@ struct PageContext {
     let csrf: String?
     let flash: String?
     let section: Section?
+    /// The signed-in user's unread notifications, where the page read them (`UnreadCountMiddleware`).
+    var unread: Int?
 
     static let anonymous = PageContext(displayName: nil, roles: [], csrf: nil, flash: nil, section: nil)
 
-    init(displayName: String?, roles: Set<Role>, csrf: String?, flash: String?, section: Section?) {
+    init(displayName: String?, roles: Set<Role>, csrf: String?, flash: String?, section: Section?, unread: Int? = nil) {
         self.displayName = displayName
         self.roles = roles
         self.csrf = csrf
         self.flash = flash
         self.section = section
+        self.unread = unread
     }
 
     init(_ req: Request, section: Section? = nil) {
@@ -33,6 +36,7 @@ struct PageContext {
         csrf = user == nil ? nil : req.csrfToken
         flash = req.takeFlash()
         self.section = section
+        unread = user == nil ? nil : req.storage[UnreadCountMiddleware.Key.self]
     }
 
     var signedIn: Bool { displayName != nil }
@@ -55,7 +59,10 @@ struct PageContext {
         if isOffice || isLeader { items.append((.rounds, "调度", SiteURL.rounds.path)) }
         if oversees { items.append((.inspections, "督察", SiteURL.inspections.path)) }
         if isOffice { items.append((.imports, "导入", SiteURL.reportImport.path)) }
+        if isOffice || isLeader { items.append((.channels, "推送", SiteURL.channels.path)) }
         if isAdmin { items.append((.admin, "管理", SiteURL.adminUsers.path)) }
+        if isAdmin { items.append((.scheduler, "定时任务", SiteURL.adminScheduler.path)) }
+        items.append((.notifications, (unread ?? 0) > 0 ? "通知(\(unread ?? 0))" : "通知", SiteURL.notifications.path))
         items.append((.tokens, "接口令牌", SiteURL.tokens.path))
         items.append((.portal, "信息公开", SiteURL.publicHome.path))
         return items

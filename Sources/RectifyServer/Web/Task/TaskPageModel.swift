@@ -10,7 +10,9 @@ struct TaskPageModel {
     struct Report { let id: Int; let unit: String; let narrative: String; let percent: Int?; let difficulties: String
         let nextSteps: String; let status: String; let reason: String?; let submittedAt: Date }
     struct Entry { let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
-        let text: String; let verdict: String?; let answer: String?; let parentID: Int? }
+        let text: String; let verdict: String?; let answer: String?; let parentID: Int?
+        /// Who made an objection online: only ever filled for the office.
+        let contact: String? }
     struct Extension { let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
         let status: String; let note: String? }
     struct Event { let at: String; let who: String; let action: String }

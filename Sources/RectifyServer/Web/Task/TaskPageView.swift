@@ -218,6 +218,24 @@ struct TaskPageView: PageView {
         )
     }
 
+    /// An objection to a notice: its text, who made it online (office only), the answer or the form to answer it.
+    func objection(_ o: TaskPageModel.Entry) -> Node<HTML.BodyContext> {
+        let contact: Node<HTML.BodyContext> = .unwrap(o.contact) { .p(.class("sub"), .words("网上提出,联系方式:\($0)")) }
+        let answer: Node<HTML.BodyContext> = .unwrap(o.answer) { a in
+            .p(.words("答复:\(a)"), .unwrap(o.verdict) { .span(.class("tag"), .words(verdictWord($0))) })
+        }
+        let form: Node<HTML.BodyContext> = o.answer == nil && model.isOffice ? .form(
+            .class("inline"), .method(.post), .action(SiteURL.objectionAnswer(o.id).path),
+            Forms.csrf(context),
+            Forms.message(state, "answer-\(o.id)"),
+            Forms.area("答复", "answer", value: value("answer-\(o.id)", "answer"), required: true, rows: 2,
+                       error: error("answer-\(o.id)", "answer"), form: "answer-\(o.id)"),
+            .div(.class("actions"),
+                 .button(.type(.submit), .name("upheld"), .value("false"), .class("primary"), .words("异议不成立")),
+                 .button(.type(.submit), .name("upheld"), .value("true"), .class("danger"), .words("异议成立,退回整改")))) : .empty
+        return .div(.class("objection"), .p(.strong("异议"), .words(" \(Fmt.date(o.onDate)):\(o.text)")), contact, answer, form)
+    }
+
     var entries: Node<HTML.BodyContext> {
         let objections = Dictionary(grouping: model.entries.filter { $0.kind == TaskEntryKind.objection.rawValue }, by: { $0.parentID ?? 0 })
         return .div(
@@ -230,21 +248,7 @@ struct TaskPageView: PageView {
                             .unwrap(e.verdict) { .span(.class("tag"), .words(verdictWord($0))) }),
                          .p(.class("pre"), .words(e.text)),
                          .if(e.kind == TaskEntryKind.notice.rawValue, .div(
-                            .forEach(objections[e.id] ?? []) { o in
-                                .div(.class("objection"),
-                                     .p(.strong("异议"), .words(" \(Fmt.date(o.onDate)):\(o.text)")),
-                                     .unwrap(o.answer) { .p(.words("答复:\($0)"), .unwrap(o.verdict) { .span(.class("tag"), .words(verdictWord($0))) }) },
-                                     .if(o.answer == nil && model.isOffice, .form(
-                                        .class("inline"), .method(.post), .action(SiteURL.objectionAnswer(o.id).path),
-                                        Forms.csrf(context),
-                                        Forms.message(state, "answer-\(o.id)"),
-                                        Forms.area("答复", "answer", value: value("answer-\(o.id)", "answer"), required: true, rows: 2,
-                                                   error: error("answer-\(o.id)", "answer"), form: "answer-\(o.id)"),
-                                        .div(.class("actions"),
-                                             .button(.type(.submit), .name("upheld"), .value("false"), .class("primary"), .words("异议不成立")),
-                                             .button(.type(.submit), .name("upheld"), .value("true"), .class("danger"), .words("异议成立,退回整改")))
-                                     )))
-                            },
+                            .forEach(objections[e.id] ?? []) { objection($0) },
                             .if(model.isOffice && model.detail.state == .publicNotice, .form(
                                 .class("inline"), .method(.post), .action(SiteURL.noticeObjection(e.id).path),
                                 Forms.csrf(context),
