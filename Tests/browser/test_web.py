@@ -85,7 +85,7 @@ class WebTest(unittest.TestCase):
 
     # -- tests -----------------------------------------------------------------
     def test_1_every_role_logs_in_and_sees_its_menu(self):
-        menus = {"admin": "管理", "office": "调度", "unit": "我的任务", "acceptor": "我的任务", "leader": "总账"}
+        menus = {"admin": "管理", "office": "调度", "unit": "我的待办", "acceptor": "我的待办", "leader": "总账"}
         for login, item in menus.items():
             with self.subTest(login=login):
                 self.login(login)

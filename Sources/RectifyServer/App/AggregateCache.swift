@@ -64,13 +64,25 @@ final class AggregateCache: Sendable {
 
     /// The database's change marker now (see the type's comment).
     static func marker(on db: any Database) async throws -> String {
-        guard let sql = db as? any SQLDatabase else { return UUID().uuidString }
-        struct M: Decodable { let m: String }
+        try await markerAndUnread(on: db, userID: nil).marker
+    }
+
+    /// The marker, and in the same statement a user's unread notifications (the header's
+    /// count), so a signed-in page pays no extra round trip for it.
+    static func markerAndUnread(on db: any Database, userID: Int?) async throws -> (marker: String, unread: Int?) {
+        guard let sql = db as? any SQLDatabase else { return (UUID().uuidString, nil) }
+        struct M: Decodable { let m: String; let unread: Int? }
+        let unread: SQLQueryString = userID.map {
+            "(SELECT COUNT(*) FROM notifications WHERE user_id = \(bind: $0) AND read_at IS NULL)"
+        } ?? "NULL"
+        let row: M?
         if sql.dialect.name == "postgresql" {
-            return try await sql.raw("SELECT CAST(pg_current_snapshot() AS TEXT) AS m").first(decoding: M.self)?.m ?? UUID().uuidString
+            row = try await sql.raw("SELECT CAST(pg_current_snapshot() AS TEXT) AS m, \(unread) AS unread").first(decoding: M.self)
+        } else {
+            row = try await sql.raw("SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) AS m, \(unread) AS unread FROM audit_events")
+                .first(decoding: M.self)
         }
-        return try await sql.raw("SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) AS m FROM audit_events").first(decoding: M.self)?.m
-            ?? UUID().uuidString
+        return (row?.m ?? UUID().uuidString, row?.unread)
     }
 }
 
@@ -95,5 +107,5 @@ extension Request {
         return try await application.aggregateCache.value(key, marker: marker, compute: compute)
     }
 
-    private struct MarkerKey: StorageKey { typealias Value = String }
+    struct MarkerKey: StorageKey { typealias Value = String }
 }

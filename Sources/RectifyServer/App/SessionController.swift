@@ -12,6 +12,12 @@ enum SessionController {
     /// The dashboard for a signed-in user; the public portal for everyone else.
     static func home(req: Request) async throws -> Response {
         guard let user = req.auth.get(User.self), user.active else { return req.redirect(to: SiteURL.publicHome.path) }
+        // Each role lands on what it has to do (issue 12 §4): the office on the dashboard,
+        // a leader on one screen of what needs a leader, a unit or acceptance unit on its queue.
+        let roles = user.roles
+        if roles.contains(.office) || roles.contains(.admin) { return try await DashboardPageController.show(req: req) }
+        if roles.contains(.leader) { return try await LeaderPageController.show(req: req) }
+        if roles.contains(.unit) || roles.contains(.acceptor) { return try await WorkPagesController.myWork(req: req, home: true) }
         return try await DashboardPageController.show(req: req)
     }
 

@@ -33,6 +33,8 @@ enum AuditAction: String, Labelled {
     case userCreate = "user.create", userUnlock = "user.unlock", userActivate = "user.activate", userDeactivate = "user.deactivate"
     // Notifications.
     case channelCreate = "channel.create", channelSwitch = "channel.switch", notificationRead = "notification.read"
+    /// The scheduler's reminders of a day, a batch at a time.
+    case remindersIssued = "reminders.issued"
     /// An objection a citizen made on the public page during 公示.
     case objectionPublic = "objection.public"
 
@@ -108,6 +110,7 @@ enum AuditAction: String, Labelled {
         case .channelCreate: "新建推送渠道"
         case .channelSwitch: "启用或停用推送渠道"
         case .notificationRead: "标记通知已读"
+        case .remindersIssued: "生成到期提醒"
         case .objectionPublic: "公众网上提出异议"
         }
     }

@@ -37,6 +37,9 @@ enum DeadlineWatch {
             let batch = Array(events[index..<min(index + 100, events.count)])
             try await app.db.writeTransaction { tx in
                 for e in batch { try await Notifier.emit(e, on: tx, now: now) }
+                try await Audit.record(on: tx, actor: Audit.Actor(userID: nil, name: "系统(定时任务)"), action: .remindersIssued,
+                                       recordType: "scheduler_run", recordID: 0, taskID: nil, before: Optional<String>.none,
+                                       after: ["day": day.iso, "events": String(batch.count)], now: now)
             }
             index += batch.count
         }

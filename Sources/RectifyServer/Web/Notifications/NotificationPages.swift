@@ -3,13 +3,16 @@ import Plot
 import Vapor
 import RectifyCore
 
-/// The unread count in every signed-in page's header: one indexed count per page.
+/// The unread count in every signed-in page's header, read with the change marker the
+/// page's cached aggregates use (one statement for both; `AggregateCache.markerAndUnread`).
 struct UnreadCountMiddleware: AsyncMiddleware {
     struct Key: StorageKey { typealias Value = Int }
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method == .GET, let user = req.auth.get(User.self), user.active, let id = user.id {
-            req.storage[Key.self] = try await Inbox.unread(id, on: req.db)
+            let (marker, unread) = try await AggregateCache.markerAndUnread(on: req.db, userID: id)
+            req.storage[Request.MarkerKey.self] = marker
+            req.storage[Key.self] = unread
         }
         return try await next.respond(to: req)
     }

@@ -54,7 +54,7 @@ struct PageContext {
         }
         var items: [(Section, String, String)] = [(.dashboard, "首页", SiteURL.home.path)]
         items.append((.ledger, oversees ? "总账" : "我的台账", SiteURL.ledger.path))
-        if isUnit || isAcceptor { items.append((.myWork, "我的任务", SiteURL.myWork.path)) }
+        if isUnit || isAcceptor { items.append((.myWork, "我的待办", SiteURL.myWork.path)) }
         if oversees || isUnit { items.append((.orders, "督办", SiteURL.orders.path)) }
         if isOffice || isLeader { items.append((.rounds, "调度", SiteURL.rounds.path)) }
         if oversees { items.append((.inspections, "督察", SiteURL.inspections.path)) }

@@ -16,7 +16,10 @@ struct MyWorkModel {
 }
 
 enum WorkPagesController {
-    static func myWork(req: Request) async throws -> Response {
+    static func myWork(req: Request) async throws -> Response { try await myWork(req: req, home: false) }
+
+    /// 我的待办 (issue 12 §4): a unit's work queue, an acceptance unit's queue; also their home page.
+    static func myWork(req: Request, home: Bool) async throws -> Response {
         let access = try await req.access()
         guard let unitID = access.unitID, access.roles.contains(.unit) || access.roles.contains(.acceptor) else {
             return req.redirect(to: SiteURL.home.path)
@@ -36,8 +39,10 @@ enum WorkPagesController {
             if let regionCode = access.regionCode,
                let round = rounds.first(where: { Access.subtree(of: $0.$region.id).contains(regionCode) || Access.subtree(of: regionCode).contains($0.$region.id) }) {
                 m.roundName = round.name
+                let left = LocalDate(iso: round.dueDate).map { $0.dayNumber - req.application.clock.today.dayNumber }
+                let when = left.map { $0 > 0 ? "还有 \($0) 天" : $0 == 0 ? "今天截止" : "已逾期 \(-$0) 天" } ?? ""
                 m.reportsDue = try await RoundService.missing(round, unitID: unitID, on: req.db)
-                    .map { .init(taskID: $0.id, number: $0.number, title: $0.title, note: "\(round.name),\(Fmt.date(round.dueDate))前报送") }
+                    .map { .init(taskID: $0.id, number: $0.number, title: $0.title, note: "\(Fmt.date(round.dueDate))前报送,\(when)") }
             }
             struct R: Decodable { let task_id: Int; let number: Int; let title: String; let review_reason: String? }
             m.returned = try await sql.raw("""
@@ -56,14 +61,14 @@ enum WorkPagesController {
                 WHERE t.state = 'completionSubmitted' ORDER BY t.id LIMIT 100
                 """).all(decoding: T.self).map { .init(taskID: $0.id, number: $0.number, title: $0.title, note: "已申请验收") }
         }
-        return MyWorkView(context: PageContext(req, section: .myWork), model: m).response()
+        return MyWorkView(context: PageContext(req, section: home ? .dashboard : .myWork), model: m).response()
     }
 }
 
 struct MyWorkView: PageView {
     let context: PageContext
     let model: MyWorkModel
-    var title: String { "我的任务" }
+    var title: String { "我的待办" }
 
     func list(_ heading: String, _ items: [MyWorkModel.Item], empty: String) -> Node<HTML.BodyContext> {
         .section(.class("panel"),
@@ -76,7 +81,8 @@ struct MyWorkView: PageView {
 
     var content: Node<HTML.BodyContext> {
         .div(
-            .h1("我的任务"),
+            .h1("我的待办"),
+            .p(.class("sub"), .words("需要本单位办理的事项;报送、回复和验收的期限都在这里。")),
             .div(.class("grid two"),
                  .if(context.isUnit, .group(
                     list("待认领", model.unclaimed, empty: "没有待认领的任务。"),
