@@ -97,7 +97,7 @@ final class ExecutableTests: XCTestCase {
             // It stopped: say why, from its standard error.
             banner += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         }
-        XCTAssertTrue(banner.contains("已加载演示数据:6 次督察"), banner)
+        XCTAssertTrue(banner.contains("已加载演示数据:7 次督察"), banner)
         XCTAssertTrue(banner.contains("http://127.0.0.1:\(port)/"), banner)
         XCTAssertTrue(banner.contains(TestDatabase.isPostgres ? "PostgreSQL" : "SQLite"), banner)
         XCTAssertTrue(banner.contains("office    密码 office-demo"), banner)

@@ -37,7 +37,9 @@ enum DemoLoader {
     }
 
     @discardableResult
-    static func load(on db: any Database, hash: @escaping @Sendable (String) throws -> String) async throws -> Summary {
+    /// `today`: the day the ongoing demo rectification (`DemoLive`) is placed around.
+    static func load(on db: any Database, today: LocalDate = .today(),
+                     hash: @escaping @Sendable (String) throws -> String) async throws -> Summary {
         let catalog = try inspections()
         return try await db.writeTransaction { tx in
             let store = Store(db: tx)
@@ -84,6 +86,11 @@ enum DemoLoader {
                     summary.tasks += 1
                 }
             }
+            try await DemoLive.load(on: tx, today: today, units: unitIDs)
+            summary.inspections += 1
+            summary.problems += DemoLive.problems.count
+            summary.tasks += DemoLive.plans.count
+            summary.users += DemoLive.liaisons.count
             return summary
         }
     }
