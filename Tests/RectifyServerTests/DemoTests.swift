@@ -77,11 +77,18 @@ final class DemoTests: XCTestCase {
         }
     }
 
-    func testEveryPlaceholderSaysItIsOne() async throws {
+    /// Tasks whose seed gives only counts have texts written from the report's narrative
+    /// (issue 12 §5), no placeholder titles, and remarks that say where the texts come from.
+    func testTasksTheSeedsOnlyCountHaveWrittenTextsThatSayWhereTheyComeFrom() async throws {
         try await withApp(demo: true) { app in
-            let placeholders = try await TaskRecord.query(on: app.db).filter(\.$title ~~ "演示占位").all()
-            XCTAssertEqual(placeholders.count, 55 + 46 + 60)
-            XCTAssertTrue(placeholders.allSatisfy { $0.target.contains("演示数据占位") && $0.remarks.contains("演示数据") })
+            let placeholders = try await TaskRecord.query(on: app.db).filter(\.$title ~~ "演示占位").count()
+            XCTAssertEqual(placeholders, 0)
+            let written = try await TaskRecord.query(on: app.db).filter(\.$remarks ~~ DemoNote.writtenFromReport).all()
+            XCTAssertEqual(written.count, 55 + 46 + 60)
+            XCTAssertTrue(written.allSatisfy { !$0.target.contains("占位") && !$0.measures.contains("占位") && !$0.title.isEmpty })
+            for (region, n) in [(DemoTaskTexts.liaoning, 55), (DemoTaskTexts.jiaozuo, 46), (DemoTaskTexts.panjin, 60)] {
+                XCTAssertEqual(Set(region.values.map(\.title)).count, n, "titles are distinct within a region")
+            }
         }
     }
 

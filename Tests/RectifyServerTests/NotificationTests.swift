@@ -207,6 +207,26 @@ final class InboxTests: XCTestCase {
     }
 }
 
+extension InboxTests {
+    func testASplitDownTaskTurningRedTellsTheUnitsOfTheTaskAboveIt() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let child = try await Store(db: app.db).createTask(inspectionID: f.inspectionID, TaskDraft(
+                number: 2, title: "葫芦岛市落实实施方案", kind: .timeLimited, deadline: LocalDate(iso: "2018-06-30"),
+                assignments: [.init(unitID: f.units["cooperating"]!, role: .responsible)], parentTaskID: f.taskID), state: .inProgress)
+            // The child's deadline passes: red from the next day on.
+            f.set("2018-07-02")
+            try await app.statusFreshness.ensure(app)
+            _ = try await DeadlineWatch.run(app, day: app.clock.today)
+            let behind = try await UserNotification.query(on: app.db).filter(\.$kind == NotificationKind.childBehind.rawValue).all()
+            let responsible = try await User.query(on: app.db).filter(\.$login == "responsible").first()!.id!
+            let office = try await User.query(on: app.db).filter(\.$login == "office").first()!.id!
+            XCTAssertEqual(Set(behind.map(\.$user.id)), [responsible, office])
+            XCTAssertEqual(behind.first?.taskID, child.id)
+        }
+    }
+}
+
 /// A webhook receiver on a local port: records each POST and answers as told.
 final class WebhookReceiver: @unchecked Sendable {
     let app: Application

@@ -108,13 +108,14 @@ enum DemoCities {
         let counties = DemoCatalog.jiaozuoCounties.map { "\($0.0)人民政府" }
         let tasks = (1...46).map { n in
             let done = n <= 34
-            return DemoTask(number: n, title: "焦作市整改任务第\(n)项(演示占位)",
-                            target: DemoNote.placeholderText, measures: DemoNote.placeholderText,
+            let text = DemoTaskTexts.jiaozuo[n]
+            return DemoTask(number: n, title: text?.title ?? "焦作市整改任务第\(n)项",
+                            target: text?.target ?? DemoNote.placeholderText, measures: text?.measures ?? DemoNote.placeholderText,
                             kind: .timeLimited, deadline: day("2022-12-31"),
                             responsible: [counties[(n - 1) % counties.count]], supervising: ["焦作市人民政府"],
                             acceptance: ["焦作市生态环境局"], tags: [[DomainTag.air, .water, .soil, .ecology][n % 4]],
                             status: done ? .completed : .inProgress, state: done ? .closed : .inProgress,
-                            remarks: DemoNote.placeholderTerms)
+                            remarks: DemoNote.writtenFromReport + DemoNote.placeholderTerms)
         }
         return DemoInspection(draft: draft, problems: [], tasks: tasks)
     }
@@ -139,14 +140,15 @@ enum DemoCities {
             tags: [.water, .marine], status: .inProgress, state: .inProgress)]
         tasks += (2...61).map { n in
             let done = n > 8
-            return DemoTask(number: n, title: "盘锦市整改事项第\(n)项(演示占位)",
-                            target: DemoNote.placeholderText, measures: DemoNote.placeholderText,
+            let text = DemoTaskTexts.panjin[n]
+            return DemoTask(number: n, title: text?.title ?? "盘锦市整改事项第\(n)项",
+                            target: text?.target ?? DemoNote.placeholderText, measures: text?.measures ?? DemoNote.placeholderText,
                             kind: .timeLimited, deadline: day("2018-01-31"),
                             problems: [(n - 1) % 9 + 1],
                             responsible: [n % 2 == 0 ? "盘锦市人民政府" : "辽东湾新区管理委员会"],
                             supervising: ["盘锦市人民政府"], acceptance: ["盘锦市环境保护局"], tags: [.other],
                             status: done ? .completed : .inProgress, state: done ? .closed : .inProgress,
-                            remarks: "演示数据占位:种子报告只给出应完成61项、已完成53项、正在整改8项。")
+                            remarks: DemoNote.writtenFromReport + "种子报告只给出应完成61项、已完成53项、正在整改8项。")
         }
         return DemoInspection(draft: draft, problems: problems, tasks: tasks)
     }

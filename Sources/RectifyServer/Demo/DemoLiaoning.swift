@@ -48,8 +48,8 @@ enum DemoLiaoning {
         }
     }
 
-    /// Tasks 4–58: the seed gives only their count and statuses, so their text is a
-    /// placeholder that says so. Of these 55: 11 基本完成整改 (4–14), 2 全面实施
+    /// Tasks 4–58: the seed gives only their count and statuses, so their texts are
+    /// written from the report's narrative (`DemoTaskTexts`) and their remarks say so. Of these 55: 11 基本完成整改 (4–14), 2 全面实施
     /// (15–16), 5 尚未达到序时进度 (17–21), 37 按照序时进度 (22–58); with tasks 1–3
     /// that makes 13 / 38 / 2 / 5. Every third task from 4 to 55 is one of the 18
     /// 典型问题 led by a provincial leader.
@@ -66,17 +66,18 @@ enum DemoLiaoning {
             let longTerm = status == .basicallyCompleted || status == .fullyImplemented
             let owner = owners[owners.startIndex + (n - 4) % owners.count]
             let typical = (n - 4) % 3 == 0 && n <= 55
+            let text = DemoTaskTexts.liaoning[n]
             return DemoTask(
-                number: n, title: "辽宁省整改任务第\(n)项(演示占位)",
-                target: DemoNote.placeholderText, measures: DemoNote.placeholderText,
+                number: n, title: text?.title ?? "辽宁省整改任务第\(n)项",
+                target: text?.target ?? DemoNote.placeholderText, measures: text?.measures ?? DemoNote.placeholderText,
                 kind: longTerm ? .longTerm : .timeLimited,
                 deadline: longTerm ? nil : day("2018-12-31"),
-                leadOfficial: typical ? "省级党政领导挂帅(演示占位)" : "",
+                leadOfficial: typical ? "省级党政领导挂帅(演示数据,原文未载明姓名)" : "",
                 responsible: [owner], supervising: [DemoCatalog.liaoningOffice], acceptance: ["辽宁省环境保护厅"],
                 tags: [tagCycle[n % tagCycle.count]], typical: typical, status: status,
                 state: status == .basicallyCompleted ? .accepted : .inProgress,
-                milestones: longTerm ? [] : [Milestone(date: day("2018-06-30"), description: "完成阶段性整改目标(演示占位)")],
-                remarks: DemoNote.placeholderTerms)
+                milestones: longTerm ? [] : [Milestone(date: day("2018-06-30"), description: "完成阶段性整改目标(演示数据)")],
+                remarks: DemoNote.writtenFromReport + DemoNote.placeholderTerms)
         }
     }
 }

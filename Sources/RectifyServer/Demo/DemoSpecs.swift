@@ -66,4 +66,6 @@ func day(_ iso: String) -> LocalDate {
 enum DemoNote {
     static let placeholderText = "演示数据占位:种子报告未列出本项任务的原文。"
     static let placeholderTerms = "演示数据:整改时限、单位分工为示例,原文未载明。"
+    /// For a task whose seed gives only counts: its name and content are written from the report.
+    static let writtenFromReport = "演示数据:任务名称、目标和措施据种子报告的整改进展叙述拟写,并非官方任务清单原文。"
 }

@@ -480,7 +480,7 @@ enum DemoTaskTexts {
         13: Text(
             title: "新区建成区小型燃煤锅炉拆除",
             target: "拆除新区建成区内20吨以下燃煤锅炉。",
-            measures: "建立燃煤锅炉拆除台账,逐台拆除销号;以集中供热等方式替代。"),
+            measures: "举一反三排查新区建成区内燃煤锅炉,对20吨以下燃煤锅炉限期拆除并销号。"),
         14: Text(
             title: "制定党政领导干部生态环境损害责任追究实施细则",
             target: "建立党政领导干部生态环境损害责任追究制度。",
@@ -556,7 +556,7 @@ enum DemoTaskTexts {
         32: Text(
             title: "存在环境问题企业集中整改",
             target: "完成存在环境问题企业的整改。",
-            measures: "从2016年开始加快推进155项环保问题、470家存在问题企业的整改,逐项对账销号。"),
+            measures: "加快推进155项环保问题、470家存在问题企业的整改,逐项对账销号。"),
         33: Text(
             title: "新区危险废物规范化管理",
             target: "新区危险废物产生单位规范化管理达标。",
@@ -588,7 +588,7 @@ enum DemoTaskTexts {
         40: Text(
             title: "督察转办信访案件限时办结",
             target: "督察转办信访案件按时限办结并公开。",
-            measures: "督察组向我市转办信访事项30批91件共100个问题,其中重点案件21件;案件按时限办结率和信息公开率均为100%。"),
+            measures: "督察组向盘锦市转办信访事项30批91件共100个问题,其中重点案件21件;案件按时限办结率和信息公开率均为100%。"),
         41: Text(
             title: "新区存在环境问题企业排查整改",
             target: "举一反三排查新区存在环境问题的企业并完成整改。",
@@ -674,8 +674,4 @@ enum DemoTaskTexts {
             target: "防止新区已办结信访案件问题反弹。",
             measures: "对2013年以来涉及新区的重点信访案件进行“回头看”,发现反弹及时整改。"),
     ]
-
-    /// 盘锦 problem aspects 1…9 (seed 003), when the seed names them. It does not: it
-    /// says only “9个方面整改任务(全省共性问题5个,本市问题4个)”, so none are given.
-    static let panjinProblems: [Int: String] = [:]
 }

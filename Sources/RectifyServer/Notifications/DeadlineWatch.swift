@@ -6,7 +6,8 @@ import RectifyCore
 
 /// The day's reminders (issue 12 §2–3), made by the scheduler once a day: deadlines near
 /// and just passed, claims overdue, round reports due soon or overdue, orders unanswered
-/// past their date, and tasks red long enough to escalate. Every reminder has a key that
+/// past their date, tasks red long enough to escalate, and a split-down task (a city's
+/// part of a province's task) that turned red, for the units of the task above it. Every reminder has a key that
 /// names what it is about (the task and its deadline, the round, the order), so running
 /// the job again, or on another instance, adds nothing. What passed more than a week ago
 /// is not announced again: a server that was down for a day still catches up, and a
@@ -31,6 +32,7 @@ enum DeadlineWatch {
         events += try await rounds(sql, app.db, day: day)
         events += try await orders(sql, app.db, day: day)
         events += try await escalations(sql, app.db, day: day)
+        events += try await childrenBehind(sql, app.db, day: day)
         // In batches, so no transaction holds the write lock for long.
         var index = 0
         while index < events.count {
@@ -217,6 +219,30 @@ enum DeadlineWatch {
                 link: SiteURL.task(t.id).path, taskID: t.id, regionCode: t.region_code,
                 dedupe: "escalation:\(t.id):\(since.iso)",
                 recipients: try await Notifier.users(over: t.region_code, on: db)))
+        }
+        return out
+    }
+
+    static func childrenBehind(_ sql: any SQLDatabase, _ db: any Database, day: LocalDate) async throws -> [NotificationEvent] {
+        struct Row: Decodable {
+            let id: Int; let number: Int; let title: String; let region_code: Int?; let light_since: String?
+            let parent_id: Int; let parent_number: Int; let parent_title: String; let parent_region: Int?
+        }
+        let rows = try await sql.raw("""
+            SELECT t.id, t.number, t.title, t.region_code, t.light_since, p.id AS parent_id, p.number AS parent_number, \
+            p.title AS parent_title, p.region_code AS parent_region FROM tasks t JOIN tasks p ON p.id = t.parent_task_id \
+            WHERE t.light = 'red' AND t.light_since IS NOT NULL AND t.light_since <= \(bind: day.iso) \
+            AND t.light_since > \(bind: day.adding(days: -catchUpDays).iso) ORDER BY t.light_since, t.id LIMIT \(unsafeRaw: String(limit))
+            """).all(decoding: Row.self)
+        var out: [NotificationEvent] = []
+        for r in rows {
+            let units = try await Notifier.units(of: r.parent_id, [.responsible], on: db)
+            out.append(NotificationEvent(
+                kind: .childBehind, title: "第\(r.parent_number)项 \(r.parent_title):下级任务“\(r.title)”亮红灯",
+                body: "下级任务第\(r.number)项自 \(LocalDate(iso: r.light_since ?? "")?.chinese ?? "") 起为红灯。",
+                link: SiteURL.task(r.id).path, taskID: r.id, regionCode: r.parent_region,
+                dedupe: "childBehind:\(r.id):\(r.light_since ?? "")",
+                recipients: try await Notifier.users(ofUnits: units, role: .unit, on: db) + Notifier.users(over: r.parent_region, on: db)))
         }
         return out
     }

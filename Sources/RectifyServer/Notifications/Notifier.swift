@@ -7,7 +7,7 @@ import RectifyCore
 /// What a notification is about (issue 12 §3). An office's channels subscribe to kinds.
 enum NotificationKind: String, Labelled {
     case taskAssigned, claimOverdue, reportDue, reportOverdue, reportReturned, orderReceived, orderOverdue
-    case acceptanceRequested, objectionReceived, deadlineNear, deadlinePassed, extensionDecided, escalation
+    case acceptanceRequested, objectionReceived, deadlineNear, deadlinePassed, extensionDecided, escalation, childBehind
 
     var label: String {
         switch self {
@@ -24,6 +24,7 @@ enum NotificationKind: String, Labelled {
         case .deadlinePassed: "已超过整改时限"
         case .extensionDecided: "延期申请已审批"
         case .escalation: "建议督办"
+        case .childBehind: "下级任务滞后"
         }
     }
 }
