@@ -145,7 +145,8 @@ final class Fixture: @unchecked Sendable {
         var parts = tasks.map { "\($0.id):\($0.state):\($0.version):\($0.deadline ?? "-"):\($0.light ?? "-")" }
         for table in ["audit_events", "progress_reports", "extension_requests", "supervision_orders", "task_entries",
                       "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links",
-                      "notifications", "notification_channels", "deliveries", "objection_contacts"] {
+                      "notifications", "notification_channels", "deliveries", "objection_contacts",
+                      "petition_batches", "petition_cases"] {
             struct N: Decodable { let n: Int }
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? -1
             parts.append("\(table)=\(n)")
@@ -156,6 +157,9 @@ final class Fixture: @unchecked Sendable {
         struct Read: Decodable { let id: Int; let read: Int }
         parts += try await sql.raw("SELECT id, CASE WHEN read_at IS NULL THEN 0 ELSE 1 END AS read FROM notifications ORDER BY id")
             .all(decoding: Read.self).map { "n\($0.id)=\($0.read)" }
+        struct Petition: Decodable { let id: Int; let version: Int; let status: String }
+        parts += try await sql.raw("SELECT id, version, status FROM petition_cases ORDER BY id").all(decoding: Petition.self)
+            .map { "p\($0.id)=\($0.version):\($0.status)" }
         struct Active: Decodable { let id: Int; let active: Bool }
         parts += try await sql.raw("SELECT id, active FROM notification_channels ORDER BY id").all(decoding: Active.self)
             .map { "c\($0.id)=\($0.active)" }

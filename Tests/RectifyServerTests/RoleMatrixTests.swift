@@ -166,6 +166,41 @@ final class RoleMatrixTests: XCTestCase {
             let id = try await UserNotification.query(on: f.app.db).first()!.id!
             return (.POST, "/api/v1/notifications/\(id)/read", nil)
         },
+        Route(name: "create petition batch", allowed: office, hidden: []) { f in
+            (.POST, "/api/v1/petition-batches", #"{"inspectionID":\#(f.inspectionID),"number":9,"handedOverOn":"2018-02-01","replyBy":"2018-03-15"}"#)
+        },
+        Route(name: "create petition case", allowed: office, hidden: []) { f in
+            let b = PetitionBatch()
+            b.$inspection.id = f.inspectionID
+            b.number = 1
+            b.handedOverOn = "2018-02-01"
+            b.replyBy = "2018-03-15"
+            b.team = "督察组"
+            b.createdAt = Date()
+            try await b.create(on: f.app.db)
+            return (.POST, "/api/v1/petition-cases", """
+                {"batchID":\(b.id!),"caseNumber":"D1","place":"某厂","regionCode":210000,"complaint":"废气","unitIDs":[\(f.units["responsible"]!)]}
+                """)
+        },
+        Route(name: "petition progress", allowed: ["admin", "office", "responsible"],
+              hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
+            let b = PetitionBatch()
+            b.$inspection.id = f.inspectionID
+            b.number = 1
+            b.handedOverOn = "2018-02-01"
+            b.replyBy = "2018-03-15"
+            b.team = "督察组"
+            b.createdAt = Date()
+            try await b.create(on: f.app.db)
+            let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
+            let c = try await PetitionService.createCase(.init(batchID: b.id!, caseNumber: "D1", place: "某厂", regionCode: 210000,
+                                                               complaint: "废气", unitIDs: [f.units["responsible"]!]),
+                                                         access: office, clock: f.app.clock, on: f.app.db)
+            return (.POST, "/api/v1/petition-cases/\(c.id!)/progress", #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
+        },
+        Route(name: "read all notifications", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
+            (.POST, "/api/v1/notifications/read-all", nil)
+        },
         Route(name: "create token", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
             (.POST, "/api/v1/tokens", #"{"name":"脚本"}"#)
         },

@@ -86,12 +86,14 @@ class WebTest(unittest.TestCase):
     # -- tests -----------------------------------------------------------------
     def test_1_every_role_logs_in_and_sees_its_menu(self):
         menus = {"admin": "管理", "office": "调度", "unit": "我的待办", "acceptor": "我的待办", "leader": "总账"}
+        # Each role lands on its own home (issue 12 §4).
+        homes = {"admin": "首页", "office": "首页", "unit": "我的待办", "acceptor": "我的待办", "leader": "领导首页"}
         for login, item in menus.items():
             with self.subTest(login=login):
                 self.login(login)
                 nav = self.d.find_element(By.CSS_SELECTOR, "header nav").text
                 self.assertIn(item, nav)
-                self.assertIn("首页", self.d.find_element(By.TAG_NAME, "h1").text)
+                self.assertIn(homes[login], self.d.find_element(By.TAG_NAME, "h1").text)
                 self.logout()
         # A wrong password is refused in Chinese, and the form keeps the login name.
         self.go("/login")
@@ -247,6 +249,37 @@ class WebTest(unittest.TestCase):
         self.go("/ledger?inspection=1")
         self.d.save_screenshot(os.path.join(SHOTS, "19-ledger-phone.png"))
         self.d.set_window_size(1366, 768)
+
+    def test_6_a_citizen_objects_online_and_each_role_finds_its_work(self):
+        # The living demo's notices run today: a citizen objects from the public page.
+        self.d.delete_all_cookies()
+        self.go("/public")
+        self.click_and_wait(self.d.find_element(By.PARTIAL_LINK_TEXT, "演示:随当日滚动"))
+        form = self.d.find_element(By.CSS_SELECTOR, "details.objection-form")
+        self.d.execute_script("arguments[0].open = true", form)
+        form.find_element(By.NAME, "content").send_keys("工业园区排口夜间仍有异味 & “黑水”")
+        form.find_element(By.NAME, "contact").send_keys("13800001111")
+        self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("已收到您对第", self.text())
+        self.assertNotIn("13800001111", self.text())
+        self.shot("20-public-objection", full=False)
+        # The office hears of it and sees the contact on the task page.
+        self.login("office")
+        self.go("/notifications")
+        self.assertIn("公示期间收到网上异议", self.text())
+        self.shot("21-notifications-office")
+        self.click_and_wait(self.d.find_element(By.XPATH, "//ul[@class='inbox']//button[contains(., '网上异议')]"))
+        self.assertIn("13800001111", self.text())
+        self.logout()
+        # A leader's one screen; a unit's queue.
+        self.login("leader")
+        self.assertIn("红灯任务", self.text())
+        self.shot("22-leader-home")
+        self.logout()
+        self.login("unit")
+        self.assertIn("待认领", self.text())
+        self.shot("23-unit-home")
+        self.logout()
 
 
 if __name__ == "__main__":

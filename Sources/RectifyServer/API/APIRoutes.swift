@@ -77,6 +77,14 @@ func apiRoutes(_ app: Application) {
     api.on(.channelDeliveries, use: ChannelAPI.deliveries)
     api.on(.schedulerRuns, use: SchedulerAPI.runs)
 
+    api.on(.petitionBatches, use: PetitionAPI.listBatches)
+    api.on(.petitionBatchCreate, use: PetitionAPI.createBatch)
+    api.on(.petitionBatch, use: PetitionAPI.batch)
+    api.on(.petitionCases, use: PetitionAPI.list)
+    api.on(.petitionCaseCreate, use: PetitionAPI.create)
+    api.on(.petitionCase, use: PetitionAPI.detail)
+    api.on(.petitionProgress, use: PetitionAPI.progress)
+
     api.on(.tokens, use: TokenAPI.list)
     api.on(.tokenCreate, use: TokenAPI.create)
     api.on(.tokenRevoke, use: TokenAPI.revoke)

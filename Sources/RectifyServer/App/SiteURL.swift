@@ -57,6 +57,9 @@ enum SiteURL: Equatable {
     case channels
     case channelActive(Int)
     case adminScheduler
+    case petitions
+    case petitionCase(Int)
+    case petitionProgress(Int)
     // JSON API addresses the pages link to (downloads).
     case exportXLSX
     case exportCSV
@@ -118,6 +121,9 @@ enum SiteURL: Equatable {
         case .channels: ("/channels", [])
         case .channelActive(let id): ("/channels/:id/active", [id])
         case .adminScheduler: ("/admin/scheduler", [])
+        case .petitions: ("/petitions", [])
+        case .petitionCase(let id): ("/petitions/:id", [id])
+        case .petitionProgress(let id): ("/petitions/:id/progress", [id])
         // The API's own operations, so these links cannot drift from the registered routes.
         case .exportXLSX: (APIOperation.tasksXLSX.pattern, [])
         case .exportCSV: (APIOperation.tasksCSV.pattern, [])

@@ -59,6 +59,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(M016_CreateUserSessions())
     app.migrations.add(M017_CreateSchedulerAndNotifications())
+    app.migrations.add(M018_CreatePetitions())
 
     // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
     // hashes would otherwise dominate the run.
@@ -74,6 +75,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RectifyErrorMiddleware())
     app.middleware.use(NulGuardMiddleware())
     app.middleware.use(StatusFreshnessMiddleware())
+    app.middleware.use(DeliveryKickMiddleware())
     app.middleware.use(WriteRetryMiddleware())
     app.middleware.use(SessionMiddleware())
 

@@ -35,6 +35,8 @@ enum AuditAction: String, Labelled {
     case channelCreate = "channel.create", channelSwitch = "channel.switch", notificationRead = "notification.read"
     /// The scheduler's reminders of a day, a batch at a time.
     case remindersIssued = "reminders.issued"
+    // Petition cases.
+    case petitionBatchCreate = "petitionBatch.create", petitionCreate = "petition.create", petitionProgress = "petition.progress"
     /// An objection a citizen made on the public page during 公示.
     case objectionPublic = "objection.public"
 
@@ -111,6 +113,9 @@ enum AuditAction: String, Labelled {
         case .channelSwitch: "启用或停用推送渠道"
         case .notificationRead: "标记通知已读"
         case .remindersIssued: "生成到期提醒"
+        case .petitionBatchCreate: "登记交办批次"
+        case .petitionCreate: "登记信访举报件"
+        case .petitionProgress: "填报信访件办理情况"
         case .objectionPublic: "公众网上提出异议"
         }
     }

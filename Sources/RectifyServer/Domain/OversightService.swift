@@ -299,7 +299,7 @@ struct OversightService {
             var v: [Violation] = []
             if blank(r.content) { v.append(.init("objection.contentRequired", field: "content", "请填写异议内容")) }
             if let start = notice.onDate.flatMap(LocalDate.init(iso:)), let end = notice.untilDate.flatMap(LocalDate.init(iso:)),
-               !(start...end).contains(r.receivedOn) {
+               !(start <= r.receivedOn && r.receivedOn <= end) {
                 v.append(.init("objection.outsideNotice", field: "receivedOn", "异议须在公示期(\(start.chinese)至\(end.chinese))内提出"))
             }
             try v.throwIfAny()

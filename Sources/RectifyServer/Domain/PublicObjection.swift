@@ -51,8 +51,12 @@ enum PublicObjection {
                   let task = try await TaskRecord.find(notice.$task.id, on: tx) else { throw AppError.notFound }
             guard task.state == .publicNotice,
                   let start = notice.onDate.flatMap(LocalDate.init(iso:)), let end = notice.untilDate.flatMap(LocalDate.init(iso:)),
-                  (start...end).contains(today) else {
+                  start <= today, today <= end else {
                 throw AppError(status: .conflict, code: "objection.noticeOver", message: "该任务不在公示期内,无法在网上提出异议")
+            }
+            if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                // Objections from one address queue here, so parallel posts cannot pass the limit together.
+                try await sql.raw("SELECT pg_advisory_xact_lock(7420002, \(bind: Int32(bitPattern: UInt32(addressHash.prefix(8), radix: 16) ?? 0)))").run()
             }
             let hour = try await ObjectionContact.query(on: tx).filter(\.$address == addressHash)
                 .filter(\.$createdAt > now.addingTimeInterval(-3_600)).count()
@@ -91,7 +95,12 @@ enum PublicObjection {
         let user = User(displayName: "公众(网上提出)", login: publicLogin, passwordHash: "!", unitID: nil, roles: [])
         user.active = false
         do {
-            try await db.writeTransaction { tx in try await user.create(on: tx) }
+            try await db.writeTransaction { tx in
+                try await user.create(on: tx)
+                try await Audit.record(on: tx, actor: Audit.Actor(userID: nil, name: "系统"), action: .userCreate, recordType: "user",
+                                       recordID: try user.requireID(), taskID: nil, before: Optional<String>.none,
+                                       after: ["login": publicLogin, "active": "false"], now: Date())
+            }
         } catch {
             // Made at the same moment by another request: use theirs.
             guard let id = try await User.query(on: db).filter(\.$login == publicLogin).first()?.id else { throw error }

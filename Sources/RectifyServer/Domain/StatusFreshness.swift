@@ -45,7 +45,8 @@ final class StatusFreshness: Sendable {
             if let (d, task) = running, d == day { return try await task.value }
             let task = Task { try await work() }
             running = (day, task)
-            defer { running = nil }
+            // Only this day's entry: a newer day's may have replaced it meanwhile.
+            defer { if running?.0 == day { running = nil } }
             try await task.value
             done = day
         }

@@ -124,7 +124,11 @@ enum ChannelService {
         case .smtp:
             if target.count > 500 || !(url?.scheme == "smtp" || url?.scheme == "smtps") || (url?.host ?? "").isEmpty
                 || !(1...65535).contains(url?.port ?? 25) {
-                v.append(.init("channel.smtp", field: "target", "邮件服务器应形如 smtp://登录名@主机:25 或 smtps://主机:465"))
+                v.append(.init("channel.smtp", field: "target", "邮件服务器应形如 smtp://主机:25(内部中继,不登录)或 smtps://登录名@主机:465"))
+            }
+            // A password goes only over TLS: smtp:// has no STARTTLS here.
+            if url?.scheme == "smtp", !(url?.user ?? "").isEmpty {
+                v.append(.init("channel.smtpCleartext", field: "target", "需要登录的邮件服务器请用 smtps://(TLS),以免密码明文传输"))
             }
             if !EmailAddress.isValid(n.sender ?? "") {
                 v.append(.init("channel.sender", field: "sender", "请填写有效的发件人地址"))

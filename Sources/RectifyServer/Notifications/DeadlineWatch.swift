@@ -7,7 +7,7 @@ import RectifyCore
 /// The day's reminders (issue 12 §2–3), made by the scheduler once a day: deadlines near
 /// and just passed, claims overdue, round reports due soon or overdue, orders unanswered
 /// past their date, tasks red long enough to escalate, and a split-down task (a city's
-/// part of a province's task) that turned red, for the units of the task above it. Every reminder has a key that
+/// part of a province's task) that turned red, for the office over the task above it. Every reminder has a key that
 /// names what it is about (the task and its deadline, the round, the order), so running
 /// the job again, or on another instance, adds nothing. What passed more than a week ago
 /// is not announced again: a server that was down for a day still catches up, and a
@@ -19,10 +19,11 @@ enum DeadlineWatch {
     static let reportDueDays = 3
     /// How far back something just passed is still announced.
     static let catchUpDays = 7
-    /// At most this many reminders of one kind per run.
+    /// Candidates are read this many at a time.
     static let limit = 1_000
 
-    /// Makes the reminders of `day`; answers how many events it emitted.
+    /// Makes the reminders of `day`; answers how many inbox lines were new (an event
+    /// already sent on an earlier run of the window adds none and is not counted).
     static func run(_ app: Application, day: LocalDate) async throws -> Int {
         guard let sql = app.db as? any SQLDatabase else { return 0 }
         let now = app.clock.now()
@@ -35,18 +36,24 @@ enum DeadlineWatch {
         events += try await childrenBehind(sql, app.db, day: day)
         // In batches, so no transaction holds the write lock for long.
         var index = 0
+        var added = 0
         while index < events.count {
             let batch = Array(events[index..<min(index + 100, events.count)])
-            try await app.db.writeTransaction { tx in
-                for e in batch { try await Notifier.emit(e, on: tx, now: now) }
-                try await Audit.record(on: tx, actor: Audit.Actor(userID: nil, name: "系统(定时任务)"), action: .remindersIssued,
-                                       recordType: "scheduler_run", recordID: 0, taskID: nil, before: Optional<String>.none,
-                                       after: ["day": day.iso, "events": String(batch.count)], now: now)
+            added += try await app.db.writeTransaction { tx in
+                var new = 0
+                for e in batch { new += try await Notifier.emit(e, on: tx, now: now) }
+                // Audited when something was added: the trail says what was issued, not what was tried.
+                if new > 0 {
+                    try await Audit.record(on: tx, actor: Audit.Actor(userID: nil, name: "系统(定时任务)"), action: .remindersIssued,
+                                           recordType: "scheduler_run", recordID: 0, taskID: nil, before: Optional<String>.none,
+                                           after: ["day": day.iso, "notifications": String(new)], now: now)
+                }
+                return new
             }
             index += batch.count
         }
-        if !events.isEmpty { app.deliverer.kick(app) }
-        return events.count
+        if added > 0 { app.deliverer.kick(app) }
+        return added
     }
 
     private struct TaskRow: Decodable {
@@ -65,16 +72,14 @@ enum DeadlineWatch {
 
     static func deadlines(_ sql: any SQLDatabase, _ db: any Database, day: LocalDate) async throws -> [NotificationEvent] {
         let open = TaskState.inWork.map(\.rawValue)
-        let near = try await sql.raw("""
+        let near = try await all(sql) { after in """
             SELECT \(unsafeRaw: taskColumns) FROM tasks t WHERE t.state IN (\(binds: open)) \
-            AND t.deadline >= \(bind: day.iso) AND t.deadline <= \(bind: day.adding(days: nearDays).iso) \
-            ORDER BY t.deadline, t.id LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: TaskRow.self)
-        let passed = try await sql.raw("""
+            AND t.deadline >= \(bind: day.iso) AND t.deadline <= \(bind: day.adding(days: nearDays).iso) AND t.id > \(bind: after)
+            """ }
+        let passed = try await all(sql) { after in """
             SELECT \(unsafeRaw: taskColumns) FROM tasks t WHERE t.state IN (\(binds: open)) \
-            AND t.deadline >= \(bind: day.adding(days: -catchUpDays).iso) AND t.deadline < \(bind: day.iso) \
-            ORDER BY t.deadline, t.id LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: TaskRow.self)
+            AND t.deadline >= \(bind: day.adding(days: -catchUpDays).iso) AND t.deadline < \(bind: day.iso) AND t.id > \(bind: after)
+            """ }
         var out: [NotificationEvent] = []
         for t in near {
             guard let deadline = t.deadline.flatMap(LocalDate.init(iso:)) else { continue }
@@ -101,14 +106,38 @@ enum DeadlineWatch {
         return out
     }
 
+    /// Every threshold (days) some office uses for `column`, and the default: a task can be
+    /// due today only if its date lies in one of their windows.
+    static func windows(_ sql: any SQLDatabase, column: String, default value: Int, day: LocalDate,
+                        on field: String) async throws -> SQLQueryString {
+        struct K: Decodable { let k: Int }
+        let used = try await sql.raw("SELECT DISTINCT \(ident: column) AS k FROM office_settings").all(decoding: K.self).map(\.k)
+        let ranges = Set(used + [value]).filter { (0...3_650).contains($0) }.sorted().map { k -> SQLQueryString in
+            "\(ident: "t").\(ident: field) BETWEEN \(bind: day.adding(days: -(k + catchUpDays - 1)).iso) AND \(bind: day.adding(days: -k).iso)"
+        }
+        return "(\(ranges.joined(separator: " OR ")))"
+    }
+
+    /// All rows of a candidate query, a thousand at a time by id (a large ledger's day can
+    /// have more than one page of them; none is dropped).
+    private static func all(_ sql: any SQLDatabase, _ query: (Int) -> SQLQueryString) async throws -> [TaskRow] {
+        var rows: [TaskRow] = []
+        var after = 0
+        for _ in 0..<1_000 {
+            let page = try await sql.raw("\(query(after)) ORDER BY t.id LIMIT \(unsafeRaw: String(limit))").all(decoding: TaskRow.self)
+            rows += page
+            guard page.count == limit, let last = page.last?.id else { break }
+            after = last
+        }
+        return rows
+    }
+
     static func claims(_ sql: any SQLDatabase, _ db: any Database, day: LocalDate) async throws -> [NotificationEvent] {
-        // Candidates: assigned in the window where any office's threshold (1…365 days) may fall.
-        let rows = try await sql.raw("""
+        let window = try await windows(sql, column: "unclaimed_days", default: ScheduleSettings().unclaimedDays, day: day, on: "assigned_on")
+        let rows = try await all(sql) { after in """
             SELECT \(unsafeRaw: taskColumns) FROM tasks t WHERE t.state = \(bind: TaskState.assigned.rawValue) \
-            AND t.assigned_on IS NOT NULL AND t.assigned_on < \(bind: day.iso) \
-            AND t.assigned_on >= \(bind: day.adding(days: -(365 + catchUpDays)).iso) \
-            ORDER BY t.assigned_on DESC, t.id LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: TaskRow.self)
+            AND t.assigned_on IS NOT NULL AND \(window) AND t.id > \(bind: after)
+            """ }
         var settings: [Int: ScheduleSettings] = [:]
         var out: [NotificationEvent] = []
         for t in rows {
@@ -193,14 +222,13 @@ enum DeadlineWatch {
     }
 
     static func escalations(_ sql: any SQLDatabase, _ db: any Database, day: LocalDate) async throws -> [NotificationEvent] {
-        // Red since a day that may pass any office's threshold today (1…365 days back).
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: taskColumns) FROM tasks t WHERE t.light = 'red' AND t.light_since IS NOT NULL \
-            AND t.light_since <= \(bind: day.iso) \
+        let window = try await windows(sql, column: "red_days_before_order", default: ScheduleSettings().redDaysBeforeOrder,
+                                       day: day, on: "light_since")
+        let rows = try await all(sql) { after in """
+            SELECT \(unsafeRaw: taskColumns) FROM tasks t WHERE t.light = 'red' AND t.light_since IS NOT NULL AND \(window) \
             AND t.id NOT IN (SELECT ot.task_id FROM supervision_order_tasks ot \
-            JOIN supervision_orders o ON o.id = ot.order_id WHERE o.closed_at IS NULL) \
-            ORDER BY t.light_since DESC, t.id LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: TaskRow.self)
+            JOIN supervision_orders o ON o.id = ot.order_id WHERE o.closed_at IS NULL) AND t.id > \(bind: after)
+            """ }
         var settings: [Int: ScheduleSettings] = [:]
         var out: [NotificationEvent] = []
         for t in rows {
@@ -236,13 +264,13 @@ enum DeadlineWatch {
             """).all(decoding: Row.self)
         var out: [NotificationEvent] = []
         for r in rows {
-            let units = try await Notifier.units(of: r.parent_id, [.responsible], on: db)
             out.append(NotificationEvent(
                 kind: .childBehind, title: "第\(r.parent_number)项 \(r.parent_title):下级任务“\(r.title)”亮红灯",
                 body: "下级任务第\(r.number)项自 \(LocalDate(iso: r.light_since ?? "")?.chinese ?? "") 起为红灯。",
                 link: SiteURL.task(r.id).path, taskID: r.id, regionCode: r.parent_region,
                 dedupe: "childBehind:\(r.id):\(r.light_since ?? "")",
-                recipients: try await Notifier.users(ofUnits: units, role: .unit, on: db) + Notifier.users(over: r.parent_region, on: db)))
+                // The office over the task above: the units of that task may not read the one below.
+                recipients: try await Notifier.users(over: r.parent_region, on: db)))
         }
         return out
     }

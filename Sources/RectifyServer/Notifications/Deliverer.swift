@@ -14,10 +14,16 @@ import Vapor
 /// the office.
 final class Deliverer: Sendable {
     static let maxAttempts = 8
+    /// Group robots take about 20 messages a minute: a channel sends at most this many per minute.
+    static let perMinute = 18
     /// How long a claimed message is this instance's to send before another may retry it.
     static let claim: TimeInterval = 120
 
     private let state = NIOLockedValueBox<(running: Bool, again: Bool)>((false, false))
+    /// Set by `startPolling` (the server): writes then wake the queue at once (`DeliveryKickMiddleware`).
+    private let polling = NIOLockedValueBox(false)
+
+    var isPolling: Bool { polling.withLockedValue { $0 } }
 
     /// Starts a drain unless one is running (which then goes round once more).
     func kick(_ app: Application) {
@@ -48,6 +54,7 @@ final class Deliverer: Sendable {
     }
 
     func startPolling(_ app: Application) {
+        polling.withLockedValue { $0 = true }
         let task = app.eventLoopGroup.next().scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(5)) { _ in
             self.kick(app)
         }
@@ -79,10 +86,13 @@ final class Deliverer: Sendable {
         let now = app.clock.now()
         for _ in 0..<20 {
             struct Row: Decodable { let id: Int }
+            // A channel that sent its minute's share waits; the others go on.
             guard let next = try await sql.raw("""
                 SELECT d.id FROM deliveries d JOIN notification_channels c ON c.id = d.channel_id \
                 WHERE d.state = \(bind: DeliveryState.pending.rawValue) AND d.next_attempt_at <= \(bind: now) \
                 AND (d.claimed_until IS NULL OR d.claimed_until < \(bind: now)) AND c.active = \(bind: true) \
+                AND (SELECT COUNT(*) FROM deliveries s WHERE s.channel_id = d.channel_id AND s.sent_at IS NOT NULL \
+                AND s.sent_at > \(bind: now.addingTimeInterval(-60))) < \(literal: Self.perMinute) \
                 ORDER BY d.next_attempt_at, d.id LIMIT 1
                 """).first(decoding: Row.self) else { return nil }
             let mine = try await sql.raw("""
@@ -111,6 +121,11 @@ final class Deliverer: Sendable {
                 let base = app.rectifyConfig?.deliveryRetrySeconds ?? 30
                 let wait = min(base * pow(2, Double(d.attempts - 1)), 3_600)
                 d.nextAttemptAt = now.addingTimeInterval(wait)
+                // The channel is down: its other waiting messages wait as long, so they do not
+                // each spend a timeout on it before other offices' messages go.
+                try await Delivery.query(on: app.db).filter(\.$channel.$id == d.$channel.id).filter(\.$state == .pending)
+                    .filter(\.$id != d.requireID()).filter(\.$nextAttemptAt < d.nextAttemptAt)
+                    .set(\.$nextAttemptAt, to: d.nextAttemptAt).update()
             }
         } else {
             d.state = .sent
@@ -172,3 +187,16 @@ extension Application {
 
     var deliverer: Deliverer { single(DelivererKey.self, Deliverer.init) }
 }
+
+/// After a write that succeeded, wakes the outbound queue, so what the write queued goes
+/// out at once rather than at the next poll; the response does not wait for it.
+struct DeliveryKickMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: req)
+        if req.method != .GET, req.method != .HEAD, response.status.code < 400, req.application.deliverer.isPolling {
+            req.application.deliverer.kick(req.application)
+        }
+        return response
+    }
+}
+

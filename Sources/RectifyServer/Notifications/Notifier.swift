@@ -8,6 +8,7 @@ import RectifyCore
 enum NotificationKind: String, Labelled {
     case taskAssigned, claimOverdue, reportDue, reportOverdue, reportReturned, orderReceived, orderOverdue
     case acceptanceRequested, objectionReceived, deadlineNear, deadlinePassed, extensionDecided, escalation, childBehind
+    case petitionAssigned, petitionRepeat
 
     var label: String {
         switch self {
@@ -25,6 +26,8 @@ enum NotificationKind: String, Labelled {
         case .extensionDecided: "延期申请已审批"
         case .escalation: "建议督办"
         case .childBehind: "下级任务滞后"
+        case .petitionAssigned: "交办信访举报件"
+        case .petitionRepeat: "重复举报"
         }
     }
 }
@@ -52,18 +55,22 @@ enum Notifier {
     static let maxTitle = 200
     static let maxBody = 2_000
 
-    static func emit(_ e: NotificationEvent, on db: any Database, now: Date) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
+    /// Answers how many inbox lines it added (none when the event was already there).
+    @discardableResult
+    static func emit(_ e: NotificationEvent, on db: any Database, now: Date) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { return 0 }
+        struct Added: Decodable { let id: Int }
+        var added = 0
         let title = String(e.title.prefix(maxTitle))
         let body = String(e.body.prefix(maxBody))
         for user in Set(e.recipients).sorted() {
-            try await sql.raw("""
+            added += try await sql.raw("""
                 INSERT INTO notifications (user_id, kind, title, body, link, task_id, dedupe_key, created_at) \
                 VALUES (\(bind: user), \(bind: e.kind.rawValue), \(bind: title), \(bind: body), \(bind: e.link), \
-                \(bind: e.taskID), \(bind: e.dedupe), \(bind: now)) ON CONFLICT (user_id, dedupe_key) DO NOTHING
-                """).run()
+                \(bind: e.taskID), \(bind: e.dedupe), \(bind: now)) ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING id
+                """).all(decoding: Added.self).count > 0 ? 1 : 0
         }
-        guard let region = e.regionCode else { return }
+        guard let region = e.regionCode else { return added }
         for channel in try await channels(over: region, on: sql) where channel.events.contains(e.kind) {
             try await sql.raw("""
                 INSERT INTO deliveries (channel_id, kind, title, body, link, dedupe_key, state, attempts, next_attempt_at, last_error, created_at) \
@@ -71,6 +78,7 @@ enum Notifier {
                 \(bind: DeliveryState.pending.rawValue), 0, \(bind: now), '', \(bind: now)) ON CONFLICT (channel_id, dedupe_key) DO NOTHING
                 """).run()
         }
+        return added
     }
 
     /// The active channels of every office over `region` (its own, its city's, its province's).
@@ -119,9 +127,4 @@ enum Notifier {
     }
 
     static func taskLine(_ task: TaskRecord) -> String { "第\(task.number)项 \(task.title)" }
-}
-
-extension Request {
-    /// Wakes the outbound queue after a write committed, without waiting for it.
-    func kickDeliveries() { application.deliverer.kick(application) }
 }

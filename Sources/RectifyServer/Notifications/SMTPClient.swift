@@ -66,7 +66,18 @@ enum SMTPClient {
 
     /// The message as sent: headers, a blank line, the body in base64 lines of 76.
     static func compose(_ m: Message, date: Date = Date()) -> String {
-        let subject = "=?UTF-8?B?\(Data(m.subject.utf8).base64EncodedString())?="
+        // Encoded words of at most 75 characters (RFC 2047): 45 bytes of UTF-8 each, cut between characters.
+        var words: [String] = []
+        var chunk = ""
+        for ch in m.subject {
+            if chunk.utf8.count + String(ch).utf8.count > 45 {
+                words.append("=?UTF-8?B?\(Data(chunk.utf8).base64EncodedString())?=")
+                chunk = ""
+            }
+            chunk.append(ch)
+        }
+        if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?\(Data(chunk.utf8).base64EncodedString())?=") }
+        let subject = words.joined(separator: "\r\n ")
         let body = Data(m.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
             .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let formatter = DateFormatter()
@@ -74,7 +85,7 @@ enum SMTPClient {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         return [
             "From: <\(m.from)>",
-            "To: " + m.to.map { "<\($0)>" }.joined(separator: ", "),
+            "To: " + m.to.map { "<\($0)>" }.joined(separator: ",\r\n "),
             "Subject: \(subject)",
             "Date: \(formatter.string(from: date))",
             "Message-ID: <\(UUID().uuidString)@rectify>",

@@ -168,6 +168,7 @@ final class Scheduler: Sendable {
         while true {
             let outcome = try await run(.recompute, day: day, app, work)
             guard case .heldElsewhere = outcome else { return }
+            if app.background.isStopped { return }
             if Date().timeIntervalSince(started) > Self.waitForOthers {
                 app.logger.warning("recompute for \(day.iso) held elsewhere for over \(Int(Self.waitForOthers)) s; doing it here too")
                 _ = try await work()
@@ -189,7 +190,8 @@ final class Scheduler: Sendable {
         } catch {
             app.logger.error("scheduled jobs for \(day.iso) failed: \(String(reflecting: error))")
         }
-        await app.deliverer.drain(app)
+        // The queue drains on its own; the day's jobs do not wait for it.
+        app.deliverer.kick(app)
     }
 
     private let ticking = NIOLockedValueBox(false)

@@ -161,6 +161,28 @@ extension APIOperation {
     static let schedulerRuns = Self(method: .GET, template: "/scheduler/runs", id: "listSchedulerRuns",
                                     summary: "定时任务的运行记录,新的在前", who: "管理员", query: Parameter.paging)
 
+    // MARK: Petition cases (信访举报件, issue 13)
+
+    private static let petitionReaders = "整改办、领导看本地区;办理单位看交给本单位的"
+    static let petitionBatches = Self(method: .GET, template: "/petition-batches", id: "listPetitionBatches",
+                                      summary: "交办批次及各批信访件按办理状态的件数", who: petitionReaders, query: Parameter.paging)
+    static let petitionBatchCreate = Self(method: .POST, template: "/petition-batches", id: "createPetitionBatch",
+                                          summary: "登记督察组交办的一批信访举报件", who: office, body: .of(PetitionService.NewBatch.self),
+                                          answer: .of(PetitionAPI.BatchOut.self, .created))
+    static let petitionBatch = Self(method: .GET, template: "/petition-batches/:id", id: "getPetitionBatch",
+                                    summary: "一个交办批次", who: petitionReaders)
+    static let petitionCases = Self(method: .GET, template: "/petition-cases", id: "listPetitionCases",
+                                    summary: "信访举报件;举报人信息只给整改办和办理单位", who: petitionReaders,
+                                    query: Parameter.all(of: PetitionAPI.Filter.self))
+    static let petitionCaseCreate = Self(method: .POST, template: "/petition-cases", id: "createPetitionCase",
+                                         summary: "登记一件信访举报件(同一对象此前被举报过的,标为重复举报并通知整改办)", who: office,
+                                         body: .of(PetitionService.NewCase.self), answer: .of(PetitionAPI.CaseOut.self, .created))
+    static let petitionCase = Self(method: .GET, template: "/petition-cases/:id", id: "getPetitionCase",
+                                   summary: "一件信访举报件", who: petitionReaders)
+    static let petitionProgress = Self(method: .POST, template: "/petition-cases/:id/progress", id: "reportPetitionProgress",
+                                       summary: "填报核查和办理情况(待核查 → 办理中 → 阶段性办结 → 办结)",
+                                       who: "办理单位、本地区整改办", body: .of(PetitionService.Progress.self))
+
     // MARK: Tokens
 
     static let tokens = Self(method: .GET, template: "/tokens", id: "listTokens", summary: "本人的 API 令牌", who: anyone,

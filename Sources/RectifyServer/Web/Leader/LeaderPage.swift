@@ -15,6 +15,7 @@ struct LeaderModel {
     var red: [Item] = []
     var redTotal = 0
     var escalate: [Item] = []
+    var escalateTotal = 0
     var orders: [Order] = []
     var instructions: [Item] = []
 }
@@ -41,7 +42,9 @@ enum LeaderPageController {
         escalate.redSince = today.adding(days: -settings.redDaysBeforeOrder)
         escalate.noOpenOrder = true
         escalate.per = 20
-        m.escalate = try await query.list(escalate, on: req.db).items.map {
+        let escalations = try await query.list(escalate, on: req.db)
+        m.escalateTotal = escalations.total
+        m.escalate = escalations.items.map {
             .init(taskID: $0.id, number: $0.number, title: $0.title, note: "红灯自 \(Fmt.date($0.lightSince)),尚无督办单")
         }
         // Orders past a plain reminder, still open: the ones a leader is asked about.
@@ -79,8 +82,7 @@ struct LeaderView: PageView {
                  .ul(.forEach(items) { i in
                      .li(.a(.href(SiteURL.task(i.taskID).path), .words("\(i.number). \(i.title)")), .span(.class("sub"), .words(" \(i.note)")))
                  }),
-                 .if((total ?? 0) > items.count,
-                     .p(.a(.href(HTMLText.escape(SiteURL.ledger.with([("light", "red")]))), .words("在总账中查看全部 \(total ?? 0) 项")))))
+                 .if((total ?? 0) > items.count, .p(.class("sub"), .words("以上为前 \(items.count) 项,共 \(total ?? 0) 项;全部见总账。"))))
     }
 
     var content: Node<HTML.BodyContext> {
@@ -90,7 +92,7 @@ struct LeaderView: PageView {
             .p(.class("lead"), .words("本地区在账任务 \(model.total) 项:" + lights.map { "\($0.1) \(model.byLight[$0.0] ?? 0) 项" }.joined(separator: ","))),
             .div(.class("grid two"),
                  list("红灯任务", model.red, total: model.redTotal, empty: "没有红灯任务。"),
-                 list("建议督办(红灯超过设定天数、尚无督办单)", model.escalate, empty: "没有需要升级督办的任务。"),
+                 list("建议督办(红灯超过设定天数、尚无督办单)", model.escalate, total: model.escalateTotal, empty: "没有需要升级督办的任务。"),
                  .section(.class("panel"),
                           .h2(.words("督办、约谈、通报中的事项(\(model.orders.count))")),
                           .if(model.orders.isEmpty, .p(.class("empty"), .words("没有未办结的督办事项。"))),

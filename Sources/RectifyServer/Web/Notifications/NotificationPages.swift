@@ -175,7 +175,7 @@ struct ChannelsView: PageView {
                       Forms.field("名称", "name", value: state?.value("name") ?? "", required: true, hint: "如“整改办工作群”",
                                   error: state?.error("name"), form: "channel"),
                       Forms.field("地址", "target", value: state?.value("target") ?? "", required: true,
-                                  hint: "机器人:群设置里复制的 Webhook 地址;邮件:smtp://登录名@邮件服务器:25 或 smtps://邮件服务器:465",
+                                  hint: "机器人:群设置里复制的 Webhook 地址;邮件:smtps://登录名@邮件服务器:465,或不需登录的内部中继 smtp://邮件服务器:25",
                                   error: state?.error("target"), form: "channel"),
                       Forms.field("密钥", "secret", type: .password, hint: "钉钉“加签”的密钥,或邮件登录密码;保存后不再显示",
                                   error: state?.error("secret"), form: "channel"),

@@ -13,7 +13,6 @@ extension PublicPagesController {
             let form = try req.form(PublicObjectionForm.self)
             let received = try await PublicObjection.submit(noticeID: noticeID, form, address: address,
                                                             clock: req.application.clock, on: req.db)
-            req.kickDeliveries()
             return PublicObjectionView(context: context, noticeID: noticeID, received: received, state: nil).response(status: .created)
         } catch let error {
             let e: AppError

@@ -4,7 +4,7 @@ import RectifyCore
 
 /// The parts of the interface a page lives in.
 enum Section {
-    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal, notifications, channels, scheduler
+    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal, notifications, channels, scheduler, petitions
 }
 
 /// What every page needs to know about the request: who is looking (for the menu and
@@ -58,6 +58,7 @@ struct PageContext {
         if oversees || isUnit { items.append((.orders, "督办", SiteURL.orders.path)) }
         if isOffice || isLeader { items.append((.rounds, "调度", SiteURL.rounds.path)) }
         if oversees { items.append((.inspections, "督察", SiteURL.inspections.path)) }
+        if oversees || isUnit { items.append((.petitions, "信访件", SiteURL.petitions.path)) }
         if isOffice { items.append((.imports, "导入", SiteURL.reportImport.path)) }
         if isOffice || isLeader { items.append((.channels, "推送", SiteURL.channels.path)) }
         if isAdmin { items.append((.admin, "管理", SiteURL.adminUsers.path)) }

@@ -1,0 +1,169 @@
+import Foundation
+
+/// 污染类型 of a petition case (a case may have several).
+public enum PollutionKind: String, Labelled {
+    case air, water, soil, noise, ecology, solidWaste, radiation, other
+    public var label: String {
+        switch self {
+        case .air: "大气"
+        case .water: "水"
+        case .soil: "土壤"
+        case .noise: "噪声"
+        case .ecology: "生态破坏"
+        case .solidWaste: "固体废物"
+        case .radiation: "辐射"
+        case .other: "其他"
+        }
+    }
+}
+
+/// 调查核实情况: whether the complaint was founded.
+public enum PetitionFinding: String, Labelled {
+    case founded, mostlyFounded, partlyFounded, unfounded
+    public var label: String {
+        switch self {
+        case .founded: "属实"
+        case .mostlyFounded: "基本属实"
+        case .partlyFounded: "部分属实"
+        case .unfounded: "不属实"
+        }
+    }
+}
+
+/// 办理状态: 待核查 → 办理中 → 阶段性办结 → 办结.
+public enum PetitionStatus: String, Labelled, Comparable {
+    case pending, handling, concludedStage, concluded
+    public var label: String {
+        switch self {
+        case .pending: "待核查"
+        case .handling: "办理中"
+        case .concludedStage: "阶段性办结"
+        case .concluded: "办结"
+        }
+    }
+    var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    /// Counted as 办结 in the published figures (阶段性办结 is counted apart).
+    public var isConcluded: Bool { self == .concluded }
+}
+
+/// How the complaint reached the team: 来电 (D…) or 来信 (X…) by the case number's first letter.
+public enum PetitionSource: String, Labelled {
+    case phone, letter, other
+    public var label: String {
+        switch self {
+        case .phone: "来电"
+        case .letter: "来信"
+        case .other: "其他"
+        }
+    }
+
+    /// From a team case number such as D3SX202505280018.
+    public init(caseNumber: String) {
+        switch caseNumber.first {
+        case "D", "d": self = .phone
+        case "X", "x": self = .letter
+        default: self = .other
+        }
+    }
+}
+
+/// 回访: the complainant asked afterwards.
+public enum FollowUp: String, Labelled {
+    case satisfied, unsatisfied, unreachable
+    public var label: String {
+        switch self {
+        case .satisfied: "满意"
+        case .unsatisfied: "不满意"
+        case .unreachable: "未能联系"
+        }
+    }
+}
+
+/// What a unit or the office reports on a case: the facts a step needs, checked here,
+/// without a web framework.
+public struct PetitionProgress: Sendable, Equatable {
+    public var status: PetitionStatus
+    public var finding: PetitionFinding?
+    public var findings: String
+    public var measures: String
+    public var fineYuan: Int
+    public var finedCompanies: Int
+    public var detained: Int
+    public var summoned: Int
+    public var heldToAccount: Int
+
+    public init(status: PetitionStatus, finding: PetitionFinding?, findings: String, measures: String,
+                fineYuan: Int = 0, finedCompanies: Int = 0, detained: Int = 0, summoned: Int = 0, heldToAccount: Int = 0) {
+        self.status = status
+        self.finding = finding
+        self.findings = findings
+        self.measures = measures
+        self.fineYuan = fineYuan
+        self.finedCompanies = finedCompanies
+        self.detained = detained
+        self.summoned = summoned
+        self.heldToAccount = heldToAccount
+    }
+
+    /// Largest fine one case records (¥10 亿): bounds the sums the figures add up.
+    public static let maxFineYuan = 1_000_000_000
+    /// Largest count of companies or people one case records.
+    public static let maxCount = 10_000
+
+    /// The rules of a step from `current` to `status`: forward only (a concluded case is
+    /// reopened by a new case, not by going back); past 待核查 a finding and what was
+    /// found are required; a conclusion needs the measures taken; numbers in range.
+    public func violations(from current: PetitionStatus) -> [Violation] {
+        var v: [Violation] = []
+        if status < current {
+            v.append(.init("petition.backwards", field: "status", "办理状态不能从“\(current.label)”退回“\(status.label)”"))
+        }
+        if current == .concluded, status == .concluded {
+            v.append(.init("petition.concluded", field: "status", "该件已办结"))
+        }
+        if status != .pending {
+            if finding == nil { v.append(.init("petition.findingRequired", field: "finding", "请选择调查核实结论(属实、基本属实、部分属实、不属实)")) }
+            if isBlank(findings) { v.append(.init("petition.findingsRequired", field: "findings", "请填写调查核实情况")) }
+        }
+        if status == .concluded || status == .concludedStage, isBlank(measures) {
+            v.append(.init("petition.measuresRequired", field: "measures", "办结须填写处理和整改情况"))
+        }
+        if !(0...Self.maxFineYuan).contains(fineYuan) {
+            v.append(.init("petition.fineInvalid", field: "fineYuan", "罚款金额应为 0 至 10 亿元"))
+        }
+        for (field, n, word) in [("finedCompanies", finedCompanies, "立案处罚企业数"), ("detained", detained, "行政拘留人数"),
+                                 ("summoned", summoned, "约谈人数"), ("heldToAccount", heldToAccount, "问责人数")]
+        where !(0...Self.maxCount).contains(n) {
+            v.append(.init("petition.countInvalid", field: field, "\(word)应为 0 至 \(Self.maxCount)"))
+        }
+        return v
+    }
+}
+
+/// Places compared for repeat complaints: the same place written with different spaces,
+/// punctuation or full-width letters is the same place.
+public enum PlaceKey {
+    public static func of(_ place: String) -> String {
+        var out = ""
+        for scalar in place.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+            let p = scalar.properties
+            if p.isWhitespace || p.generalCategory.isPunctuationOrSymbol { continue }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+}
+
+extension Unicode.GeneralCategory {
+    var isPunctuationOrSymbol: Bool {
+        switch self {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
+             .control, .format:
+            true
+        default:
+            false
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Fluent
+import Foundation
+import XCTVapor
+import RectifyCore
+@testable import RectifyServer
+
+/// Petition cases (issue 13 §1, §3): batches, cases, their handling, repeats, and the
+/// complainant's particulars kept to the office and the case's units.
+final class PetitionTests: XCTestCase {
+    static func batch(_ f: Fixture, number: Int = 1) async throws -> Int {
+        try await f.expect(.created, .POST, "/api/v1/petition-batches", as: "office",
+                           #"{"inspectionID":\#(f.inspectionID),"number":\#(number),"handedOverOn":"2018-02-01","replyBy":"2018-03-15"}"#).id
+    }
+
+    static func petition(_ f: Fixture, batch: Int, number: String = "D3LN201802010001", place: String = "葫芦岛市连山区某化工厂",
+                         complainant: String = #","complainant":{"name":"李四","phone":"13911112222","idNumber":"210102199001011234","address":"连山区某街道"}"#) async throws -> Int {
+        try await f.expect(.created, .POST, "/api/v1/petition-cases", as: "office", """
+            {"batchID":\(batch),"caseNumber":"\(number)","place":"\(place)","regionCode":210000,"complaint":"夜间排放刺鼻废气",\
+            "pollutionKinds":["air"],"keyCase":true,"unitIDs":[\(f.units["responsible"]!)]\(complainant)}
+            """).id
+    }
+
+    func testTheComplainantIsSeenOnlyByTheOfficeAndTheCasesUnit() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let b = try await Self.batch(f)
+            let id = try await Self.petition(f, batch: b)
+            for login in ["office", "responsible"] {
+                let detail = try await f.expect(.ok, .GET, "/api/v1/petition-cases/\(id)", as: login)
+                XCTAssertTrue(detail.body.contains("13911112222"), "\(login) sees the complainant")
+                let list = try await f.expect(.ok, .GET, "/api/v1/petition-cases", as: login)
+                XCTAssertTrue(list.body.contains("13911112222"), "\(login) sees the complainant in the list")
+            }
+            // A leader and the admin read the case, never the complainant.
+            for login in ["leader", "admin"] {
+                let detail = try await f.expect(.ok, .GET, "/api/v1/petition-cases/\(id)", as: login)
+                XCTAssertTrue(detail.body.contains("夜间排放刺鼻废气"))
+                for secret in ["13911112222", "李四", "210102199001011234", "连山区某街道"] {
+                    XCTAssertFalse(detail.body.contains(secret), "\(login) sees \(secret)")
+                }
+                XCTAssertNil(detail.json["complainant"] as? [String: Any])
+                let list = try await f.expect(.ok, .GET, "/api/v1/petition-cases", as: login)
+                XCTAssertFalse(list.body.contains("13911112222"), "\(login) list")
+            }
+            // Anyone else: not there at all.
+            for login in ["cooperating", "stranger", "acceptor", "foreignOffice"] {
+                _ = try await f.expect(.notFound, .GET, "/api/v1/petition-cases/\(id)", as: login)
+                let list = try await f.expect(.ok, .GET, "/api/v1/petition-cases", as: login)
+                XCTAssertEqual(list.json["total"] as? Int, 0, login)
+            }
+            _ = try await f.expect(.unauthorized, .GET, "/api/v1/petition-cases/\(id)", as: "anonymous")
+            // Pages: the unit's shows it, the leader's does not; the audit trail and the public never.
+            let unitPage = try await f.expect(.ok, .GET, "/petitions/\(id)", as: "responsible")
+            XCTAssertTrue(unitPage.body.contains("13911112222"))
+            let leaderPage = try await f.expect(.ok, .GET, "/petitions/\(id)", as: "leader")
+            XCTAssertFalse(leaderPage.body.contains("13911112222"))
+            XCTAssertFalse(leaderPage.body.contains("李四"))
+            let trail = try await AuditEvent.query(on: app.db).filter(\.$recordType == "petition_case").all()
+            XCTAssertFalse(trail.isEmpty)
+            XCTAssertFalse(trail.contains { ($0.afterJSON ?? "").contains("13911112222") || ($0.afterJSON ?? "").contains("李四") })
+            let inbox = try await f.expect(.ok, .GET, "/api/v1/notifications", as: "responsible")
+            XCTAssertTrue(inbox.body.contains("petitionAssigned"))
+            XCTAssertFalse(inbox.body.contains("13911112222"))
+        }
+    }
+
+    func testHandlingMovesForwardWithWhatEachStepNeedsAndBadInputChangesNothing() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let id = try await Self.petition(f, batch: try await Self.batch(f))
+            let path = "/api/v1/petition-cases/\(id)/progress"
+            let before = try await f.fingerprint()
+            let noFinding = try await f.expect(.unprocessableEntity, .POST, path, as: "responsible", #"{"version":1,"status":"handling"}"#)
+            XCTAssertTrue(noFinding.body.contains("petition.findingRequired"), noFinding.body)
+            let hugeFine = try await f.expect(.unprocessableEntity, .POST, path, as: "responsible",
+                                              #"{"version":1,"status":"handling","finding":"founded","findings":"属实","fineYuan":99999999999}"#)
+            XCTAssertTrue(hugeFine.body.contains("petition.fineInvalid"), hugeFine.body)
+            _ = try await f.expect(.forbidden, .POST, path, as: "leader", #"{"version":1,"status":"handling","finding":"founded","findings":"x"}"#)
+            let after = try await f.fingerprint()
+            XCTAssertEqual(before, after)
+            let handling = try await f.expect(.ok, .POST, path, as: "responsible",
+                                              #"{"version":1,"status":"handling","finding":"founded","findings":"现场核查属实,企业夜间偷排"}"#)
+            XCTAssertEqual(handling.json["status"] as? String, "handling")
+            // A stale version is a conflict; going back is refused; a conclusion needs the measures.
+            _ = try await f.expect(.conflict, .POST, path, as: "office", #"{"version":1,"status":"concluded","measures":"已处罚"}"#)
+            let back = try await f.expect(.unprocessableEntity, .POST, path, as: "office", #"{"version":2,"status":"pending"}"#)
+            XCTAssertTrue(back.body.contains("petition.backwards"), back.body)
+            let noMeasures = try await f.expect(.unprocessableEntity, .POST, path, as: "office", #"{"version":2,"status":"concluded"}"#)
+            XCTAssertTrue(noMeasures.body.contains("petition.measuresRequired"), noMeasures.body)
+            let done = try await f.expect(.ok, .POST, path, as: "office", """
+                {"version":2,"status":"concluded","measures":"责令停产整改,立案处罚","finedCompanies":1,"fineYuan":200000,"followUp":"satisfied"}
+                """)
+            XCTAssertEqual(done.json["status"] as? String, "concluded")
+            XCTAssertEqual(done.json["concludedOn"] as? String, "2018-03-01")
+            XCTAssertEqual(done.json["fineYuan"] as? Int, 200000)
+            let again = try await f.expect(.unprocessableEntity, .POST, path, as: "office", #"{"version":3,"status":"concluded","measures":"x"}"#)
+            XCTAssertTrue(again.body.contains("petition.concluded"), again.body)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "petition.progress").count()
+            XCTAssertEqual(events, 2)
+        }
+    }
+
+    func testTheSamePlaceComplainedOfAgainIsFlaggedWithTheEarlierCases() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let first = try await Self.petition(f, batch: try await Self.batch(f, number: 1), place: "葫芦岛市 连山区某化工厂")
+            let second = try await Self.petition(f, batch: try await Self.batch(f, number: 2), number: "X3LN201803010002",
+                                                 place: "葫芦岛市连山区某化工厂。", complainant: "")
+            let other = try await Self.petition(f, batch: try await Self.batch(f, number: 3), number: "D3LN201803050003", place: "兴城市某养殖场")
+            let detail = try await f.expect(.ok, .GET, "/api/v1/petition-cases/\(second)", as: "office")
+            XCTAssertEqual(detail.json["repeatOf"] as? [Int], [first])
+            XCTAssertEqual(detail.json["source"] as? String, "letter")
+            let unrelated = try await f.expect(.ok, .GET, "/api/v1/petition-cases/\(other)", as: "office")
+            XCTAssertEqual(unrelated.json["repeatOf"] as? [Int], [])
+            let inbox = try await f.expect(.ok, .GET, "/api/v1/notifications", as: "office")
+            XCTAssertTrue(inbox.body.contains("petitionRepeat"), inbox.body)
+            let page = try await f.expect(.ok, .GET, "/petitions/\(second)", as: "office")
+            XCTAssertTrue(page.body.contains("重复举报"))
+            // Batches list with their counts by status.
+            let batches = try await f.expect(.ok, .GET, "/api/v1/petition-batches", as: "office")
+            XCTAssertEqual(batches.json["total"] as? Int, 3)
+            let list = try await f.expect(.ok, .GET, "/petitions", as: "office")
+            XCTAssertTrue(list.body.contains("第2批"))
+            _ = try await f.expect(.conflict, .POST, "/api/v1/petition-batches", as: "office",
+                                   #"{"inspectionID":\#(f.inspectionID),"number":1,"handedOverOn":"2018-02-01","replyBy":"2018-03-15"}"#)
+        }
+    }
+}
