@@ -167,3 +167,52 @@ extension Unicode.GeneralCategory {
         }
     }
 }
+
+/// 办理情况一览表: the table offices publish for each batch (issue 13 §2), one row per case,
+/// with nothing about who complained.
+public enum HandlingList {
+    public static let headers = ["序号", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "调查核实情况", "是否属实",
+                                 "处理和整改情况", "责任人被处理情况"]
+
+    public struct Case: Sendable {
+        public var caseNumber: String
+        public var complaint: String
+        public var region: String
+        public var kinds: [PollutionKind]
+        public var findings: String
+        public var finding: PetitionFinding?
+        public var measures: String
+        public var summoned: Int
+        public var heldToAccount: Int
+        public var status: PetitionStatus
+
+        public init(caseNumber: String, complaint: String, region: String, kinds: [PollutionKind], findings: String,
+                    finding: PetitionFinding?, measures: String, summoned: Int, heldToAccount: Int, status: PetitionStatus) {
+            self.caseNumber = caseNumber
+            self.complaint = complaint
+            self.region = region
+            self.kinds = kinds
+            self.findings = findings
+            self.finding = finding
+            self.measures = measures
+            self.summoned = summoned
+            self.heldToAccount = heldToAccount
+            self.status = status
+        }
+    }
+
+    /// 责任人被处理情况 in the words the lists use: 约谈N人、问责N人, or 无.
+    public static func accountability(_ c: Case) -> String {
+        var parts: [String] = []
+        if c.summoned > 0 { parts.append("约谈\(c.summoned)人") }
+        if c.heldToAccount > 0 { parts.append("问责\(c.heldToAccount)人") }
+        return parts.isEmpty ? "无" : parts.joined(separator: "、")
+    }
+
+    /// The cells of one row; the measures say when the case is closed only for the stage.
+    public static func row(_ index: Int, _ c: Case) -> [String] {
+        let measures = c.status == .concludedStage ? "(阶段性办结)" + c.measures : c.measures
+        return [String(index), c.caseNumber, c.complaint, c.region, c.kinds.map(\.label).joined(separator: "、"), c.findings,
+                c.finding?.label ?? "", measures, accountability(c)]
+    }
+}

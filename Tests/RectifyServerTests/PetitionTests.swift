@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import XCTVapor
 import RectifyCore
+import RectifyOffice
 @testable import RectifyServer
 
 /// Petition cases (issue 13 §1, §3): batches, cases, their handling, repeats, and the
@@ -123,6 +124,45 @@ final class PetitionTests: XCTestCase {
             XCTAssertTrue(list.body.contains("第2批"))
             _ = try await f.expect(.conflict, .POST, "/api/v1/petition-batches", as: "office",
                                    #"{"inspectionID":\#(f.inspectionID),"number":1,"handedOverOn":"2018-02-01","replyBy":"2018-03-15"}"#)
+        }
+    }
+
+    func testTheHandlingListHasThePublishedColumnsAndTheComplainantNowhere() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let b = try await Self.batch(f)
+            let done = try await Self.petition(f, batch: b)
+            _ = try await Self.petition(f, batch: b, number: "D3LN201802010002", place: "兴城市某砖厂")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(done)/progress", as: "office", """
+                {"version":1,"status":"concluded","finding":"founded","findings":"属实,夜间偷排","measures":"责令停产整改 & 罚款","heldToAccount":2,"summoned":1}
+                """)
+            var data = Data()
+            let cookie = try await f.cookie("office")
+            try await app.test(.GET, "/api/v1/petition-batches/\(b)/handling-list", beforeRequest: { $0.signIn(cookie) }) { res async in
+                XCTAssertEqual(res.status, .ok)
+                data = Data(buffer: res.body)
+            }
+            let rows = try XLSXReader.rows(data)
+            XCTAssertEqual(rows.first?.cells, HandlingList.headers)
+            XCTAssertEqual(rows.count, 3, "the office's list has both cases")
+            let first = try XCTUnwrap(rows.dropFirst().first?.cells)
+            XCTAssertEqual(first[1], "D3LN201802010001")
+            XCTAssertEqual(first[6], "属实")
+            XCTAssertEqual(first[7], "责令停产整改 & 罚款")
+            XCTAssertEqual(first[8], "约谈1人、问责2人")
+            let all = rows.flatMap(\.cells).joined()
+            XCTAssertFalse(all.contains("13911112222") || all.contains("李四") || all.contains("210102199001011234"))
+            let html = try await f.expect(.ok, .GET, "/api/v1/petition-batches/\(b)/handling-list?format=html", as: "leader")
+            XCTAssertTrue(html.body.contains("办理情况一览表"))
+            XCTAssertFalse(html.body.contains("13911112222"))
+            _ = try await f.expect(.notFound, .GET, "/api/v1/petition-batches/\(b)/handling-list", as: "stranger")
+            _ = try await f.expect(.badRequest, .GET, "/api/v1/petition-batches/\(b)/handling-list?format=pdf", as: "office")
+            // The public sees the handled case only.
+            let portal = try await f.expect(.ok, .GET, "/public/petition-batches/\(b)", as: "anonymous")
+            XCTAssertTrue(portal.body.contains("D3LN201802010001"))
+            XCTAssertFalse(portal.body.contains("D3LN201802010002"), "a case still being handled is not published")
+            XCTAssertFalse(portal.body.contains("13911112222"))
+            XCTAssertFalse(portal.body.contains("李四"))
         }
     }
 }

@@ -80,6 +80,7 @@ func apiRoutes(_ app: Application) {
     api.on(.petitionBatches, use: PetitionAPI.listBatches)
     api.on(.petitionBatchCreate, use: PetitionAPI.createBatch)
     api.on(.petitionBatch, use: PetitionAPI.batch)
+    api.on(.petitionHandlingList, use: HandlingListExport.download)
     api.on(.petitionCases, use: PetitionAPI.list)
     api.on(.petitionCaseCreate, use: PetitionAPI.create)
     api.on(.petitionCase, use: PetitionAPI.detail)

@@ -51,6 +51,7 @@ enum SiteURL: Equatable {
     case publicInspection(Int)
     case publicEvidence(Int)
     case publicObjection(Int)
+    case publicPetitionBatch(Int)
     case notifications
     case notificationRead(Int)
     case notificationsReadAll
@@ -115,6 +116,7 @@ enum SiteURL: Equatable {
         case .publicInspection(let id): ("/public/inspections/:id", [id])
         case .publicEvidence(let id): ("/public/evidence/:id", [id])
         case .publicObjection(let id): ("/public/notices/:id/objections", [id])
+        case .publicPetitionBatch(let id): ("/public/petition-batches/:id", [id])
         case .notifications: ("/notifications", [])
         case .notificationRead(let id): ("/notifications/:id/read", [id])
         case .notificationsReadAll: ("/notifications/read-all", [])

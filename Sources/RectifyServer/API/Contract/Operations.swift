@@ -171,6 +171,10 @@ extension APIOperation {
                                           answer: .of(PetitionAPI.BatchOut.self, .created))
     static let petitionBatch = Self(method: .GET, template: "/petition-batches/:id", id: "getPetitionBatch",
                                     summary: "一个交办批次", who: petitionReaders)
+    static let petitionHandlingList = Self(method: .GET, template: "/petition-batches/:id/handling-list", id: "getPetitionHandlingList",
+                                           summary: "一批信访件的办理情况一览表(Excel 或可打印网页),不含举报人信息", who: petitionReaders,
+                                           query: [.optional("format", .enumeration(["xlsx", "html"]), "默认 xlsx")],
+                                           answer: .file([xlsx, "text/html"]))
     static let petitionCases = Self(method: .GET, template: "/petition-cases", id: "listPetitionCases",
                                     summary: "信访举报件;举报人信息只给整改办和办理单位", who: petitionReaders,
                                     query: Parameter.all(of: PetitionAPI.Filter.self))

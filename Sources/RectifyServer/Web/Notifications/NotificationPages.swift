@@ -79,9 +79,9 @@ struct InboxView: PageView {
                           .button(.type(.submit), .class("link"), .strong(.words(n.title)))),
                     .span(.class("tag"), .words(n.kindLabel)),
                     .span(.class("sub"), .words(" \(Fmt.instant(n.createdAt))")),
-                    .p(.words(n.body)),
-                    .if(!n.read, .form(.class("inline"), .method(.post), .action(SiteURL.notificationRead(n.id).path),
-                                       Forms.csrf(context), .button(.type(.submit), .class("secondary"), .words("标为已读")))))
+                    .if(!n.read, .form(.class("inline-button"), .method(.post), .action(SiteURL.notificationRead(n.id).path),
+                                       Forms.csrf(context), .button(.type(.submit), .class("secondary"), .words("标为已读")))),
+                    .p(.words(n.body)))
             }),
             .nav(.class("pager"),
                  .if(page > 1, .a(.href(HTMLText.escape(link(page - 1))), .words("上一页"))),

@@ -80,6 +80,11 @@ enum Stylesheet {
     form.action.wide { background:#fff; max-width:860px; }
     form.inline { margin:.4rem 0; }
     form.inline-button { display:inline; margin-left:.5rem; } form.inline-button button { padding:.05rem .5rem; font-size:12px; }
+    ul.inbox { list-style:none; padding:0; } ul.inbox li { padding:.5rem .75rem; border-bottom:1px solid #e3e8ef; }
+    ul.inbox li.unread { border-left:3px solid var(--accent, #0b6e4f); background:#fff; } ul.inbox li.read { opacity:.75; }
+    ul.inbox li form { display:inline; margin:0; } ul.inbox li p { margin:.2rem 0; }
+    button.link { background:none; border:none; padding:0; color:inherit; cursor:pointer; text-align:left; }
+    button.link:hover strong { text-decoration:underline; }
     .field { display:flex; flex-direction:column; margin:.25rem 0; min-width:140px; }
     .field label { font-size:12px; color:var(--muted); }
     .field input, .field select, .field textarea, td textarea, td select, td input { padding:.3rem .4rem; border:1px solid #bcccdc; border-radius:3px; font:inherit; background:#fff; max-width:100%; }
