@@ -29,9 +29,12 @@ public struct OfficialReport: Sendable, Equatable {
     public let tasksTotal: Int
     public let counts: [PublicStatus: Int]
     public let problems: [ProblemSection]
+    /// The petition cases handed over by the team, when there are any (issue 13 §5).
+    public let petitions: PetitionFigures?
 
     public init(title: String, team: String, regionName: String, stationedFrom: LocalDate?, stationedUntil: LocalDate?,
-                feedbackDate: LocalDate?, asOf: String, tasksTotal: Int, counts: [PublicStatus: Int], problems: [ProblemSection]) {
+                feedbackDate: LocalDate?, asOf: String, tasksTotal: Int, counts: [PublicStatus: Int], problems: [ProblemSection],
+                petitions: PetitionFigures? = nil) {
         self.title = title
         self.team = team
         self.regionName = regionName
@@ -42,6 +45,7 @@ public struct OfficialReport: Sendable, Equatable {
         self.tasksTotal = tasksTotal
         self.counts = counts
         self.problems = problems
+        self.petitions = petitions
     }
 
     /// How each status is counted in the sentence, in the order reports name them.
@@ -70,6 +74,7 @@ public struct OfficialReport: Sendable, Equatable {
         }
         if let feedback = feedbackDate { facts += ",并于\(feedback.chinese)反馈了督察意见" }
         return facts + "。截至\(asOf)," + OfficialReport.countSentence(total: tasksTotal, counts: counts) + "。"
+            + (petitions?.sentence ?? "")
     }
 
     /// Plain text, as offices paste it into their own documents.

@@ -216,3 +216,47 @@ public enum HandlingList {
                 c.finding?.label ?? "", measures, accountability(c)]
     }
 }
+
+/// The petition figures a rectification report gives (issue 13 §5), e.g. “督察组交办的91件
+/// 群众信访举报件,已办结53件、阶段性办结8件;立案处罚12家,罚款35.6万元,问责14人。”
+public struct PetitionFigures: Sendable, Equatable, Codable {
+    public var total = 0
+    public var concluded = 0
+    public var concludedStage = 0
+    public var finedCompanies = 0
+    public var fineYuan = 0
+    public var detained = 0
+    public var summoned = 0
+    public var heldToAccount = 0
+
+    public init() {}
+
+    /// 办结率 in whole percent, rounded down (so 99.6% never reads as 100%).
+    public var closureRate: Int { total == 0 ? 0 : concluded * 100 / total }
+
+    /// Yuan as 万元 with at most two decimals, rounded half up: 356000 → “35.6”, 200000 → “20”.
+    public static func wan(_ yuan: Int) -> String {
+        let hundredths = (max(yuan, 0) + 50) / 100
+        let whole = hundredths / 100
+        var rest = hundredths % 100
+        guard rest != 0 else { return String(whole) }
+        var digits = rest < 10 ? "0\(rest)" : String(rest)
+        if rest % 10 == 0 { rest /= 10; digits = String(rest) }
+        return "\(whole).\(digits)"
+    }
+
+    /// The report's sentence; nil when no case was handed over.
+    public var sentence: String? {
+        guard total > 0 else { return nil }
+        var s = "督察组交办的\(total)件群众信访举报件,已办结\(concluded)件"
+        if concludedStage > 0 { s += "、阶段性办结\(concludedStage)件" }
+        var enforcement: [String] = []
+        if finedCompanies > 0 { enforcement.append("立案处罚\(finedCompanies)家") }
+        if fineYuan > 0 { enforcement.append("罚款\(Self.wan(fineYuan))万元") }
+        if detained > 0 { enforcement.append("行政拘留\(detained)人") }
+        if summoned > 0 { enforcement.append("约谈\(summoned)人") }
+        if heldToAccount > 0 { enforcement.append("问责\(heldToAccount)人") }
+        if !enforcement.isEmpty { s += ";" + enforcement.joined(separator: ",") }
+        return s + "。"
+    }
+}

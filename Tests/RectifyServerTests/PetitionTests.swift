@@ -94,6 +94,11 @@ final class PetitionTests: XCTestCase {
             XCTAssertEqual(done.json["status"] as? String, "concluded")
             XCTAssertEqual(done.json["concludedOn"] as? String, "2018-03-01")
             XCTAssertEqual(done.json["fineYuan"] as? Int, 200000)
+            // The report states the petition figures as they stand.
+            let report = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report", as: "office")
+            XCTAssertTrue(report.body.contains("督察组交办的1件群众信访举报件,已办结1件;立案处罚1家,罚款20万元。"), report.body)
+            let page = try await f.expect(.ok, .GET, "/petitions", as: "office")
+            XCTAssertTrue(page.body.contains("办结率 100%"), page.body)
             let again = try await f.expect(.unprocessableEntity, .POST, path, as: "office", #"{"version":3,"status":"concluded","measures":"x"}"#)
             XCTAssertTrue(again.body.contains("petition.concluded"), again.body)
             let events = try await AuditEvent.query(on: app.db).filter(\.$action == "petition.progress").count()

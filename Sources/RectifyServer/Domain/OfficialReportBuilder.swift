@@ -103,7 +103,10 @@ enum OfficialReportBuilder {
                               stationedFrom: inspection.stationedFrom.flatMap(LocalDate.init(iso:)),
                               stationedUntil: inspection.stationedUntil.flatMap(LocalDate.init(iso:)),
                               feedbackDate: inspection.feedbackDate.flatMap(LocalDate.init(iso:)),
-                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections)
+                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections,
+                              // Today's petition figures; a report as of a date or a round leaves them out
+                              // rather than state today's figures for another day.
+                              petitions: cutoff == nil ? try await PetitionService.figures(inspectionID: inspectionID, on: db) : nil)
     }
 
     /// The end of a day in China time (UTC+8), as an instant.

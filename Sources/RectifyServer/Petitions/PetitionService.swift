@@ -208,6 +208,33 @@ enum PetitionService {
         }
     }
 
+    /// The figures of all the cases an inspection's team handed over, as they stand.
+    static func figures(inspectionID: Int, on db: any Database) async throws -> PetitionFigures? {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct Row: Decodable {
+            let status: String; let n: Int; let fined: Int?; let fine: Int?; let detained: Int?; let summoned: Int?; let held: Int?
+        }
+        let rows = try await sql.raw("""
+            SELECT c.status, COUNT(*) AS n, SUM(c.fined_companies) AS fined, SUM(c.fine_yuan) AS fine, SUM(c.detained) AS detained, \
+            SUM(c.summoned) AS summoned, SUM(c.held_to_account) AS held FROM petition_cases c \
+            JOIN petition_batches b ON b.id = c.batch_id WHERE b.inspection_id = \(bind: inspectionID) GROUP BY c.status
+            """).all(decoding: Row.self)
+        guard !rows.isEmpty else { return nil }
+        var f = PetitionFigures()
+        for r in rows {
+            let status = PetitionStatus(rawValue: r.status) ?? .pending
+            f.total += r.n
+            if status == .concluded { f.concluded += r.n }
+            if status == .concludedStage { f.concludedStage += r.n }
+            f.finedCompanies += r.fined ?? 0
+            f.fineYuan += r.fine ?? 0
+            f.detained += r.detained ?? 0
+            f.summoned += r.summoned ?? 0
+            f.heldToAccount += r.held ?? 0
+        }
+        return f
+    }
+
     /// Earlier cases about the same place (any batch, any inspection), oldest first.
     static func repeats(of c: PetitionCase, on db: any Database) async throws -> [PetitionCase] {
         guard !c.placeKey.isEmpty else { return [] }

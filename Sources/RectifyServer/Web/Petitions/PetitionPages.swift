@@ -126,8 +126,19 @@ struct PetitionListView: PageView {
                     .if(cases.page < pages, .a(.href(HTMLText.escape(link(page: cases.page + 1))), .words("下一页"))))
     }
 
+    /// The batches' cases by status, and the closure rate, over what this user may read.
+    var summary: String {
+        var by: [String: Int] = [:]
+        for b in batches { for (k, n) in b.byStatus { by[k, default: 0] += n } }
+        let total = by.values.reduce(0, +)
+        guard total > 0 else { return "" }
+        let concluded = by[PetitionStatus.concluded.rawValue] ?? 0
+        return "交办 \(total) 件:" + PetitionStatus.allCases.reversed().map { "\($0.label) \(by[$0.rawValue] ?? 0) 件" }.joined(separator: "、")
+            + ";办结率 \(concluded * 100 / total)%。"
+    }
+
     var content: Node<HTML.BodyContext> {
-        .div(.h1("信访举报件"), batchTable, filterForm, .p(.words("共 \(cases.total) 件")), caseTable, pager)
+        .div(.h1("信访举报件"), .p(.class("lead"), .words(summary)), batchTable, filterForm, .p(.words("共 \(cases.total) 件")), caseTable, pager)
     }
 }
 
