@@ -50,6 +50,22 @@ final class LivingDemoTests: XCTestCase {
             let closes = try await AuditEvent.query(on: app.db).filter(\.$action == "close").all()
             XCTAssertEqual(closes.count, 3)
             XCTAssertTrue(closes.allSatisfy { $0.at >= today.adding(days: -30).iso }, closes.map(\.at).joined(separator: ","))
+            // Two batches of petition cases, handled in part, one a repeat; the complainants are the office's to see.
+            var body = ""
+            try await app.test(.GET, "/api/v1/petition-cases?per=50", beforeRequest: { $0.signIn(office) }) { res async in body = res.body.string }
+            let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+            let items = json["items"] as? [[String: Any]] ?? []
+            XCTAssertEqual(items.count, DemoLive.cases.count)
+            XCTAssertEqual(items.filter { $0["status"] as? String == "concluded" }.count, 4)
+            XCTAssertTrue(items.contains { ($0["repeatOf"] as? [Int])?.isEmpty == false }, "a repeat complaint is flagged")
+            XCTAssertTrue(body.contains("演示举报人1"))
+            let leader = try await app.sessionCookie(login: "leader", password: "leader-demo")
+            try await app.test(.GET, "/api/v1/petition-cases?per=50", beforeRequest: { $0.signIn(leader) }) { res async in
+                XCTAssertFalse(res.body.string.contains("演示举报人"), "a leader never sees a complainant")
+            }
+            try await app.test(.GET, "/api/v1/inspections/\(inspection.id!)/report", beforeRequest: { $0.signIn(office) }) { res async in
+                XCTAssertTrue(res.body.string.contains("督察组交办的10件群众信访举报件,已办结4件、阶段性办结1件"), res.body.string)
+            }
             // The audit chain the services wrote holds.
             let chain = try await Audit.verify(on: app.db)
             XCTAssertNil(chain.firstBroken.map { "\($0.id): \($0.reason)" })

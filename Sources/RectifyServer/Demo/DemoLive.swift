@@ -234,5 +234,62 @@ enum DemoLive {
         // Assigned lately: one unclaimed past the limit, one just now (the demo unit's to claim).
         try await act(13, .assign, as: "office", -12)
         try await act(14, .assign, as: "office", -2)
+
+        try await petitions(inspectionID: inspectionID, units: units, day: day, who: who, on: db)
+    }
+
+    /// Two batches of petition cases (issue 13): the first mostly handled, the second
+    /// under way, one of its cases a repeat of the first's. The complainants are fictional.
+    static let cases: [(batch: Int, number: String, place: String, region: Int, kinds: [PollutionKind], complaint: String,
+                        unit: String, key: Bool, outcome: PetitionStatus)] = [
+        (1, "D3LN00010001", "连山区某化工企业", 211402, [.air], "企业夜间排放刺鼻气味废气,周边居民无法开窗。", hld, true, .concluded),
+        (1, "X3LN00010002", "兴城市海滨某养殖场", 211481, [.water], "养殖废水直排入海,近岸海水发黑发臭。", hld, false, .concluded),
+        (1, "D3LN00010003", "绥中县某石材加工厂", 211421, [.air, .noise], "石材切割粉尘大、噪声扰民,昼夜生产。", hld, false, .concluded),
+        (1, "D3LN00010004", "建昌县某选矿厂尾矿库", 211422, [.solidWaste, .water], "尾矿库防渗不到位,下游河水浑浊。", hld, true, .concludedStage),
+        (1, "X3LN00010005", "龙港区某小区旁建筑工地", 211403, [.air, .noise], "工地未覆盖裸土,渣土车抛洒,夜间施工。", zjt, false, .concluded),
+        (1, "D3LN00010006", "连山区某河段", 211402, [.water], "河道两岸堆放生活垃圾,雨后冲入河道。", hld, false, .handling),
+        (2, "D3LN00020001", "连山区 某化工企业", 211402, [.air], "整改后仍有异味,怀疑废气处理设施未正常运行。", hld, true, .handling),
+        (2, "D3LN00020002", "兴城市某砖厂", 211481, [.air], "砖厂烟囱冒黑烟。", hld, false, .pending),
+        (2, "X3LN00020003", "绥中县某畜禽养殖场", 211421, [.water, .soil], "养殖粪污随意堆放,污染农田。", hld, false, .pending),
+        (2, "D3LN00020004", "建昌县某采石场", 211422, [.ecology], "无证开采破坏山体植被。", hld, false, .pending),
+    ]
+
+    static func petitions(inspectionID: Int, units: [String: Int], day: (Int) -> LocalDate,
+                          who: (String) throws -> Access, on db: any Database) async throws {
+        let office = try who("office")
+        let liaison = try who("unit:" + hld)
+        var batches: [Int: Int] = [:]
+        for (n, handed, reply) in [(1, -60, -30), (2, -20, 10)] {
+            batches[n] = try await PetitionService.createBatch(.init(inspectionID: inspectionID, number: n, handedOverOn: day(handed),
+                                                                     replyBy: day(reply), team: "省生态环境保护督察组(演示)"),
+                                                               access: office, clock: .fixed(day(handed)), on: db).requireID()
+        }
+        for (i, c) in cases.enumerated() {
+            guard let batch = batches[c.batch], let unit = units[c.unit] else { continue }
+            let handed = c.batch == 1 ? -60 : -20
+            let created = try await PetitionService.createCase(
+                .init(batchID: batch, caseNumber: c.number, place: c.place, regionCode: c.region, complaint: c.complaint,
+                      pollutionKinds: c.kinds, keyCase: c.key, unitIDs: [unit],
+                      complainant: .init(name: "演示举报人\(i + 1)", phone: "1380000\(String(format: "%04d", i + 1))",
+                                         idNumber: "", address: "演示地址\(i + 1)号")),
+                access: office, clock: .fixed(day(handed)), on: db)
+            let id = try created.requireID()
+            let actor = c.unit == hld ? liaison : office
+            var version = 1
+            if c.outcome >= .handling {
+                _ = try await PetitionService.progress(id, .init(version: version, status: .handling, finding: .founded,
+                                                                 findings: "经现场核查,反映问题属实。"),
+                                                       access: actor, clock: .fixed(day(handed + 5)), on: db)
+                version += 1
+            }
+            if c.outcome >= .concludedStage {
+                _ = try await PetitionService.progress(id, .init(version: version, status: c.outcome,
+                                                                 measures: c.outcome == .concluded ? "责令停产整改,已完成整改并通过复查。"
+                                                                     : "已责令整改,防渗工程正在施工,持续跟踪。",
+                                                                 fineYuan: c.key ? 200_000 : 0, finedCompanies: c.key ? 1 : 0,
+                                                                 summoned: c.key ? 1 : 0, followUp: c.outcome == .concluded ? .satisfied : nil),
+                                                       access: actor, clock: .fixed(day(handed + 20)), on: db)
+            }
+        }
     }
 }
