@@ -170,4 +170,49 @@ final class PetitionTests: XCTestCase {
             XCTAssertFalse(portal.body.contains("李四"))
         }
     }
+
+    func testABatchListImportsOnceInOneTransactionAfterAPreview() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let b = try await Self.batch(f)
+            let unit = "辽宁省发展和改革委员会"
+            let bad = #"""
+                第1批交办信访件清单
+                序号,受理编号,交办问题基本情况,被举报对象,行政区域,污染类型,是否重点,办理单位,举报人,联系电话
+                1,D3LN0001,夜间偷排废气,某化工厂,辽宁省,大气,是,\#(unit),王五,13700001111
+                2,X3LN0002,"河道垃圾堆放,""黑臭""",某河段,辽宁省,"水、固废",,\#(unit),,
+                3,D3LN0003,砖厂冒黑烟,某砖厂,辽宁省,光污染,,不存在的单位,,
+                """#
+            let preview = try await f.expect(.ok, .POST, "/api/v1/petition-batches/\(b)/import/preview", as: "office", bad)
+            XCTAssertEqual(preview.json["create"] as? Int, 2)
+            XCTAssertEqual(preview.json["errors"] as? Int, 1)
+            XCTAssertTrue(preview.body.contains("不存在的单位"), preview.body)
+            XCTAssertTrue(preview.body.contains("光污染"), preview.body)
+            let before = try await f.fingerprint()
+            let refused = try await f.expect(.unprocessableEntity, .POST, "/api/v1/petition-batches/\(b)/import", as: "office", bad)
+            XCTAssertEqual(refused.code, "petitionImport.rowsInvalid")
+            let after = try await f.fingerprint()
+            XCTAssertEqual(before, after, "a refused import writes nothing")
+            let good = bad.replacingOccurrences(of: "光污染,,不存在的单位", with: "大气,,\(unit)")
+            let applied = try await f.expect(.ok, .POST, "/api/v1/petition-batches/\(b)/import", as: "office", good)
+            XCTAssertEqual(applied.json["create"] as? Int, 3)
+            XCTAssertEqual(applied.json["applied"] as? Bool, true)
+            let cases = try await PetitionCase.query(on: app.db).sort(\.$id).all()
+            XCTAssertEqual(cases.map(\.caseNumber), ["D3LN0001", "X3LN0002", "D3LN0003"])
+            XCTAssertEqual(cases[0].complainantPhone, "13700001111")
+            XCTAssertTrue(cases[0].keyCase)
+            XCTAssertEqual(cases[1].pollutionKinds, [.water, .solidWaste])
+            XCTAssertEqual(cases[1].complaint, #"河道垃圾堆放,"黑臭""#)
+            // The same file again adds nothing.
+            let again = try await f.expect(.ok, .POST, "/api/v1/petition-batches/\(b)/import", as: "office", good)
+            XCTAssertEqual(again.json["exists"] as? Int, 3)
+            XCTAssertEqual(again.json["create"] as? Int, 0)
+            let count = try await PetitionCase.query(on: app.db).count()
+            XCTAssertEqual(count, 3)
+            // Units may not import; a file without the headings is refused.
+            _ = try await f.expect(.forbidden, .POST, "/api/v1/petition-batches/\(b)/import/preview", as: "responsible", good)
+            let noHeader = try await f.expect(.unprocessableEntity, .POST, "/api/v1/petition-batches/\(b)/import/preview", as: "office", "a,b\n1,2")
+            XCTAssertTrue(noHeader.body.contains("petitionSheet.noHeader"), noHeader.body)
+        }
+    }
 }

@@ -182,6 +182,17 @@ final class RoleMatrixTests: XCTestCase {
                 {"batchID":\(b.id!),"caseNumber":"D1","place":"某厂","regionCode":210000,"complaint":"废气","unitIDs":[\(f.units["responsible"]!)]}
                 """)
         },
+        Route(name: "import petition batch", allowed: office, hidden: []) { f in
+            let b = PetitionBatch()
+            b.$inspection.id = f.inspectionID
+            b.number = 1
+            b.handedOverOn = "2018-02-01"
+            b.replyBy = "2018-03-15"
+            b.team = "督察组"
+            b.createdAt = Date()
+            try await b.create(on: f.app.db)
+            return (.POST, "/api/v1/petition-batches/\(b.id!)/import", "受理编号,交办问题基本情况,办理单位\nD1,废气,辽宁省发展和改革委员会\n")
+        },
         Route(name: "petition progress", allowed: ["admin", "office", "responsible"],
               hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
             let b = PetitionBatch()

@@ -175,6 +175,11 @@ extension APIOperation {
                                            summary: "一批信访件的办理情况一览表(Excel 或可打印网页),不含举报人信息", who: petitionReaders,
                                            query: [.optional("format", .enumeration(["xlsx", "html"]), "默认 xlsx")],
                                            answer: .file([xlsx, "text/html"]))
+    static let petitionImportPreview = Self(method: .POST, template: "/petition-batches/:id/import/preview", id: "previewPetitionImport",
+                                            summary: "交办清单导入预览:请求体是 XLSX 或 CSV 文件;不写入", who: office, body: .file(ledgerFile))
+    static let petitionImport = Self(method: .POST, template: "/petition-batches/:id/import", id: "importPetitions",
+                                     summary: "交办清单导入:每行都对时在一个事务里写入(已有的受理编号不变),否则 422、不写入",
+                                     who: office, body: .file(ledgerFile))
     static let petitionCases = Self(method: .GET, template: "/petition-cases", id: "listPetitionCases",
                                     summary: "信访举报件;举报人信息只给整改办和办理单位", who: petitionReaders,
                                     query: Parameter.all(of: PetitionAPI.Filter.self))
