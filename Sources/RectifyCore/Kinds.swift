@@ -32,7 +32,7 @@ public enum UnitKind: String, Labelled {
 }
 
 public enum Role: String, Labelled {
-    case admin, office, unit, acceptor, leader
+    case admin, office, unit, acceptor, leader, discipline
     public var label: String {
         switch self {
         case .admin: "系统管理员"
@@ -40,6 +40,7 @@ public enum Role: String, Labelled {
         case .unit: "责任单位"
         case .acceptor: "验收单位"
         case .leader: "领导"
+        case .discipline: "纪检监察"
         }
     }
 }

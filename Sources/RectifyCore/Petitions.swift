@@ -260,3 +260,43 @@ public struct PetitionFigures: Sendable, Equatable, Codable {
         return s + "。"
     }
 }
+
+/// 责任追究: where a lead came from.
+public enum LeadSource: String, Labelled {
+    case team, rectification
+    public var label: String {
+        switch self {
+        case .team: "督察组移交"
+        case .rectification: "整改中发现"
+        }
+    }
+}
+
+/// The rank of a person held to account.
+public enum OfficialRank: String, Labelled {
+    case department, division, section, other
+    public var label: String {
+        switch self {
+        case .department: "厅级"
+        case .division: "处级"
+        case .section: "科级"
+        case .other: "其他"
+        }
+    }
+}
+
+/// What was done to a person held to account.
+public enum AccountabilityMeasure: String, Labelled {
+    case admonition, talk, criticism, partyDiscipline, governmentSanction, organisational, judicial
+    public var label: String {
+        switch self {
+        case .admonition: "诫勉谈话"
+        case .talk: "约谈"
+        case .criticism: "通报批评"
+        case .partyDiscipline: "党纪处分"
+        case .governmentSanction: "政务处分"
+        case .organisational: "组织处理"
+        case .judicial: "移送司法机关"
+        }
+    }
+}

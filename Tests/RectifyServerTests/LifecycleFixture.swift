@@ -25,6 +25,7 @@ final class Fixture: @unchecked Sendable {
         ("acceptor", "辽宁省环境保护厅", 210000, [.acceptor]),
         ("leader", "辽宁省人民政府", 210000, [.leader]),
         ("stranger", "辽宁省水利厅", 210000, [.unit]),
+        ("discipline", "中共辽宁省纪律检查委员会", 210000, [.discipline]),
     ]
     static let everyone = people.map(\.login) + ["anonymous"]
 
@@ -146,7 +147,7 @@ final class Fixture: @unchecked Sendable {
         for table in ["audit_events", "progress_reports", "extension_requests", "supervision_orders", "task_entries",
                       "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links",
                       "notifications", "notification_channels", "deliveries", "objection_contacts",
-                      "petition_batches", "petition_cases"] {
+                      "petition_batches", "petition_cases", "accountability_cases", "accountability_people"] {
             struct N: Decodable { let n: Int }
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? -1
             parts.append("\(table)=\(n)")

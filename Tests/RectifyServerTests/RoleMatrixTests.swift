@@ -11,7 +11,7 @@ final class RoleMatrixTests: XCTestCase {
         let name: String
         let allowed: Set<String>
         /// Who gets 404 rather than 403 (the record is hidden from them).
-        var hidden: Set<String> = ["foreignOffice", "stranger"]
+        var hidden: Set<String> = ["foreignOffice", "stranger", "discipline"]
         /// Puts the world in the state the route needs; returns method, path and body.
         let prepare: @Sendable (Fixture) async throws -> (HTTPMethod, String, String?)
     }
@@ -106,7 +106,7 @@ final class RoleMatrixTests: XCTestCase {
         Route(name: "open round", allowed: office, hidden: []) { _ in
             (.POST, "/api/v1/rounds", #"{"name":"第1次调度","dueDate":"2018-03-10","regionCode":210000}"#)
         },
-        Route(name: "close round", allowed: office, hidden: ["foreignOffice", "stranger", "responsible", "cooperating", "acceptor"]) { f in
+        Route(name: "close round", allowed: office, hidden: ["foreignOffice", "stranger", "responsible", "cooperating", "acceptor", "discipline"]) { f in
             let r = try await RoundService.open(.init(name: "第1次调度", dueDate: LocalDate(iso: "2018-03-10")!),
                                                 lifecycle: service(f, as: "office"))
             return (.POST, "/api/v1/rounds/\(r.id!)/close", nil)
@@ -116,12 +116,12 @@ final class RoleMatrixTests: XCTestCase {
             return (.POST, "/api/v1/orders",
                     #"{"unitID":\#(f.units["responsible"]!),"taskIDs":[\#(f.taskID)],"level":"reminder","reason":"滞后","replyBy":"2018-03-10"}"#)
         },
-        Route(name: "reply order", allowed: ["responsible"], hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
+        Route(name: "reply order", allowed: ["responsible"], hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
             let o = try await OversightService(lifecycle: service(f, as: "office")).issueOrder(
                 .init(unitID: f.units["responsible"]!, taskIDs: [f.taskID], level: .order, reason: "滞后", replyBy: LocalDate(iso: "2018-03-10")!))
             return (.POST, "/api/v1/orders/\(o.id!)/reply", #"{"text":"已整改"}"#)
         },
-        Route(name: "close order", allowed: office, hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
+        Route(name: "close order", allowed: office, hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
             let o = try await OversightService(lifecycle: service(f, as: "office")).issueOrder(
                 .init(unitID: f.units["responsible"]!, taskIDs: [f.taskID], level: .order, reason: "滞后", replyBy: LocalDate(iso: "2018-03-10")!))
             _ = try await OversightService(lifecycle: service(f, as: "responsible")).replyOrder(o.id!, .init(text: "已整改"))
@@ -194,7 +194,7 @@ final class RoleMatrixTests: XCTestCase {
             return (.POST, "/api/v1/petition-batches/\(b.id!)/import", "受理编号,交办问题基本情况,办理单位\nD1,废气,辽宁省发展和改革委员会\n")
         },
         Route(name: "petition progress", allowed: ["admin", "office", "responsible"],
-              hidden: ["foreignOffice", "stranger", "cooperating", "acceptor"]) { f in
+              hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
             let b = PetitionBatch()
             b.$inspection.id = f.inspectionID
             b.number = 1
@@ -208,6 +208,18 @@ final class RoleMatrixTests: XCTestCase {
                                                                complaint: "废气", unitIDs: [f.units["responsible"]!]),
                                                          access: office, clock: f.app.clock, on: f.app.db)
             return (.POST, "/api/v1/petition-cases/\(c.id!)/progress", #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
+        },
+        Route(name: "record accountability lead", allowed: ["discipline"], hidden: []) { f in
+            (.POST, "/api/v1/accountability-cases", #"{"inspectionID":\#(f.inspectionID),"source":"team","summary":"不作为","receivedOn":"2018-02-01","taskIDs":[\#(f.taskID)]}"#)
+        },
+        Route(name: "record a person held to account", allowed: ["discipline"],
+              hidden: ["foreignOffice", "responsible", "cooperating", "acceptor", "stranger"]) { f in
+            let discipline = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "discipline").first()!, on: f.app.db)
+            let c = try await AccountabilityService.create(.init(inspectionID: f.inspectionID, source: .team, summary: "不作为",
+                                                                 receivedOn: LocalDate(iso: "2018-02-01")!),
+                                                           access: discipline, clock: f.app.clock, on: f.app.db)
+            return (.POST, "/api/v1/accountability-cases/\(c.id!)/people",
+                    #"{"name":"某某","post":"副局长","rank":"division","organisation":"某市生态环境局","measure":"admonition","decidedOn":"2018-02-20"}"#)
         },
         Route(name: "read all notifications", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
             (.POST, "/api/v1/notifications/read-all", nil)

@@ -90,6 +90,12 @@ func apiRoutes(_ app: Application) {
     api.on(.petitionCase, use: PetitionAPI.detail)
     api.on(.petitionProgress, use: PetitionAPI.progress)
 
+    api.on(.accountabilityCases, use: AccountabilityAPI.list)
+    api.on(.accountabilityCounts, use: AccountabilityAPI.countsRoute)
+    api.on(.accountabilityCase, use: AccountabilityAPI.detail)
+    api.on(.accountabilityCreate, use: AccountabilityAPI.create)
+    api.on(.accountabilityPerson, use: AccountabilityAPI.addPerson)
+
     api.on(.tokens, use: TokenAPI.list)
     api.on(.tokenCreate, use: TokenAPI.create)
     api.on(.tokenRevoke, use: TokenAPI.revoke)

@@ -18,6 +18,7 @@ enum SessionController {
         if roles.contains(.office) || roles.contains(.admin) { return try await DashboardPageController.show(req: req) }
         if roles.contains(.leader) { return try await LeaderPageController.show(req: req) }
         if roles.contains(.unit) || roles.contains(.acceptor) { return try await WorkPagesController.myWork(req: req, home: true) }
+        if roles.contains(.discipline) { return try await AccountabilityPagesController.show(req: req) }
         return try await DashboardPageController.show(req: req)
     }
 

@@ -59,6 +59,8 @@ enum SiteURL: Equatable {
     case channelActive(Int)
     case adminScheduler
     case petitions
+    case accountability
+    case accountabilityPeople(Int)
     case petitionCase(Int)
     case petitionProgress(Int)
     // JSON API addresses the pages link to (downloads).
@@ -124,6 +126,8 @@ enum SiteURL: Equatable {
         case .channelActive(let id): ("/channels/:id/active", [id])
         case .adminScheduler: ("/admin/scheduler", [])
         case .petitions: ("/petitions", [])
+        case .accountability: ("/accountability", [])
+        case .accountabilityPeople(let id): ("/accountability/:id/people", [id])
         case .petitionCase(let id): ("/petitions/:id", [id])
         case .petitionProgress(let id): ("/petitions/:id/progress", [id])
         // The API's own operations, so these links cannot drift from the registered routes.

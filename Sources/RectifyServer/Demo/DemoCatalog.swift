@@ -9,6 +9,8 @@ enum DemoCatalog {
         .init(login: "unit", password: "unit-demo", displayName: "省发展改革委 联络员 刘洋", unit: "辽宁省发展和改革委员会", roles: [.unit]),
         .init(login: "acceptor", password: "acceptor-demo", displayName: "省环保厅 验收组 陈晨", unit: "辽宁省环境保护厅", roles: [.acceptor]),
         .init(login: "leader", password: "leader-demo", displayName: "省政府 分管领导 赵明", unit: "辽宁省人民政府", roles: [.leader]),
+        .init(login: "discipline", password: "discipline-demo", displayName: "省纪委监委 审查调查室 孙立", unit: "中共辽宁省纪律检查委员会",
+              roles: [.discipline]),
     ]
 
     static let liaoningOffice = "辽宁省环境保护督察整改工作领导小组办公室"
@@ -42,6 +44,7 @@ enum DemoCatalog {
             .init(name: "中共辽宁省委办公厅", kind: .partyCommittee, region: 210000),
             .init(name: "中共辽宁省委宣传部", kind: .partyCommittee, region: 210000),
             .init(name: "中共辽宁省委组织部", kind: .partyCommittee, region: 210000),
+            .init(name: "中共辽宁省纪律检查委员会", kind: .partyCommittee, region: 210000),
         ]
         u += liaoningDepartments.map { .init(name: $0, kind: .department, region: 210000) }
         u += liaoningCities.map { .init(name: "\($0.0)人民政府", kind: .government, region: $0.1) }

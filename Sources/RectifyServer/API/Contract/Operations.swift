@@ -192,6 +192,24 @@ extension APIOperation {
                                        summary: "填报核查和办理情况(待核查 → 办理中 → 阶段性办结 → 办结)",
                                        who: "办理单位、本地区整改办", body: .of(PetitionService.Progress.self))
 
+    // MARK: Accountability (责任追究, issue 13 §4)
+
+    private static let accountabilityReaders = "纪检监察、整改办、领导(本地区)或管理员"
+    static let accountabilityCases = Self(method: .GET, template: "/accountability-cases", id: "listAccountabilityCases",
+                                          summary: "责任追究:问题线索及被追责人员", who: accountabilityReaders, query: Parameter.paging)
+    static let accountabilityCounts = Self(method: .GET, template: "/accountability-cases/counts", id: "countAccountability",
+                                           summary: "被追责人数(按处理方式、级别),不含姓名", who: anyone,
+                                           query: [.optional("inspection", .integer, "只数这次督察")])
+    static let accountabilityCase = Self(method: .GET, template: "/accountability-cases/:id", id: "getAccountabilityCase",
+                                         summary: "一条问题线索及被追责人员", who: accountabilityReaders)
+    static let accountabilityCreate = Self(method: .POST, template: "/accountability-cases", id: "createAccountabilityCase",
+                                           summary: "登记问题线索", who: "纪检监察(本地区)", body: .of(AccountabilityService.NewCase.self),
+                                           answer: .of(AccountabilityAPI.CaseOut.self, .created))
+    static let accountabilityPerson = Self(method: .POST, template: "/accountability-cases/:id/people", id: "addAccountablePerson",
+                                           summary: "登记被追责人员及处理方式", who: "纪检监察(本地区)",
+                                           body: .of(AccountabilityService.NewPerson.self),
+                                           answer: .of(AccountabilityAPI.CaseOut.self, .created))
+
     // MARK: Tokens
 
     static let tokens = Self(method: .GET, template: "/tokens", id: "listTokens", summary: "本人的 API 令牌", who: anyone,
