@@ -44,6 +44,19 @@ final class RoleMatrixTests: XCTestCase {
 
     static let office: Set<String> = ["admin", "office"]
 
+    /// A petition batch of the fixture's inspection, made directly.
+    static func batch(_ f: Fixture) async throws -> PetitionBatch {
+        let b = PetitionBatch()
+        b.$inspection.id = f.inspectionID
+        b.number = 1
+        b.handedOverOn = "2018-02-01"
+        b.replyBy = "2018-03-15"
+        b.team = "督察组"
+        b.createdAt = Date()
+        try await b.create(on: f.app.db)
+        return b
+    }
+
     static let routes: [Route] = [
         Route(name: "edit task", allowed: office) { f in
             try await state(f, .inProgress)
@@ -170,39 +183,18 @@ final class RoleMatrixTests: XCTestCase {
             (.POST, "/api/v1/petition-batches", #"{"inspectionID":\#(f.inspectionID),"number":9,"handedOverOn":"2018-02-01","replyBy":"2018-03-15"}"#)
         },
         Route(name: "create petition case", allowed: office, hidden: []) { f in
-            let b = PetitionBatch()
-            b.$inspection.id = f.inspectionID
-            b.number = 1
-            b.handedOverOn = "2018-02-01"
-            b.replyBy = "2018-03-15"
-            b.team = "督察组"
-            b.createdAt = Date()
-            try await b.create(on: f.app.db)
+            let b = try await batch(f)
             return (.POST, "/api/v1/petition-cases", """
                 {"batchID":\(b.id!),"caseNumber":"D1","place":"某厂","regionCode":210000,"complaint":"废气","unitIDs":[\(f.units["responsible"]!)]}
                 """)
         },
         Route(name: "import petition batch", allowed: office, hidden: []) { f in
-            let b = PetitionBatch()
-            b.$inspection.id = f.inspectionID
-            b.number = 1
-            b.handedOverOn = "2018-02-01"
-            b.replyBy = "2018-03-15"
-            b.team = "督察组"
-            b.createdAt = Date()
-            try await b.create(on: f.app.db)
+            let b = try await batch(f)
             return (.POST, "/api/v1/petition-batches/\(b.id!)/import", "受理编号,交办问题基本情况,办理单位\nD1,废气,辽宁省发展和改革委员会\n")
         },
         Route(name: "petition progress", allowed: ["admin", "office", "responsible"],
               hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
-            let b = PetitionBatch()
-            b.$inspection.id = f.inspectionID
-            b.number = 1
-            b.handedOverOn = "2018-02-01"
-            b.replyBy = "2018-03-15"
-            b.team = "督察组"
-            b.createdAt = Date()
-            try await b.create(on: f.app.db)
+            let b = try await batch(f)
             let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
             let c = try await PetitionService.createCase(.init(batchID: b.id!, caseNumber: "D1", place: "某厂", regionCode: 210000,
                                                                complaint: "废气", unitIDs: [f.units["responsible"]!]),

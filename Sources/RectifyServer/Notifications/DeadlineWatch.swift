@@ -138,16 +138,11 @@ enum DeadlineWatch {
             SELECT \(unsafeRaw: taskColumns) FROM tasks t WHERE t.state = \(bind: TaskState.assigned.rawValue) \
             AND t.assigned_on IS NOT NULL AND \(window) AND t.id > \(bind: after)
             """ }
-        var settings: [Int: ScheduleSettings] = [:]
+        var settings = SettingsCache()
         var out: [NotificationEvent] = []
         for t in rows {
             guard let assigned = t.assigned_on.flatMap(LocalDate.init(iso:)) else { continue }
-            let region = t.region_code ?? 0
-            let s: ScheduleSettings
-            if let known = settings[region] { s = known } else {
-                s = try await OfficeSettings.effective(for: t.region_code, on: db)
-                settings[region] = s
-            }
+            let s = try await settings.of(t.region_code, on: db)
             let overdueOn = assigned.adding(days: s.unclaimedDays)
             guard overdueOn <= day, overdueOn > day.adding(days: -catchUpDays) else { continue }
             struct U: Decodable { let unit_id: Int }
@@ -229,16 +224,11 @@ enum DeadlineWatch {
             AND t.id NOT IN (SELECT ot.task_id FROM supervision_order_tasks ot \
             JOIN supervision_orders o ON o.id = ot.order_id WHERE o.closed_at IS NULL) AND t.id > \(bind: after)
             """ }
-        var settings: [Int: ScheduleSettings] = [:]
+        var settings = SettingsCache()
         var out: [NotificationEvent] = []
         for t in rows {
             guard let since = t.light_since.flatMap(LocalDate.init(iso:)) else { continue }
-            let region = t.region_code ?? 0
-            let s: ScheduleSettings
-            if let known = settings[region] { s = known } else {
-                s = try await OfficeSettings.effective(for: t.region_code, on: db)
-                settings[region] = s
-            }
+            let s = try await settings.of(t.region_code, on: db)
             let due = since.adding(days: s.redDaysBeforeOrder)
             guard due <= day, due > day.adding(days: -catchUpDays) else { continue }
             out.append(NotificationEvent(
@@ -273,5 +263,17 @@ enum DeadlineWatch {
                 recipients: try await Notifier.users(over: r.parent_region, on: db)))
         }
         return out
+    }
+
+    /// Each office's settings, read once per run.
+    struct SettingsCache {
+        private var known: [Int: ScheduleSettings] = [:]
+
+        mutating func of(_ region: Int?, on db: any Database) async throws -> ScheduleSettings {
+            if let s = known[region ?? 0] { return s }
+            let s = try await OfficeSettings.effective(for: region, on: db)
+            known[region ?? 0] = s
+            return s
+        }
     }
 }

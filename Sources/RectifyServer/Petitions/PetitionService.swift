@@ -215,8 +215,9 @@ enum PetitionService {
             let status: String; let n: Int; let fined: Int?; let fine: Int?; let detained: Int?; let summoned: Int?; let held: Int?
         }
         let rows = try await sql.raw("""
-            SELECT c.status, COUNT(*) AS n, SUM(c.fined_companies) AS fined, SUM(c.fine_yuan) AS fine, SUM(c.detained) AS detained, \
-            SUM(c.summoned) AS summoned, SUM(c.held_to_account) AS held FROM petition_cases c \
+            SELECT c.status, COUNT(*) AS n, CAST(SUM(c.fined_companies) AS BIGINT) AS fined, CAST(SUM(c.fine_yuan) AS BIGINT) AS fine, \
+            CAST(SUM(c.detained) AS BIGINT) AS detained, CAST(SUM(c.summoned) AS BIGINT) AS summoned, \
+            CAST(SUM(c.held_to_account) AS BIGINT) AS held FROM petition_cases c \
             JOIN petition_batches b ON b.id = c.batch_id WHERE b.inspection_id = \(bind: inspectionID) GROUP BY c.status
             """).all(decoding: Row.self)
         guard !rows.isEmpty else { return nil }

@@ -36,29 +36,11 @@ enum PetitionPagesController {
                                 state: state).response()
     }
 
-    struct ProgressForm: Decodable {
-        var version: Int
-        var status: PetitionStatus
-        var finding: PetitionFinding?
-        var findings: String?
-        var measures: String?
-        var fineYuan: Int?
-        var finedCompanies: Int?
-        var detained: Int?
-        var summoned: Int?
-        var heldToAccount: Int?
-        var followUp: FollowUp?
-    }
-
     static func progress(req: Request) async throws -> Response {
         let id = try req.intParameter("id")
         let access = try await req.access()
         return try await WebForm.handle(req, form: "progress", success: "办理情况已保存", redirect: { SiteURL.petitionCase(id).path }, action: {
-            let f = try req.form(ProgressForm.self)
-            _ = try await PetitionService.progress(id, .init(version: f.version, status: f.status, finding: f.finding, findings: f.findings,
-                                                             measures: f.measures, fineYuan: f.fineYuan, finedCompanies: f.finedCompanies,
-                                                             detained: f.detained, summoned: f.summoned, heldToAccount: f.heldToAccount,
-                                                             followUp: f.followUp),
+            _ = try await PetitionService.progress(id, try req.form(PetitionService.Progress.self),
                                                    access: access, clock: req.application.clock, on: req.db)
         }, page: { try await page(req, state: $0) })
     }
