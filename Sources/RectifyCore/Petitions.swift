@@ -185,9 +185,12 @@ public enum HandlingList {
         public var summoned: Int
         public var heldToAccount: Int
         public var status: PetitionStatus
+        /// 责令整改 was ordered.
+        public var orderedRectification: Bool
 
         public init(caseNumber: String, complaint: String, region: String, kinds: [PollutionKind], findings: String,
-                    finding: PetitionFinding?, measures: String, summoned: Int, heldToAccount: Int, status: PetitionStatus) {
+                    finding: PetitionFinding?, measures: String, summoned: Int, heldToAccount: Int, status: PetitionStatus,
+                    orderedRectification: Bool) {
             self.caseNumber = caseNumber
             self.complaint = complaint
             self.region = region
@@ -198,6 +201,7 @@ public enum HandlingList {
             self.summoned = summoned
             self.heldToAccount = heldToAccount
             self.status = status
+            self.orderedRectification = orderedRectification
         }
     }
 
@@ -209,9 +213,17 @@ public enum HandlingList {
         return parts.isEmpty ? "无" : parts.joined(separator: "、")
     }
 
-    /// The cells of one row; the measures say when the case is closed only for the stage.
+    /// The measures as published: they say when 责令整改 was ordered (unless their own
+    /// words already do) and when the case is closed only for the stage.
+    public static func measures(_ c: Case) -> String {
+        var text = c.measures
+        if c.orderedRectification, !text.contains("责令") { text = "责令整改;" + text }
+        return c.status == .concludedStage ? "(阶段性办结)" + text : text
+    }
+
+    /// The cells of one row.
     public static func row(_ index: Int, _ c: Case) -> [String] {
-        let measures = c.status == .concludedStage ? "(阶段性办结)" + c.measures : c.measures
+        let measures = measures(c)
         return [String(index), c.caseNumber, c.complaint, c.region, c.kinds.map(\.label).joined(separator: "、"), c.findings,
                 c.finding?.label ?? "", measures, accountability(c)]
     }
@@ -228,8 +240,24 @@ public struct PetitionFigures: Sendable, Equatable, Codable {
     public var detained = 0
     public var summoned = 0
     public var heldToAccount = 0
+    /// Cases in which 责令整改 was ordered.
+    public var orderedRectification = 0
 
     public init() {}
+
+    /// Adds `count` cases in `status` with these handling figures.
+    public mutating func add(status: PetitionStatus, count: Int = 1, orderedRectification ordered: Int = 0, finedCompanies: Int = 0,
+                             fineYuan: Int = 0, detained: Int = 0, summoned: Int = 0, heldToAccount: Int = 0) {
+        total += count
+        if status == .concluded { concluded += count }
+        if status == .concludedStage { concludedStage += count }
+        orderedRectification += ordered
+        self.finedCompanies += finedCompanies
+        self.fineYuan += fineYuan
+        self.detained += detained
+        self.summoned += summoned
+        self.heldToAccount += heldToAccount
+    }
 
     /// 办结率 in whole percent, rounded down (so 99.6% never reads as 100%).
     public var closureRate: Int { total == 0 ? 0 : concluded * 100 / total }
@@ -251,6 +279,7 @@ public struct PetitionFigures: Sendable, Equatable, Codable {
         var s = "督察组交办的\(total)件群众信访举报件,已办结\(concluded)件"
         if concludedStage > 0 { s += "、阶段性办结\(concludedStage)件" }
         var enforcement: [String] = []
+        if orderedRectification > 0 { enforcement.append("责令整改\(orderedRectification)件") }
         if finedCompanies > 0 { enforcement.append("立案处罚\(finedCompanies)家") }
         if fineYuan > 0 { enforcement.append("罚款\(Self.wan(fineYuan))万元") }
         if detained > 0 { enforcement.append("行政拘留\(detained)人") }

@@ -215,4 +215,70 @@ final class PetitionTests: XCTestCase {
             XCTAssertTrue(noHeader.body.contains("petitionSheet.noHeader"), noHeader.body)
         }
     }
+
+    func testACaseLinksToATaskOfItsInspectionAndTheTaskPageListsIt() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let id = try await Self.petition(f, batch: try await Self.batch(f))
+            let path = "/api/v1/petition-cases/\(id)/task"
+            let before = try await f.fingerprint()
+            _ = try await f.expect(.forbidden, .POST, path, as: "responsible", #"{"version":1,"taskID":\#(f.taskID)}"#)
+            _ = try await f.expect(.notFound, .POST, path, as: "stranger", #"{"version":1,"taskID":\#(f.taskID)}"#)
+            let foreign = try await f.expect(.unprocessableEntity, .POST, path, as: "office", #"{"version":1,"taskID":999999}"#)
+            XCTAssertTrue(foreign.body.contains("petition.taskUnknown"), foreign.body)
+            _ = try await f.expect(.conflict, .POST, path, as: "office", #"{"version":7,"taskID":\#(f.taskID)}"#)
+            let unchanged = try await f.fingerprint()
+            XCTAssertEqual(before, unchanged, "refused links change nothing")
+            let linked = try await f.expect(.ok, .POST, path, as: "office", #"{"version":1,"taskID":\#(f.taskID)}"#)
+            XCTAssertEqual(linked.json["taskID"] as? Int, f.taskID)
+            XCTAssertEqual(linked.json["version"] as? Int, 2)
+            // The task's page lists the case (never who complained) and its timeline the link.
+            let page = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "responsible")
+            XCTAssertTrue(page.body.contains("关联的信访举报件(1 件)"), page.body)
+            XCTAssertTrue(page.body.contains("D3LN201802010001"))
+            XCTAssertTrue(page.body.contains("信访件关联整改任务"))
+            XCTAssertFalse(page.body.contains("13911112222"))
+            // The office links and unlinks from the case's page too.
+            let casePage = try await f.expect(.ok, .GET, "/petitions/\(id)", as: "office")
+            XCTAssertTrue(casePage.body.contains("保存关联"))
+            let unitPage = try await f.expect(.ok, .GET, "/petitions/\(id)", as: "responsible")
+            XCTAssertFalse(unitPage.body.contains("保存关联"))
+            _ = try await f.expect(.ok, .POST, path, as: "office", #"{"version":2,"taskID":null}"#)
+            let after = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "office")
+            XCTAssertFalse(after.body.contains("关联的信访举报件"))
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "petition.link").count()
+            XCTAssertEqual(events, 2)
+        }
+    }
+
+    /// The report's petition sentence is true for its date: as of a past day it is rebuilt
+    /// from the audit trail; for a closed round it is what the round froze.
+    func testTheReportStatesThePetitionFiguresOfItsDateAndRound() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let b = try await Self.batch(f)
+            let first = try await Self.petition(f, batch: b)                                   // 2018-03-01
+            f.set("2018-03-05")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(first)/progress", as: "office", """
+                {"version":1,"status":"concluded","finding":"founded","findings":"属实","measures":"停产整治","orderedRectification":true,\
+                "finedCompanies":1,"fineYuan":356000}
+                """)
+            f.set("2018-03-06")
+            let round = try await f.expect(.created, .POST, "/api/v1/rounds", as: "office", #"{"name":"2018年第3次调度","dueDate":"2018-03-10"}"#)
+            let roundID = try XCTUnwrap(round.json["roundID"] as? Int)
+            _ = try await f.expect(.ok, .POST, "/api/v1/rounds/\(roundID)/close", as: "office")
+            f.set("2018-03-07")
+            _ = try await Self.petition(f, batch: b, number: "D3LN201802010002", place: "兴城市某砖厂")
+            let report = "/api/v1/inspections/\(f.inspectionID)/report"
+            let live = try await f.expect(.ok, .GET, report, as: "office")
+            XCTAssertTrue(live.body.contains("督察组交办的2件群众信访举报件,已办结1件;责令整改1件,立案处罚1家,罚款35.6万元。"), live.body)
+            let past = try await f.expect(.ok, .GET, report + "?date=2018-03-02", as: "office")
+            XCTAssertTrue(past.body.contains("督察组交办的1件群众信访举报件,已办结0件。"), past.body)
+            let frozen = try await f.expect(.ok, .GET, report + "?round=\(roundID)", as: "office")
+            XCTAssertTrue(frozen.body.contains("督察组交办的1件群众信访举报件,已办结1件;责令整改1件,立案处罚1家,罚款35.6万元。"), frozen.body)
+            // The handling list says 责令整改 where the measures do not.
+            let html = try await f.expect(.ok, .GET, "/api/v1/petition-batches/\(b)/handling-list?format=html", as: "office")
+            XCTAssertTrue(html.body.contains("责令整改;停产整治"), html.body)
+        }
+    }
 }

@@ -201,6 +201,15 @@ final class RoleMatrixTests: XCTestCase {
                                                          access: office, clock: f.app.clock, on: f.app.db)
             return (.POST, "/api/v1/petition-cases/\(c.id!)/progress", #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
         },
+        Route(name: "link petition to task", allowed: office,
+              hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
+            let b = try await batch(f)
+            let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
+            let c = try await PetitionService.createCase(.init(batchID: b.id!, caseNumber: "D1", place: "某厂", regionCode: 210000,
+                                                               complaint: "废气", unitIDs: [f.units["responsible"]!]),
+                                                         access: office, clock: f.app.clock, on: f.app.db)
+            return (.POST, "/api/v1/petition-cases/\(c.id!)/task", #"{"version":1,"taskID":\#(f.taskID)}"#)
+        },
         Route(name: "record accountability lead", allowed: ["discipline"], hidden: []) { f in
             (.POST, "/api/v1/accountability-cases", #"{"inspectionID":\#(f.inspectionID),"source":"team","summary":"不作为","receivedOn":"2018-02-01","taskIDs":[\#(f.taskID)]}"#)
         },

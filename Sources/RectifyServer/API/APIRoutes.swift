@@ -89,6 +89,7 @@ func apiRoutes(_ app: Application) {
     api.on(.petitionCaseCreate, use: PetitionAPI.create)
     api.on(.petitionCase, use: PetitionAPI.detail)
     api.on(.petitionProgress, use: PetitionAPI.progress)
+    api.on(.petitionLink, use: PetitionAPI.link)
 
     api.on(.accountabilityCases, use: AccountabilityAPI.list)
     api.on(.accountabilityCounts, use: AccountabilityAPI.countsRoute)

@@ -63,6 +63,7 @@ enum SiteURL: Equatable {
     case accountabilityPeople(Int)
     case petitionCase(Int)
     case petitionProgress(Int)
+    case petitionLink(Int)
     // JSON API addresses the pages link to (downloads).
     case exportXLSX
     case exportCSV
@@ -130,6 +131,7 @@ enum SiteURL: Equatable {
         case .accountabilityPeople(let id): ("/accountability/:id/people", [id])
         case .petitionCase(let id): ("/petitions/:id", [id])
         case .petitionProgress(let id): ("/petitions/:id/progress", [id])
+        case .petitionLink(let id): ("/petitions/:id/task", [id])
         // The API's own operations, so these links cannot drift from the registered routes.
         case .exportXLSX: (APIOperation.tasksXLSX.pattern, [])
         case .exportCSV: (APIOperation.tasksCSV.pattern, [])

@@ -61,6 +61,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(M017_CreateSchedulerAndNotifications())
     app.migrations.add(M018_CreatePetitions())
     app.migrations.add(M019_CreateAccountability())
+    app.migrations.add(M020_UpdatePetitionCases())
 
     // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
     // hashes would otherwise dominate the run.

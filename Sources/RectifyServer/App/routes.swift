@@ -82,6 +82,7 @@ func routes(_ app: Application) throws {
     web.get(SiteURL.petitions.pathComponents, use: PetitionPagesController.list)
     web.get(SiteURL.petitionCase(0).pathComponents, use: PetitionPagesController.show)
     web.post(SiteURL.petitionProgress(0).pathComponents, use: PetitionPagesController.progress)
+    web.post(SiteURL.petitionLink(0).pathComponents, use: PetitionPagesController.link)
     web.get(SiteURL.accountability.pathComponents, use: AccountabilityPagesController.show)
     web.post(SiteURL.accountability.pathComponents, use: AccountabilityPagesController.create)
     web.post(SiteURL.accountabilityPeople(0).pathComponents, use: AccountabilityPagesController.addPerson)

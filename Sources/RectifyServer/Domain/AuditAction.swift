@@ -36,7 +36,8 @@ enum AuditAction: String, Labelled {
     /// The scheduler's reminders of a day, a batch at a time.
     case remindersIssued = "reminders.issued"
     // Petition cases.
-    case petitionBatchCreate = "petitionBatch.create", petitionCreate = "petition.create", petitionProgress = "petition.progress"
+    case petitionBatchCreate = "petitionBatch.create", petitionCreate = "petition.create", petitionProgress = "petition.progress",
+         petitionLink = "petition.link"
     case accountabilityCreate = "accountability.create", accountabilityPerson = "accountability.person"
     /// An objection a citizen made on the public page during 公示.
     case objectionPublic = "objection.public"
@@ -117,6 +118,7 @@ enum AuditAction: String, Labelled {
         case .petitionBatchCreate: "登记交办批次"
         case .petitionCreate: "登记信访举报件"
         case .petitionProgress: "填报信访件办理情况"
+        case .petitionLink: "信访件关联整改任务"
         case .accountabilityCreate: "登记问题线索"
         case .accountabilityPerson: "登记被追责人员"
         case .objectionPublic: "公众网上提出异议"

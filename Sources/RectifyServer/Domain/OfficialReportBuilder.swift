@@ -26,6 +26,7 @@ enum OfficialReportBuilder {
         var asOf = today.chinese
         var cutoff: Date?
         var past: [Int: String?]?
+        var petitions: PetitionFigures?
         if let roundID {
             guard let round = try await DispatchRound.find(roundID, on: db) else { throw AppError.notFound }
             try RoundService.authorize(round, access, write: false)
@@ -39,6 +40,11 @@ enum OfficialReportBuilder {
             }
             asOf = "\(round.name)(\(LocalDate.today(now: closedAt).chinese))"
             cutoff = closedAt
+            // Frozen at close; a round closed before cases were counted is rebuilt for its moment.
+            if let frozen = figures.petitions { petitions = frozen[String(inspectionID)] } else {
+                petitions = try await PetitionService.figures(inspectionID: inspectionID, at: closedAt,
+                                                               in: Access.subtree(of: round.$region.id), on: db)
+            }
         } else if let date {
             guard date <= today else {
                 throw AppError(status: .unprocessableEntity, code: "report.dateInFuture", message: "报告日期(\(date.chinese))不能晚于今天")
@@ -47,12 +53,14 @@ enum OfficialReportBuilder {
             cutoff = end
             asOf = date.chinese
             past = try await statuses(inspectionID: inspectionID, at: end, on: db)
+            petitions = try await PetitionService.figures(inspectionID: inspectionID, at: end, on: db)
             for status in past!.values {
                 total += 1
                 if let s = status.flatMap(PublicStatus.init(rawValue:)) { counts[s, default: 0] += 1 }
             }
         } else {
             let live = try await InspectionQueries.taskCounts(inspectionIDs: [inspectionID], on: db)[inspectionID] ?? [:]
+            petitions = try await PetitionService.figures(inspectionID: inspectionID, on: db)
             for (status, n) in live {
                 total += n
                 if let s = status { counts[s, default: 0] += n }
@@ -103,10 +111,7 @@ enum OfficialReportBuilder {
                               stationedFrom: inspection.stationedFrom.flatMap(LocalDate.init(iso:)),
                               stationedUntil: inspection.stationedUntil.flatMap(LocalDate.init(iso:)),
                               feedbackDate: inspection.feedbackDate.flatMap(LocalDate.init(iso:)),
-                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections,
-                              // Today's petition figures; a report as of a date or a round leaves them out
-                              // rather than state today's figures for another day.
-                              petitions: cutoff == nil ? try await PetitionService.figures(inspectionID: inspectionID, on: db) : nil)
+                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections, petitions: petitions)
     }
 
     /// The end of a day in China time (UTC+8), as an instant.

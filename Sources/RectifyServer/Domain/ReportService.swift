@@ -168,6 +168,9 @@ struct RoundFigures: Content, Equatable {
     /// At close: each inspection's top-level tasks in the round's region by public
     /// status (inspection id → status → count), for the official report of that round.
     var statusCounts: [String: [String: Int]]? = nil
+    /// At close: each inspection's petition figures over the cases in the round's region
+    /// (inspection id → figures); absent for rounds closed before cases were counted.
+    var petitions: [String: PetitionFigures]? = nil
 }
 
 enum RoundService {
@@ -335,6 +338,8 @@ enum RoundService {
             var frozen = RoundFigures(roundID: live.roundID, name: live.name, dueDate: live.dueDate, closed: true,
                                       owed: live.owed, reported: live.reported, late: live.late, missing: live.missing, rows: live.rows)
             frozen.statusCounts = try await statusCounts(in: Access.subtree(of: round.$region.id), on: tx)
+            frozen.petitions = Dictionary(uniqueKeysWithValues: try await PetitionService.figures(
+                inspectionIDs: nil, in: Access.subtree(of: round.$region.id), on: tx).map { (String($0.key), $0.value) })
             round.frozenJSON = Audit.json(frozen)
             try await round.save(on: tx)
             try await Audit.record(on: tx, actor: lifecycle.access.auditActor, action: .roundClose, recordType: "dispatch_round",

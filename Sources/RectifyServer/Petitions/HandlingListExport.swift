@@ -17,17 +17,19 @@ enum HandlingListExport {
         struct Row: Decodable {
             let case_number: String; let complaint: String; let region: String?; let pollution_kinds: String; let findings: String
             let finding: String?; let measures: String; let summoned: Int; let held_to_account: Int; let status: String
+            let ordered_rectification: Bool
         }
         return try await sql.raw("""
             SELECT c.case_number, c.complaint, r.name AS region, c.pollution_kinds, c.findings, c.finding, c.measures, \
-            c.summoned, c.held_to_account, c.status FROM petition_cases c LEFT JOIN regions r ON r.code = c.region_code \
+            c.summoned, c.held_to_account, c.status, c.ordered_rectification FROM petition_cases c LEFT JOIN regions r ON r.code = c.region_code \
             WHERE c.batch_id = \(bind: batchID) AND \(scope) ORDER BY c.id
             """).all(decoding: Row.self).map { r in
                 HandlingList.Case(caseNumber: r.case_number, complaint: r.complaint, region: r.region ?? "",
                                   kinds: r.pollution_kinds.split(separator: ",").compactMap { PollutionKind(rawValue: String($0)) },
                                   findings: r.findings, finding: r.finding.flatMap(PetitionFinding.init(rawValue:)), measures: r.measures,
                                   summoned: r.summoned, heldToAccount: r.held_to_account,
-                                  status: PetitionStatus(rawValue: r.status) ?? .pending)
+                                  status: PetitionStatus(rawValue: r.status) ?? .pending,
+                                  orderedRectification: r.ordered_rectification)
             }
     }
 

@@ -38,6 +38,7 @@ enum PetitionAPI {
         let detained: Int
         let summoned: Int
         let heldToAccount: Int
+        let orderedRectification: Bool
         let stageConcludedOn: String?
         let concludedOn: String?
         let followUp: FollowUp?
@@ -60,7 +61,7 @@ enum PetitionAPI {
                        regionCode: c.regionCode, complaint: c.complaint, pollutionKinds: c.pollutionKinds, keyCase: c.keyCase,
                        dueDate: c.dueDate, status: c.status, finding: c.finding, findings: c.findings, measures: c.measures,
                        fineYuan: c.fineYuan, finedCompanies: c.finedCompanies, detained: c.detained, summoned: c.summoned,
-                       heldToAccount: c.heldToAccount, stageConcludedOn: c.stageConcludedOn, concludedOn: c.concludedOn,
+                       heldToAccount: c.heldToAccount, orderedRectification: c.orderedRectification, stageConcludedOn: c.stageConcludedOn, concludedOn: c.concludedOn,
                        followUp: c.followUp, taskID: c.$task.id, unitIDs: units, repeatOf: repeats, version: c.version,
                        complainant: complainant)
     }
@@ -153,6 +154,13 @@ enum PetitionAPI {
         let body = try req.decodeBody(PetitionService.Progress.self)
         let access = try await req.access()
         let c = try await PetitionService.progress(try req.intParameter("id"), body, access: access, clock: req.application.clock, on: req.db)
+        return try await outs([c], access: access, on: req.db)[0]
+    }
+
+    static func link(req: Request) async throws -> CaseOut {
+        let body = try req.decodeBody(PetitionService.TaskLink.self)
+        let access = try await req.access()
+        let c = try await PetitionService.link(try req.intParameter("id"), body, access: access, clock: req.application.clock, on: req.db)
         return try await outs([c], access: access, on: req.db)[0]
     }
 

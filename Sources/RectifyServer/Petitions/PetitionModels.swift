@@ -42,6 +42,10 @@ final class PetitionCase: Model, @unchecked Sendable {
     @Field(key: "detained") var detained: Int
     @Field(key: "summoned") var summoned: Int
     @Field(key: "held_to_account") var heldToAccount: Int
+    /// 责令整改: the units ordered the party complained of to put it right.
+    @Field(key: "ordered_rectification") var orderedRectification: Bool
+    /// When the handling was last reported: a dispatch round counts the cases it heard of.
+    @OptionalField(key: "progressed_at") var progressedAt: Date?
     @OptionalField(key: "stage_concluded_on") var stageConcludedOn: String?
     @OptionalField(key: "concluded_on") var concludedOn: String?
     @OptionalField(key: "follow_up") var followUp: FollowUp?
@@ -88,6 +92,7 @@ struct PetitionSnapshot: Codable {
     let detained: Int
     let summoned: Int
     let heldToAccount: Int
+    let orderedRectification: Bool
     let followUp: String?
     let taskID: Int?
 
@@ -102,6 +107,7 @@ struct PetitionSnapshot: Codable {
         detained = c.detained
         summoned = c.summoned
         heldToAccount = c.heldToAccount
+        orderedRectification = c.orderedRectification
         followUp = c.followUp?.rawValue
         taskID = c.$task.id
     }

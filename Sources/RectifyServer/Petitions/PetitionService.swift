@@ -88,7 +88,15 @@ enum PetitionService {
         var detained: Int?
         var summoned: Int?
         var heldToAccount: Int?
+        /// 责令整改 was ordered; unchanged when absent.
+        var orderedRectification: Bool?
         var followUp: FollowUp?
+    }
+
+    struct TaskLink: Content {
+        var version: Int
+        /// The rectification task of the same inspection this case is long-term work of; nil unlinks.
+        var taskID: Int?
     }
 
     static let maxText = 5_000
@@ -182,6 +190,7 @@ enum PetitionService {
             c.findings = ""
             c.measures = ""
             (c.fineYuan, c.finedCompanies, c.detained, c.summoned, c.heldToAccount) = (0, 0, 0, 0, 0)
+            c.orderedRectification = false
             c.$task.id = n.taskID
             c.complainantName = n.complainant?.name ?? ""
             c.complainantPhone = n.complainant?.phone ?? ""
@@ -208,30 +217,94 @@ enum PetitionService {
         }
     }
 
-    /// The figures of all the cases an inspection's team handed over, as they stand.
-    static func figures(inspectionID: Int, on db: any Database) async throws -> PetitionFigures? {
+    /// The figures of all the cases an inspection's team handed over, as they stand;
+    /// `range`: only the cases within those regions (a dispatch round's).
+    static func figures(inspectionID: Int, in range: ClosedRange<Int>? = nil, on db: any Database) async throws -> PetitionFigures? {
+        try await figures(inspectionIDs: [inspectionID], in: range, on: db)[inspectionID]
+    }
+
+    /// Each inspection's petition figures as they stand, in one statement; an inspection
+    /// without cases is absent. `inspectionIDs`: nil for every inspection.
+    static func figures(inspectionIDs: [Int]?, in range: ClosedRange<Int>? = nil, on db: any Database) async throws -> [Int: PetitionFigures] {
+        if inspectionIDs?.isEmpty == true { return [:] }
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         struct Row: Decodable {
-            let status: String; let n: Int; let fined: Int?; let fine: Int?; let detained: Int?; let summoned: Int?; let held: Int?
+            let inspection_id: Int; let status: String; let n: Int; let ordered: Int?; let fined: Int?; let fine: Int?
+            let detained: Int?; let summoned: Int?; let held: Int?
         }
+        let only: SQLQueryString = inspectionIDs.map { "b.inspection_id IN (\(binds: $0))" } ?? "1 = 1"
+        let within: SQLQueryString = range.map { "c.region_code BETWEEN \(bind: $0.lowerBound) AND \(bind: $0.upperBound)" } ?? "1 = 1"
         let rows = try await sql.raw("""
-            SELECT c.status, COUNT(*) AS n, CAST(SUM(c.fined_companies) AS BIGINT) AS fined, CAST(SUM(c.fine_yuan) AS BIGINT) AS fine, \
+            SELECT b.inspection_id, c.status, COUNT(*) AS n, \
+            CAST(SUM(CASE WHEN c.ordered_rectification THEN 1 ELSE 0 END) AS BIGINT) AS ordered, \
+            CAST(SUM(c.fined_companies) AS BIGINT) AS fined, CAST(SUM(c.fine_yuan) AS BIGINT) AS fine, \
             CAST(SUM(c.detained) AS BIGINT) AS detained, CAST(SUM(c.summoned) AS BIGINT) AS summoned, \
             CAST(SUM(c.held_to_account) AS BIGINT) AS held FROM petition_cases c \
-            JOIN petition_batches b ON b.id = c.batch_id WHERE b.inspection_id = \(bind: inspectionID) GROUP BY c.status
+            JOIN petition_batches b ON b.id = c.batch_id WHERE \(only) AND \(within) \
+            GROUP BY b.inspection_id, c.status
             """).all(decoding: Row.self)
-        guard !rows.isEmpty else { return nil }
-        var f = PetitionFigures()
+        var out: [Int: PetitionFigures] = [:]
         for r in rows {
-            let status = PetitionStatus(rawValue: r.status) ?? .pending
-            f.total += r.n
-            if status == .concluded { f.concluded += r.n }
-            if status == .concludedStage { f.concludedStage += r.n }
-            f.finedCompanies += r.fined ?? 0
-            f.fineYuan += r.fine ?? 0
-            f.detained += r.detained ?? 0
-            f.summoned += r.summoned ?? 0
-            f.heldToAccount += r.held ?? 0
+            out[r.inspection_id, default: PetitionFigures()].add(
+                status: PetitionStatus(rawValue: r.status) ?? .pending, count: r.n, orderedRectification: r.ordered ?? 0,
+                finedCompanies: r.fined ?? 0, fineYuan: r.fine ?? 0, detained: r.detained ?? 0, summoned: r.summoned ?? 0,
+                heldToAccount: r.held ?? 0)
+        }
+        return out
+    }
+
+    /// An inspection's petition figures as the register stood at `instant`, rebuilt from
+    /// the audit trail like the tasks' statuses: each case entered by then counts with the
+    /// state of its last audited change up to then (or, if its first change came later,
+    /// that change's before-state; if it never changed, its state now).
+    static func figures(inspectionID: Int, at instant: Date, in range: ClosedRange<Int>? = nil,
+                        on db: any Database) async throws -> PetitionFigures? {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct C: Decodable {
+            let id: Int; let status: String; let ordered_rectification: Bool; let fined_companies: Int; let fine_yuan: Int
+            let detained: Int; let summoned: Int; let held_to_account: Int
+        }
+        struct E: Decodable { let record_id: Int; let at: String; let before_json: String?; let after_json: String? }
+        struct Snapshot: Decodable {
+            let status: String; let orderedRectification: Bool?; let finedCompanies: Int; let fineYuan: Int
+            let detained: Int; let summoned: Int; let heldToAccount: Int
+        }
+        let within: SQLQueryString = range.map { " AND c.region_code BETWEEN \(bind: $0.lowerBound) AND \(bind: $0.upperBound)" } ?? ""
+        let cases = try await sql.raw("""
+            SELECT c.id, c.status, c.ordered_rectification, c.fined_companies, c.fine_yuan, c.detained, c.summoned, c.held_to_account \
+            FROM petition_cases c JOIN petition_batches b ON b.id = c.batch_id \
+            WHERE b.inspection_id = \(bind: inspectionID) AND c.created_at <= \(bind: instant)\(within)
+            """).all(decoding: C.self)
+        guard !cases.isEmpty else { return nil }
+        var state: [Int: Snapshot] = [:]
+        for c in cases {
+            state[c.id] = Snapshot(status: c.status, orderedRectification: c.ordered_rectification, finedCompanies: c.fined_companies,
+                                   fineYuan: c.fine_yuan, detained: c.detained, summoned: c.summoned, heldToAccount: c.held_to_account)
+        }
+        let stamp = Audit.timestamp(instant)
+        let events = try await sql.raw("""
+            SELECT e.record_id, e.at, e.before_json, e.after_json FROM audit_events e \
+            JOIN petition_cases c ON c.id = e.record_id JOIN petition_batches b ON b.id = c.batch_id \
+            WHERE e.record_type = 'petition_case' AND b.inspection_id = \(bind: inspectionID) ORDER BY e.id
+            """).all(decoding: E.self)
+        func snapshot(_ json: String?) -> Snapshot? {
+            json.flatMap { try? JSONDecoder().decode(Snapshot.self, from: Data($0.utf8)) }
+        }
+        var settled: Set<Int> = []
+        for e in events where state[e.record_id] != nil {
+            if e.at <= stamp {
+                if let s = snapshot(e.after_json) { state[e.record_id] = s }
+                settled.insert(e.record_id)
+            } else if !settled.contains(e.record_id) {
+                if let s = snapshot(e.before_json) { state[e.record_id] = s }
+                settled.insert(e.record_id)
+            }
+        }
+        var f = PetitionFigures()
+        for s in state.values {
+            f.add(status: PetitionStatus(rawValue: s.status) ?? .pending, orderedRectification: s.orderedRectification == true ? 1 : 0,
+                  finedCompanies: s.finedCompanies, fineYuan: s.fineYuan, detained: s.detained, summoned: s.summoned,
+                  heldToAccount: s.heldToAccount)
         }
         return f
     }
@@ -245,6 +318,47 @@ enum PetitionService {
 
     static func units(of caseID: Int, on db: any Database) async throws -> [Int] {
         try await PetitionCaseUnit.query(on: db).filter(\.$petitionCase.$id == caseID).all().map(\.$unit.id)
+    }
+
+    /// Links a case to the rectification task it is long-term work of, or unlinks it: the
+    /// office over the case only, a task of the case's own inspection only.
+    static func link(_ caseID: Int, _ l: TaskLink, access: Access, clock: AppClock, on db: any Database) async throws -> PetitionCase {
+        try await db.writeTransaction { tx in
+            if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT id FROM petition_cases WHERE id = \(bind: caseID) FOR UPDATE").run()
+            }
+            guard let c = try await PetitionCase.query(on: tx).filter(\.$id == caseID).with(\.$batch).first() else { throw AppError.notFound }
+            let rules = PetitionAccess(access: access)
+            guard rules.canRead(region: c.regionCode, units: try await units(of: caseID, on: tx)) else { throw AppError.notFound }
+            guard rules.canManage(region: c.regionCode) else {
+                throw AppError(status: .forbidden, code: "petition.linkForbidden", message: "只有本地区整改办可以关联整改任务")
+            }
+            guard l.version == c.version else {
+                throw AppError(status: .conflict, code: "conflict", message: "该件已被他人更新(当前版本 \(c.version)),请刷新后重试;关联未保存")
+            }
+            if let task = l.taskID,
+               try await TaskRecord.query(on: tx).filter(\.$id == task).filter(\.$inspection.$id == c.batch.$inspection.id).count() == 0 {
+                throw ValidationFailure([.init("petition.taskUnknown", field: "taskID", "关联的整改任务不属于本次督察")])
+            }
+            let before = PetitionSnapshot(c)
+            c.$task.id = l.taskID
+            c.version += 1
+            try await c.save(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: .petitionLink, recordType: "petition_case",
+                                   recordID: caseID, taskID: l.taskID ?? before.taskID, before: before, after: PetitionSnapshot(c),
+                                   now: clock.now())
+            return c
+        }
+    }
+
+    /// The cases linked to a task that this user may read: number, place, status.
+    static func cases(ofTask taskID: Int, access: Access, on db: any Database) async throws -> [(id: Int, number: String, place: String, status: PetitionStatus)] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct Row: Decodable { let id: Int; let case_number: String; let place: String; let status: String }
+        return try await sql.raw("""
+            SELECT c.id, c.case_number, c.place, c.status FROM petition_cases c \
+            WHERE c.task_id = \(bind: taskID) AND \(PetitionAccess(access: access).scope) ORDER BY c.id LIMIT 200
+            """).all(decoding: Row.self).map { ($0.id, $0.case_number, $0.place, PetitionStatus(rawValue: $0.status) ?? .pending) }
     }
 
     static func progress(_ caseID: Int, _ p: Progress, access: Access, clock: AppClock, on db: any Database) async throws -> PetitionCase {
@@ -280,6 +394,8 @@ enum PetitionService {
             (c.fineYuan, c.finedCompanies, c.detained, c.summoned, c.heldToAccount) =
                 (step.fineYuan, step.finedCompanies, step.detained, step.summoned, step.heldToAccount)
             if let f = p.followUp { c.followUp = f }
+            if let o = p.orderedRectification { c.orderedRectification = o }
+            c.progressedAt = clock.now()
             if step.status == .concludedStage, c.stageConcludedOn == nil { c.stageConcludedOn = today.iso }
             if step.status == .concluded { c.concludedOn = today.iso }
             c.version += 1

@@ -98,6 +98,8 @@ enum TaskQueries {
         struct Event: Decodable { let id: Int; let at: String; let who: String; let action: String }
         struct Evidence: Decodable { let id: Int; let name: String; let size: Int; let isPublic: Int }
         struct Order: Decodable { let id: Int; let year: Int; let seq: Int; let closed: Int }
+        /// A petition case linked to the task: never who complained.
+        struct Case: Decodable { let id: Int; let number: String; let place: String; let status: String }
 
         let problems: [Problem]
         let entries: [Entry]
@@ -105,6 +107,7 @@ enum TaskQueries {
         let events: [Event]
         let evidence: [Evidence]
         let orders: [Order]
+        let cases: [Case]
     }
 
     /// The newest events the page lists.
@@ -129,10 +132,12 @@ enum TaskQueries {
             \(json.array(["id": "l.id", "name": "l.original_name", "size": "f.size", "isPublic": "CASE WHEN l.public THEN 1 ELSE 0 END"],
                          from: "evidence_links l JOIN evidence_files f ON f.id = l.file_id WHERE l.task_id = \(bind: id)")) AS evidence, \
             \(json.array(["id": "o.id", "year": "o.year", "seq": "o.seq", "closed": "CASE WHEN o.closed_at IS NULL THEN 0 ELSE 1 END"],
-                         from: "supervision_order_tasks ot JOIN supervision_orders o ON o.id = ot.order_id WHERE ot.task_id = \(bind: id)")) AS orders
+                         from: "supervision_order_tasks ot JOIN supervision_orders o ON o.id = ot.order_id WHERE ot.task_id = \(bind: id)")) AS orders, \
+            \(json.array(["id": "c.id", "number": "c.case_number", "place": "c.place", "status": "c.status"],
+                         from: "petition_cases c WHERE c.task_id = \(bind: id)")) AS cases
             """
         struct Row: Decodable {
-            let problems: String, entries: String, extensions: String, events: String, evidence: String, orders: String
+            let problems: String, entries: String, extensions: String, events: String, evidence: String, orders: String, cases: String
         }
         guard let row = try await sql.raw(query).first(decoding: Row.self) else { throw AppError.notFound }
         let decoder = JSONDecoder()
@@ -143,7 +148,8 @@ enum TaskQueries {
             extensions: try decode(row.extensions, as: [Records.Extension].self).sorted { $0.id < $1.id },
             events: try decode(row.events, as: [Records.Event].self).sorted { $0.id > $1.id },
             evidence: try decode(row.evidence, as: [Records.Evidence].self).sorted { $0.id < $1.id },
-            orders: try decode(row.orders, as: [Records.Order].self).sorted { $0.id < $1.id })
+            orders: try decode(row.orders, as: [Records.Order].self).sorted { $0.id < $1.id },
+            cases: try decode(row.cases, as: [Records.Case].self).sorted { $0.id < $1.id })
     }
 }
 

@@ -191,6 +191,9 @@ extension APIOperation {
     static let petitionProgress = Self(method: .POST, template: "/petition-cases/:id/progress", id: "reportPetitionProgress",
                                        summary: "填报核查和办理情况(待核查 → 办理中 → 阶段性办结 → 办结)",
                                        who: "办理单位、本地区整改办", body: .of(PetitionService.Progress.self))
+    static let petitionLink = Self(method: .POST, template: "/petition-cases/:id/task", id: "linkPetitionTask",
+                                   summary: "把信访件关联到本次督察的一项整改任务(长期整改),taskID 为空则取消关联",
+                                   who: "本地区整改办", body: .of(PetitionService.TaskLink.self))
 
     // MARK: Accountability (责任追究, issue 13 §4)
 

@@ -29,11 +29,19 @@ enum PetitionPagesController {
         let out = try await PetitionAPI.outs([c], access: access, on: req.db)[0]
         let names = try await unitNames(units, on: req.db)
         let repeats = out.repeatOf.isEmpty ? [] : try await PetitionCase.query(on: req.db).filter(\.$id ~~ out.repeatOf).sort(\.$id).all()
+        let rules = PetitionAccess(access: access)
+        // The office may link the case to a task of its inspection.
+        var tasks: [(Int, String)] = []
+        if rules.canManage(region: c.regionCode), let batch = try await PetitionBatch.find(c.$batch.id, on: req.db) {
+            tasks = try await TaskRecord.query(on: req.db).filter(\.$inspection.$id == batch.$inspection.id)
+                .filter(\.$parentTask.$id == nil).sort(\.$number).limit(2_000).all()
+                .map { ($0.id ?? 0, "\($0.number). \($0.title)") }
+        }
+        let linked = try await c.$task.get(on: req.db).map { "\($0.number). \($0.title)" }
         return PetitionCaseView(context: PageContext(req, section: .petitions), c: out, units: units.map { names[$0] ?? "" },
                                 repeats: repeats.map { ($0.id ?? 0, $0.caseNumber, $0.status.label) },
-                                canReport: PetitionAccess(access: access).canReport(region: c.regionCode, units: units)
-                                    && c.status != .concluded,
-                                state: state).response()
+                                canReport: rules.canReport(region: c.regionCode, units: units) && c.status != .concluded,
+                                tasks: tasks, linkedTask: linked, state: state).response()
     }
 
     static func progress(req: Request) async throws -> Response {
@@ -42,6 +50,24 @@ enum PetitionPagesController {
         return try await WebForm.handle(req, form: "progress", success: "办理情况已保存", redirect: { SiteURL.petitionCase(id).path }, action: {
             _ = try await PetitionService.progress(id, try req.form(PetitionService.Progress.self),
                                                    access: access, clock: req.application.clock, on: req.db)
+        }, page: { try await page(req, state: $0) })
+    }
+
+    static func link(req: Request) async throws -> Response {
+        let id = try req.intParameter("id")
+        let access = try await req.access()
+        struct Form: Decodable { var version: Int; var taskID: String? }
+        return try await WebForm.handle(req, form: "link", success: "关联已保存", redirect: { SiteURL.petitionCase(id).path }, action: {
+            let form = try req.form(Form.self)
+            let task: Int?
+            if let text = form.taskID, !text.isEmpty {
+                guard let n = Int(text) else {
+                    throw ValidationFailure([.init("petition.taskUnknown", field: "taskID", "关联的整改任务不属于本次督察")])
+                }
+                task = n
+            } else { task = nil }
+            _ = try await PetitionService.link(id, .init(version: form.version, taskID: task), access: access,
+                                               clock: req.application.clock, on: req.db)
         }, page: { try await page(req, state: $0) })
     }
 }
@@ -130,6 +156,9 @@ struct PetitionCaseView: PageView {
     let units: [String]
     let repeats: [(Int, String, String)]
     let canReport: Bool
+    /// The inspection's tasks, when this user may link the case to one.
+    let tasks: [(Int, String)]
+    let linkedTask: String?
     let state: FormState?
     var title: String { "信访件 \(c.caseNumber)" }
 
@@ -138,6 +167,7 @@ struct PetitionCaseView: PageView {
     var content: Node<HTML.BodyContext> {
         let figures: [(String, String)] = [
             ("调查核实", c.finding?.label ?? "—"), ("立案处罚企业", String(c.finedCompanies)), ("罚款(元)", String(c.fineYuan)),
+            ("责令整改", c.orderedRectification ? "是" : "否"),
             ("行政拘留", String(c.detained)), ("约谈", String(c.summoned)), ("问责", String(c.heldToAccount)),
             ("回访", c.followUp?.label ?? "—"),
         ]
@@ -151,7 +181,7 @@ struct PetitionCaseView: PageView {
                      .h2("交办问题基本情况"),
                      .p(.class("pre"), .words(c.complaint)),
                      .p(.class("sub"), .words("污染类型:\(c.pollutionKinds.map(\.label).joined(separator: "、"));办理单位:\(units.joined(separator: "、"));办理期限:\(Fmt.date(c.dueDate))")),
-                     .unwrap(c.taskID) { .p(.a(.href(SiteURL.task($0).path), .words("关联的整改任务"))) },
+                     .unwrap(c.taskID) { .p(.words("关联的整改任务:"), .a(.href(SiteURL.task($0).path), .words(linkedTask ?? "任务 \($0)"))) },
                      .unwrap(c.complainant) { p in
                          .p(.class("sub"), .words("举报人(仅整改办和办理单位可见):" + [p.name, p.phone, p.idNumber, p.address]
                             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ",")))
@@ -186,6 +216,8 @@ struct PetitionCaseView: PageView {
                                   error: state?.error("finedCompanies"), form: "progress"),
                       Forms.field("罚款(元)", "fineYuan", type: .number, value: value("fineYuan", String(c.fineYuan)),
                                   error: state?.error("fineYuan"), form: "progress"),
+                      Forms.select("责令整改", "orderedRectification", options: [("false", "否"), ("true", "是")],
+                                   selected: value("orderedRectification", String(c.orderedRectification)), form: "progress"),
                       Forms.field("行政拘留(人)", "detained", type: .number, value: value("detained", String(c.detained)),
                                   error: state?.error("detained"), form: "progress"),
                       Forms.field("约谈(人)", "summoned", type: .number, value: value("summoned", String(c.summoned)),
@@ -194,7 +226,18 @@ struct PetitionCaseView: PageView {
                                   error: state?.error("heldToAccount"), form: "progress"),
                       Forms.select("回访", "followUp", options: FollowUp.allCases.map { ($0.rawValue, $0.label) },
                                    selected: value("followUp", c.followUp?.rawValue ?? ""), form: "progress", blank: "未回访"),
-                      Forms.submit("保存"))))
+                      Forms.submit("保存")))),
+            .if(!tasks.isEmpty, .section(.class("panel"),
+                .h2("关联整改任务"),
+                .p(.class("sub"), .words("需要长期整改的,关联到本次督察的整改任务;任务页会列出它的信访件。")),
+                .form(.class("action"), .method(.post), .action(SiteURL.petitionLink(c.id).path),
+                      Forms.csrf(context),
+                      Forms.message(state, "link"),
+                      .input(.type(.hidden), .name("version"), .value(String(c.version))),
+                      Forms.select("整改任务", "taskID", options: tasks.map { (String($0.0), $0.1) },
+                                   selected: value("taskID", c.taskID.map(String.init) ?? ""), error: state?.error("taskID"),
+                                   form: "link", blank: "不关联"),
+                      Forms.submit("保存关联"))))
         )
     }
 }

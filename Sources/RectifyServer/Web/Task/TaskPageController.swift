@@ -31,6 +31,7 @@ enum TaskPageController {
             events: records.events.map { .init(at: $0.at, who: $0.who, action: $0.action) },
             evidence: records.evidence.map { .init(id: $0.id, name: $0.name, size: $0.size, isPublic: $0.isPublic != 0) },
             orders: records.orders.map { (OversightService.number(year: $0.year, seq: $0.seq), $0.closed == 0 ? "未办结" : "已办结") },
+            cases: records.cases.map { ($0.id, $0.number, $0.place, PetitionStatus(rawValue: $0.status)?.label ?? $0.status) },
             canReport: access.roles.contains(.unit) && roles.contains(.responsible) && detail.state == .inProgress,
             canReview: office, isOffice: office, isLeader: leader,
             canUpload: !roles.isEmpty || office,

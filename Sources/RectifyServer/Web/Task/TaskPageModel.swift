@@ -27,6 +27,8 @@ struct TaskPageModel {
     let events: [Event]
     let evidence: [Evidence]
     let orders: [(String, String)]
+    /// Petition cases linked to the task (id, number, place, status label).
+    let cases: [(Int, String, String, String)]
     /// What the page may offer this user beyond the lifecycle's actions.
     let canReport: Bool
     let canReview: Bool

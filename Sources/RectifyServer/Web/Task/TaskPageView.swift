@@ -67,6 +67,10 @@ struct TaskPageView: PageView {
             .section(.class("panel"), .h2("整改进展报送"), reports),
             .section(.class("panel"), .h2("核查、验收、公示与回头看"), entries),
             .if(!model.extensions.isEmpty, .section(.class("panel"), .h2("延期申请"), extensions)),
+            .if(!model.cases.isEmpty, .section(.class("panel"), .h2("关联的信访举报件(\(model.cases.count) 件)"),
+                .ul(.class("cases"), .forEach(model.cases) { c in
+                    .li(.a(.href(SiteURL.petitionCase(c.0).path), .words(c.1)), .words(" \(c.2)(\(c.3))"))
+                }))),
             .section(.class("panel"), .h2("佐证材料"), evidence),
             .section(.class("panel"), .h2("全过程记录"),
                      .ol(.class("timeline"), .forEach(model.events) { e in
