@@ -329,3 +329,44 @@ public enum AccountabilityMeasure: String, Labelled {
         }
     }
 }
+
+/// Whether a case was handled within its time: done (办结 or 阶段性办结 first reached) on
+/// or before its due date, done after it, not done and past it, or not done and not due.
+public enum PetitionTiming: String, Sendable, CaseIterable {
+    case onTime, late, overdue, open
+}
+
+/// The dashboard's petition figures over a scope (issue 13 §5): cases by status, 办结率,
+/// 按期办结率, key cases still open and repeat complaints.
+public struct PetitionOverview: Sendable, Equatable {
+    public private(set) var byStatus: [PetitionStatus: Int] = [:]
+    public private(set) var total = 0
+    public private(set) var keyOpen = 0
+    public private(set) var repeats = 0
+    public private(set) var byTiming: [PetitionTiming: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(status: PetitionStatus, key: Bool, repeated: Bool, timing: PetitionTiming, count: Int) {
+        guard count > 0 else { return }
+        byStatus[status, default: 0] += count
+        total += count
+        if key, status != .concluded { keyOpen += count }
+        if repeated { repeats += count }
+        byTiming[timing, default: 0] += count
+    }
+
+    public func count(_ s: PetitionStatus) -> Int { byStatus[s] ?? 0 }
+    public func count(_ t: PetitionTiming) -> Int { byTiming[t] ?? 0 }
+
+    /// 办结率 in whole percent, rounded down; nil with no case.
+    public var closureRate: Int? { total == 0 ? nil : count(.concluded) * 100 / total }
+
+    /// 按期办结率: of the cases done or due, the share done by their due date, in whole
+    /// percent rounded down; nil when none is done or due yet. A case past its due date and
+    /// not done counts against it, so the rate cannot look better by leaving cases open.
+    public var onTimeRate: Int? {
+        let due = count(.onTime) + count(.late) + count(.overdue)
+        return due == 0 ? nil : count(.onTime) * 100 / due
+    }
+}

@@ -46,4 +46,28 @@ final class PetitionRulesTests: XCTestCase {
         XCTAssertEqual(PetitionSource(caseNumber: "D3SX202505280018"), .phone)
         XCTAssertEqual(PetitionSource(caseNumber: "X3SX202505280019"), .letter)
     }
+
+    func testTheOnTimeRateCountsOverdueOpenCasesAgainstIt() {
+        var o = PetitionOverview()
+        XCTAssertNil(o.closureRate)
+        XCTAssertNil(o.onTimeRate)
+        o.add(status: .concluded, key: true, repeated: false, timing: .onTime, count: 2)
+        o.add(status: .concludedStage, key: false, repeated: true, timing: .late, count: 1)
+        o.add(status: .handling, key: true, repeated: false, timing: .overdue, count: 1)
+        o.add(status: .pending, key: false, repeated: false, timing: .open, count: 3)
+        o.add(status: .pending, key: false, repeated: false, timing: .open, count: 0)
+        XCTAssertEqual(o.total, 7)
+        XCTAssertEqual(o.closureRate, 28, "2 of 7, rounded down")
+        XCTAssertEqual(o.onTimeRate, 50, "2 on time of 4 done or due; cases not yet due do not count")
+        XCTAssertEqual(o.keyOpen, 1, "a concluded key case is not open")
+        XCTAssertEqual(o.repeats, 1)
+        XCTAssertEqual(o.count(.overdue), 1)
+    }
+
+    func testTheSentenceNamesOrderedRectificationFirst() {
+        var f = PetitionFigures()
+        f.add(status: .concluded, count: 3, orderedRectification: 2, finedCompanies: 1, fineYuan: 356_000)
+        f.add(status: .handling)
+        XCTAssertEqual(f.sentence, "督察组交办的4件群众信访举报件,已办结3件;责令整改2件,立案处罚1家,罚款35.6万元。")
+    }
 }

@@ -281,4 +281,41 @@ final class PetitionTests: XCTestCase {
             XCTAssertTrue(html.body.contains("责令整改;停产整治"), html.body)
         }
     }
+
+    /// The dashboard counts the cases in the user's scope; the portal gives the counts and
+    /// the handled cases' lists, never who complained.
+    func testTheDashboardAndThePortalShowTheCasesFigures() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let b = try await Self.batch(f)                                                    // reply by 2018-03-15
+            let onTime = try await Self.petition(f, batch: b)
+            _ = try await Self.petition(f, batch: b, number: "D3LN201802010002", place: "葫芦岛市连山区某化工厂 ")  // a repeat, key
+            _ = try await Self.petition(f, batch: b, number: "D3LN201802010003", place: "兴城市某砖厂")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(onTime)/progress", as: "office", """
+                {"version":1,"status":"concluded","finding":"founded","findings":"属实","measures":"停产整治"}
+                """)
+            _ = try await f.expect(.created, .POST, "/api/v1/accountability-cases", as: "discipline",
+                                   #"{"inspectionID":\#(f.inspectionID),"source":"team","summary":"不作为","receivedOn":"2018-02-01","petitionIDs":[\#(onTime)]}"#)
+            f.set("2018-03-20")
+            let dashboard = try await f.expect(.ok, .GET, "/", as: "office")
+            let text = dashboard.body
+            XCTAssertTrue(text.contains("信访举报件"), text)
+            // 3 cases: 1 concluded on time, 2 open past their due date; one repeat; both open ones are key cases.
+            for (label, value) in [("交办", "3"), ("办结率", "33%"), ("按期办结率", "33%"), ("逾期未办结", "2"),
+                                   ("重点案件未办结", "2"), ("重复举报", "1")] {
+                XCTAssertTrue(text.contains("<th scope=\"row\">\(label)</th><td class=\"num\">\(value)</td>"), "\(label) \(value)")
+            }
+            // A unit's dashboard counts its own cases only; a stranger's none.
+            let stranger = try await f.expect(.ok, .GET, "/", as: "stranger")
+            XCTAssertFalse(stranger.body.contains("按期办结率"))
+            // The portal: the sentence on the home page, the batches with their lists, no complainant.
+            let home = try await f.expect(.ok, .GET, "/public", as: "anonymous")
+            XCTAssertTrue(home.body.contains("督察组交办的3件群众信访举报件,已办结1件。"), home.body)
+            let portal = try await f.expect(.ok, .GET, "/public/inspections/\(f.inspectionID)/petitions", as: "anonymous")
+            XCTAssertTrue(portal.body.contains("办结率 33%"), portal.body)
+            XCTAssertTrue(portal.body.contains("/public/petition-batches/\(b)"))
+            XCTAssertFalse(portal.body.contains("13911112222") || portal.body.contains("李四"))
+            _ = try await f.expect(.notFound, .GET, "/public/inspections/999999/petitions", as: "anonymous")
+        }
+    }
 }

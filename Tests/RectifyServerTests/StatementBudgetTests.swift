@@ -35,7 +35,8 @@ final class StatementBudgetTests: XCTestCase {
             let pages: [(String, HTTPCookies?)] = [
                 ("/", office), ("/ledger", office), ("/tasks/\(task)", office), ("/inspections", office),
                 ("/my", unit), ("/ledger", unit), ("/rounds", office), ("/orders", office),
-                ("/public", nil), ("/public/inspections/\(inspection)", nil),
+                ("/public", nil), ("/public/inspections/\(inspection)", nil), ("/public/inspections/\(inspection)/petitions", nil),
+                ("/petitions", office), ("/accountability", office),
                 ("/api/v1/tasks", office), ("/api/v1/tasks/\(task)", office), ("/api/v1/inspections", office),
                 ("/healthz", office),
             ]

@@ -52,6 +52,7 @@ enum SiteURL: Equatable {
     case publicEvidence(Int)
     case publicObjection(Int)
     case publicPetitionBatch(Int)
+    case publicPetitions(Int)
     case notifications
     case notificationRead(Int)
     case notificationsReadAll
@@ -120,6 +121,7 @@ enum SiteURL: Equatable {
         case .publicEvidence(let id): ("/public/evidence/:id", [id])
         case .publicObjection(let id): ("/public/notices/:id/objections", [id])
         case .publicPetitionBatch(let id): ("/public/petition-batches/:id", [id])
+        case .publicPetitions(let id): ("/public/inspections/:id/petitions", [id])
         case .notifications: ("/notifications", [])
         case .notificationRead(let id): ("/notifications/:id/read", [id])
         case .notificationsReadAll: ("/notifications/read-all", [])

@@ -118,13 +118,18 @@ enum PetitionAPI {
         }
         if let k = f.keyCase { conditions.append("c.key_case = \(bind: k)") }
         let condition = conditions.joined(separator: " AND ")
-        struct N: Decodable { let n: Int }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM petition_cases c WHERE \(condition)").first(decoding: N.self)?.n ?? 0
-        struct I: Decodable { let id: Int }
-        let ids = try await sql.raw("""
-            SELECT c.id FROM petition_cases c WHERE \(condition) ORDER BY c.batch_id, c.id \
+        // The page's ids and the total in one statement; past the last page, the total alone.
+        struct I: Decodable { let id: Int; let total: Int }
+        let page = try await sql.raw("""
+            SELECT c.id, COUNT(*) OVER () AS total FROM petition_cases c WHERE \(condition) ORDER BY c.batch_id, c.id \
             LIMIT \(literal: p.per) OFFSET \(literal: p.offset)
-            """).all(decoding: I.self).map(\.id)
+            """).all(decoding: I.self)
+        let ids = page.map(\.id)
+        struct N: Decodable { let n: Int }
+        var total = page.first?.total ?? 0
+        if page.isEmpty, p.offset > 0 {
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM petition_cases c WHERE \(condition)").first(decoding: N.self)?.n ?? 0
+        }
         let cases = ids.isEmpty ? [] : try await PetitionCase.query(on: req.db).filter(\.$id ~~ ids).all()
         let ordered = ids.compactMap { id in cases.first { $0.id == id } }
         return Paged(items: try await outs(ordered, access: access, on: req.db), page: p.page, per: p.per, total: total)

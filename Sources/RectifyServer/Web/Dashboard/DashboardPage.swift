@@ -22,6 +22,15 @@ struct DashboardModel: Sendable {
     var round: Round?
     var orders: [Order] = []
     var openOrders = 0
+    var petitions = PetitionOverview()
+    /// People held to account in the scope, by measure and by rank (no names).
+    var accountability = Accountability()
+
+    struct Accountability: Sendable {
+        var people = 0
+        var byMeasure: [AccountabilityMeasure: Int] = [:]
+        var byRank: [OfficialRank: Int] = [:]
+    }
 }
 
 enum DashboardPageController {
@@ -47,6 +56,8 @@ enum DashboardPageController {
         var regions: [DashboardModel.Named] = []
         var units: [DashboardModel.Named] = []
         var closures: [(String, Int)] = []
+        var petitions = PetitionOverview()
+        var accountability = DashboardModel.Accountability()
     }
 
     static func aggregates(access: Access, today: LocalDate, on db: any Database) async throws -> Aggregates {
@@ -59,8 +70,20 @@ enum DashboardPageController {
         //   names come from the catalogue, not a join);
         // - the units responsible for red or yellow tasks, most red first, found from the warned
         //   tasks alone (reading every task's units costs more than the rest of the page
-        //   together at 100,000 tasks).
+        //   together at 100,000 tasks);
+        // - the petition cases by status, key flag, repeat and timing (issue 13 §5);
+        // - the people held to account by measure and rank.
         struct Group: Decodable { let part: String; let k: Int?; let name: String?; let light: String?; let status: String?; let n: Int }
+        let petitionScope = PetitionAccess(access: access).scope
+        let accountabilityScope: SQLQueryString
+        if access.isAdmin {
+            accountabilityScope = "1 = 1"
+        } else if let range = access.oversight, !access.roles.isDisjoint(with: [.office, .leader, .discipline]) {
+            accountabilityScope = "a.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)"
+        } else {
+            accountabilityScope = "1 = 0"
+        }
+        let done: SQLQueryString = "COALESCE(c.stage_concluded_on, c.concluded_on)"
         let rows = try await sql.raw("""
             SELECT 'region' AS part, tasks.region_code AS k, CAST(NULL AS TEXT) AS name, tasks.light AS light, \
             tasks.progress_status AS status, COUNT(*) AS n FROM tasks \
@@ -68,8 +91,30 @@ enum DashboardPageController {
             UNION ALL \
             SELECT 'unit' AS part, tu.unit_id AS k, u.name AS name, tasks.light AS light, CAST(NULL AS TEXT) AS status, COUNT(*) AS n \
             FROM tasks JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' JOIN units u ON u.id = tu.unit_id \
-            WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, u.name, tasks.light
+            WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, u.name, tasks.light \
+            UNION ALL \
+            SELECT 'petition' AS part, k, name, light, status, COUNT(*) AS n FROM (SELECT \
+            CASE WHEN c.key_case THEN 1 ELSE 0 END AS k, \
+            CASE WHEN c.place_key <> '' AND EXISTS (SELECT 1 FROM petition_cases e WHERE e.place_key = c.place_key AND e.id < c.id) \
+            THEN '1' ELSE '0' END AS name, \
+            CASE WHEN \(done) IS NOT NULL THEN (CASE WHEN \(done) <= c.due_date THEN 'onTime' ELSE 'late' END) \
+            WHEN c.due_date < \(bind: today.iso) THEN 'overdue' ELSE 'open' END AS light, \
+            c.status AS status FROM petition_cases c WHERE \(petitionScope)) pc GROUP BY k, name, light, status \
+            UNION ALL \
+            SELECT 'accountability' AS part, CAST(NULL AS INTEGER) AS k, p.measure AS name, p.rank AS light, \
+            CAST(NULL AS TEXT) AS status, COUNT(*) AS n FROM accountability_people p JOIN accountability_cases a ON a.id = p.case_id \
+            WHERE \(accountabilityScope) GROUP BY p.measure, p.rank
             """).all(decoding: Group.self)
+        for r in rows where r.part == "petition" {
+            guard let status = r.status.flatMap(PetitionStatus.init(rawValue:)) else { continue }
+            m.petitions.add(status: status, key: r.k == 1, repeated: r.name == "1",
+                            timing: r.light.flatMap(PetitionTiming.init(rawValue:)) ?? .open, count: r.n)
+        }
+        for r in rows where r.part == "accountability" {
+            m.accountability.people += r.n
+            if let measure = r.name.flatMap(AccountabilityMeasure.init(rawValue:)) { m.accountability.byMeasure[measure, default: 0] += r.n }
+            if let rank = r.light.flatMap(OfficialRank.init(rawValue:)) { m.accountability.byRank[rank, default: 0] += r.n }
+        }
         let groups = rows.filter { $0.part == "region" }
         for g in groups {
             m.byStatus[g.status ?? LedgerQuery.Counts.noValue("progress_status"), default: 0] += g.n
@@ -127,6 +172,7 @@ enum DashboardPageController {
         let q = LedgerQuery(access: access)
         var m = DashboardModel()
         (m.total, m.byStatus, m.byLight, m.regions, m.units, m.closures) = (a.total, a.byStatus, a.byLight, a.regions, a.units, a.closures)
+        (m.petitions, m.accountability) = (a.petitions, a.accountability)
 
         // Deadlines in the next 30 days, open tasks only.
         var f = LedgerQuery.Filter()
@@ -254,8 +300,45 @@ struct DashboardView: PageView {
                           .ul(.forEach(m.orders) { o in
                               .li(.a(.href(SiteURL.orders.path), .words(o.number)), .words(" \(o.unit),\(Fmt.date(o.replyBy))前回复"),
                                   .if(o.replied, .span(.class("tag"), .words("已回复"))))
-                          }))
+                          })),
+                 .if(m.petitions.total > 0, petitionPanel),
+                 .if(m.accountability.people > 0, accountabilityPanel)
             )
         )
+    }
+
+    func percent(_ p: Int?) -> String { p.map { "\($0)%" } ?? "—" }
+
+    /// 信访举报件 over the scope (issue 13 §5).
+    var petitionPanel: Node<HTML.BodyContext> {
+        let p = model.petitions
+        let tones: [PetitionStatus: String] = [.concluded: "s-done", .concludedStage: "s-basic", .handling: "s-blue", .pending: "s-grey"]
+        let segments = PetitionStatus.allCases.reversed().map { Charts.Segment(label: $0.label, value: p.count($0), tone: tones[$0] ?? "s-grey") }
+        let rows: [(String, [String])] = [
+            ("交办", [String(p.total)]),
+            ("办结率", [percent(p.closureRate)]),
+            ("按期办结率", [percent(p.onTimeRate)]),
+            ("逾期未办结", [String(p.count(.overdue))]),
+            ("重点案件未办结", [String(p.keyOpen)]),
+            ("重复举报", [String(p.repeats)]),
+        ]
+        return .section(.class("panel"),
+                        .h2("信访举报件"),
+                        Charts.bars(segments, label: "信访举报件按办理状态"),
+                        .figures("信访举报件按办理状态", segments.map { ($0.label, [String($0.value)]) }, headers: ["办理状态", "件数"]),
+                        .figures("信访举报件办理情况", rows, headers: ["", "数"]),
+                        .p(.class("sub"), .words("按期办结率:已办结(含阶段性办结)和已过办理期限的件中,在期限内办结的比例;逾期未办结的计入分母。")),
+                        .p(.a(.href(SiteURL.petitions.path), .words("查看信访件"))))
+    }
+
+    /// 责任追究: people held to account by measure and rank, no names.
+    var accountabilityPanel: Node<HTML.BodyContext> {
+        let a = model.accountability
+        return .section(.class("panel"),
+                        .h2("责任追究(共 \(a.people) 人)"),
+                        .figures("按处理方式", AccountabilityMeasure.allCases.map { ($0.label, [String(a.byMeasure[$0] ?? 0)]) },
+                                 headers: ["处理方式", "人数"]),
+                        .figures("按级别", OfficialRank.allCases.map { ($0.label, [String(a.byRank[$0] ?? 0)]) }, headers: ["级别", "人数"]),
+                        .p(.a(.href(SiteURL.accountability.path), .words("查看责任追究"))))
     }
 }

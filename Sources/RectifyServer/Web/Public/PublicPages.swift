@@ -43,15 +43,16 @@ enum PublicPagesController {
         return PublicHomeView.response(html)
     }
 
-    static func homeRows(on db: any Database) async throws -> [(Int, String, String, String)] {
+    static func homeRows(on db: any Database) async throws -> [(Int, String, String, String, String?)] {
         let inspections = try await Inspection.query(on: db).join(Region.self, on: \Inspection.$targetRegion.$id == \Region.$id)
             .sort(\.$feedbackDate, .descending).sort(\.$id).all()
         let counts = try await InspectionQueries.taskCounts(inspectionIDs: inspections.compactMap(\.id), on: db)
+        let petitions = try await PetitionService.figures(inspectionIDs: inspections.compactMap(\.id), on: db)
         // An inspection appears once the office has assigned one of its tasks: a new one
         // being typed in, all drafts, is not published.
-        return try inspections.filter { counts[$0.id ?? 0]?.isEmpty == false }.map { i -> (Int, String, String, String) in
+        return try inspections.filter { counts[$0.id ?? 0]?.isEmpty == false }.map { i -> (Int, String, String, String, String?) in
             let id = i.id ?? 0
-            return (id, i.title, try i.joined(Region.self).name, sentence(counts[id] ?? [:]))
+            return (id, i.title, try i.joined(Region.self).name, sentence(counts[id] ?? [:]), petitions[id]?.sentence)
         }
     }
 
@@ -152,7 +153,7 @@ enum PublicPagesController {
 
 struct PublicHomeView: PageView {
     let context: PageContext
-    let rows: [(Int, String, String, String)]
+    let rows: [(Int, String, String, String, String?)]
     var title: String { "信息公开" }
 
     var content: Node<HTML.BodyContext> {
@@ -160,9 +161,10 @@ struct PublicHomeView: PageView {
             .h1("督察整改信息公开"),
             .p(.class("sub"), .words("各次督察反馈问题的整改任务、整改进展、正在公示的任务和已销号的任务。")),
             .if(rows.isEmpty, .p(.class("empty"), .words("暂无公开信息。"))),
-            .ul(.class("cards-list"), .forEach(rows) { id, title, region, sentence in
+            .ul(.class("cards-list"), .forEach(rows) { id, title, region, sentence, petitions in
                 .li(.a(.href(SiteURL.publicInspection(id).path), .strong(.words(title))), .span(.class("sub"), .words(" \(region)")),
-                    .p(.words(sentence + "。")))
+                    .p(.words(sentence + "。")),
+                    .unwrap(petitions) { p in .p(.a(.href(SiteURL.publicPetitions(id).path), .words(p))) })
             })
         )
     }
@@ -194,6 +196,7 @@ struct PublicInspectionView: PageView {
             .h1(.words(model.title)),
             .p(.words("\(model.team)对\(model.region)开展督察" + (model.feedback.map { ",\(Fmt.date($0))反馈督察意见" } ?? "") + "。")),
             .p(.class("lead"), .words(model.sentence + "。")),
+            .p(.a(.href(SiteURL.publicPetitions(model.id).path), .words("群众信访举报件办理情况和责任追究"))),
             .section(.class("panel"),
                      .h2("正在公示"),
                      .if(model.notices.isEmpty, .p(.class("empty"), .words("目前没有正在公示的任务。"))),
