@@ -1,6 +1,7 @@
 import Fluent
 import XCTVapor
 import RectifyCore
+import RectifyOffice
 @testable import RectifyServer
 
 /// The CLI commands, run in-process against the test database.
@@ -36,6 +37,53 @@ final class CommandTests: XCTestCase {
             }
             let li = try await User.query(on: app.db).filter(\.$login == "li").count()
             XCTAssertEqual(li, 0)
+        }
+    }
+
+    func testPetitionsListImportAndExportFromTheTerminal() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let batch = try await PetitionTests.batch(f)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("petitions-\(UUID().uuidString).csv")
+            let xlsx = FileManager.default.temporaryDirectory.appendingPathComponent("handling-\(UUID().uuidString).xlsx")
+            defer { try? FileManager.default.removeItem(at: file); try? FileManager.default.removeItem(at: xlsx) }
+            let csv = #"""
+                受理编号,交办问题基本情况,被举报对象,办理单位,举报人,联系电话
+                D3LN0001,夜间偷排废气,某化工厂,辽宁省发展和改革委员会,王五,13700001111
+                X3LN0002,"砖厂冒黑烟, ""昼夜""",某砖厂,辽宁省发展和改革委员会,,
+                """#
+            try Data(csv.utf8).write(to: file)
+            let preview = try await runCommand(PetitionImportCommand(), [file.path, "--batch", String(batch)], on: app)
+            XCTAssertTrue(preview.contains("新登记 2 件"), preview)
+            XCTAssertTrue(preview.contains("这是预览"), preview)
+            let none = try await PetitionCase.query(on: app.db).count()
+            XCTAssertEqual(none, 0, "a preview writes nothing")
+            let applied = try await runCommand(PetitionImportCommand(), [file.path, "--batch", String(batch), "--apply"], on: app)
+            XCTAssertTrue(applied.contains("已导入"), applied)
+            let list = try await runCommand(PetitionListCommand(), [], on: app)
+            XCTAssertTrue(list.contains("第1批"), list)
+            XCTAssertTrue(list.contains("待核查 2"), list)
+            XCTAssertTrue(list.contains("督察组交办的2件群众信访举报件,已办结0件。"), list)
+            let exported = try await runCommand(PetitionExportCommand(), ["--batch", String(batch), "--output", xlsx.path], on: app)
+            XCTAssertTrue(exported.contains("已导出 2 件"), exported)
+            let rows = try XLSXReader.rows(Data(contentsOf: xlsx))
+            XCTAssertEqual(rows.first?.cells, HandlingList.headers)
+            XCTAssertFalse(rows.flatMap(\.cells).joined().contains("13700001111"), "never the complainant")
+            let published = try await runCommand(PetitionExportCommand(), ["--batch", String(batch), "--output", xlsx.path, "--public"], on: app)
+            XCTAssertTrue(published.contains("已导出 0 件"), published)
+            for (command, args, expected): (any AnyAsyncCommand, [String], String) in [
+                (PetitionImportCommand(), [file.path], "缺少参数"),
+                (PetitionImportCommand(), [file.path, "--batch", "99999"], "没有编号为 99999 的批次"),
+                (PetitionImportCommand(), ["/no/such/file.csv", "--batch", String(batch)], "找不到文件"),
+                (PetitionExportCommand(), ["--batch", "99999", "--output", xlsx.path], "没有编号为 99999 的批次"),
+            ] {
+                do {
+                    _ = try await runCommand(command, args, on: app)
+                    XCTFail("\(args) should be refused")
+                } catch {
+                    XCTAssertTrue(Rectify.explain(error).contains(expected), Rectify.explain(error))
+                }
+            }
         }
     }
 

@@ -35,6 +35,48 @@ final class DemoTests: XCTestCase {
         }
     }
 
+    /// Seeds 002–004 state petition and accountability figures; the demo's records
+    /// reproduce them, and the report states them in the seeds' words.
+    func testPetitionAndAccountabilityFiguresOfTheSeedsAreBackedByRecords() async throws {
+        try await withApp(demo: true) { app in
+            for (title, total, concluded, batches, key) in [("第一轮中央环境保护督察(辽宁省)", 6_991, 6_591, 30, 0),
+                                                           ("第一轮中央环境保护督察(盘锦市)", 91, 91, 30, 21),
+                                                           ("河南省委生态环境保护督察(焦作市)", 228, 228, 20, 0)] {
+                let i = try await inspection(title, app)
+                let f = try await PetitionService.figures(inspectionID: i.id!, on: app.db)
+                XCTAssertEqual(f?.total, total, title)
+                XCTAssertEqual(f?.concluded, concluded, title)
+                let b = try await PetitionBatch.query(on: app.db).filter(\.$inspection.$id == i.id!).count()
+                XCTAssertEqual(b, batches, title)
+                let keyCases = try await PetitionCase.query(on: app.db).join(PetitionBatch.self, on: \PetitionCase.$batch.$id == \PetitionBatch.$id)
+                    .filter(PetitionBatch.self, \.$inspection.$id == i.id!).filter(\.$keyCase == true).count()
+                XCTAssertEqual(keyCases, key, title)
+                // Every case has its handling unit.
+                let unassigned = try await PetitionCase.query(on: app.db).join(PetitionBatch.self, on: \PetitionCase.$batch.$id == \PetitionBatch.$id)
+                    .filter(PetitionBatch.self, \.$inspection.$id == i.id!).all().map(\.id!)
+                let linked = try await PetitionCaseUnit.query(on: app.db).filter(\.$petitionCase.$id ~~ unassigned).count()
+                XCTAssertEqual(linked, total, title)
+            }
+            let liaoning = try await inspection("第一轮中央环境保护督察(辽宁省)", app)
+            let admin = try await Access.load(try await User.query(on: app.db).filter(\.$login == "office").first()!, on: app.db)
+            let report = try await OfficialReportBuilder.build(inspectionID: liaoning.id!, roundID: nil, access: admin,
+                                                               today: app.clock.today, on: app.db)
+            XCTAssertEqual(report.petitions?.sentence, "督察组交办的6991件群众信访举报件,已办结6591件。")
+            XCTAssertEqual(report.petitions?.closureRate, 94, "办结率94%")
+            let counts = try await AccountabilityAPI.counts(inspectionID: liaoning.id!, on: app.db)
+            XCTAssertEqual(counts.cases, 14, "移交的14个责任追究问题线索")
+            XCTAssertEqual(counts.people, 143)
+            // 盘锦's cases are the long-term work of its task 40 and all closed on time.
+            let panjin = try await inspection("第一轮中央环境保护督察(盘锦市)", app)
+            let task40 = try await TaskRecord.query(on: app.db).filter(\.$inspection.$id == panjin.id!).filter(\.$number == 40).first()
+            let onTask = try await PetitionCase.query(on: app.db).filter(\.$task.$id == task40?.id).count()
+            XCTAssertEqual(onTask, 91)
+            let late = try await PetitionCase.query(on: app.db).filter(\.$task.$id == task40?.id).all()
+                .filter { ($0.concludedOn ?? "9999") > $0.dueDate }.count
+            XCTAssertEqual(late, 0, "案件按时限办结率100%")
+        }
+    }
+
     func testShanxiProblemsThirtySevenToSixtyKeepTheirPublishedStatuses() async throws {
         try await withApp(demo: true) { app in
             let i = try await inspection("第一轮中央环境保护督察(山西省)", app)

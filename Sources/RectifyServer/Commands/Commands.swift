@@ -1,6 +1,6 @@
 import Vapor
 
-/// `rectify serve | migrate | demo | user add | user passwd`.
+/// `rectify serve | migrate | demo | user add | user passwd | petitions list | import | export | …`.
 func registerCommands(_ app: Application) {
     app.asyncCommands.use(ServeWithDemoCommand(), as: "serve", isDefault: true)
     app.asyncCommands.use(MigrateDatabaseCommand(), as: "migrate")
@@ -16,6 +16,11 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(ImportCommand(), as: "import")
+    var petitions = AsyncCommandGroupBuilder()
+    petitions.use(PetitionListCommand(), as: "list")
+    petitions.use(PetitionImportCommand(), as: "import")
+    petitions.use(PetitionExportCommand(), as: "export")
+    app.asyncCommands.use(PetitionCommands(commands: petitions.commands), as: "petitions")
 }
 
 struct AsyncCommandGroupBuilder {

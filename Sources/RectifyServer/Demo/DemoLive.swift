@@ -287,7 +287,8 @@ enum DemoLive {
                                                                  measures: c.outcome == .concluded ? "责令停产整改,已完成整改并通过复查。"
                                                                      : "已责令整改,防渗工程正在施工,持续跟踪。",
                                                                  fineYuan: c.key ? 200_000 : 0, finedCompanies: c.key ? 1 : 0,
-                                                                 summoned: c.key ? 1 : 0, followUp: c.outcome == .concluded ? .satisfied : nil),
+                                                                 summoned: c.key ? 1 : 0, orderedRectification: true,
+                                                                 followUp: c.outcome == .concluded ? .satisfied : nil),
                                                        access: actor, clock: .fixed(day(handed + 20)), on: db)
             }
         }

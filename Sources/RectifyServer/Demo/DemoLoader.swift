@@ -45,6 +45,7 @@ enum DemoLoader {
             let store = Store(db: tx)
             var summary = Summary()
             var unitIDs: [String: Int] = [:]
+            var inspectionIDs: [String: Int] = [:]
             for u in DemoCatalog.units {
                 let unit = try await store.createUnit(UnitDraft(name: u.name, kind: u.kind, regionCode: u.region))
                 unitIDs[u.name] = try unit.requireID()
@@ -58,6 +59,7 @@ enum DemoLoader {
             for spec in catalog {
                 let inspection = try await store.createInspection(spec.draft)
                 let inspectionID = try inspection.requireID()
+                inspectionIDs[spec.draft.title] = inspectionID
                 summary.inspections += 1
                 var problemIDs: [Int: Int] = [:]
                 for p in spec.problems {
@@ -87,6 +89,7 @@ enum DemoLoader {
                 }
             }
             try await DemoLive.load(on: tx, today: today, units: unitIDs)
+            try await DemoPetitions.load(on: tx, inspections: inspectionIDs, units: unitIDs, today: today)
             summary.inspections += 1
             summary.problems += DemoLive.problems.count
             summary.tasks += DemoLive.plans.count

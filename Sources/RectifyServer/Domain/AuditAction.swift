@@ -37,7 +37,9 @@ enum AuditAction: String, Labelled {
     case remindersIssued = "reminders.issued"
     // Petition cases.
     case petitionBatchCreate = "petitionBatch.create", petitionCreate = "petition.create", petitionProgress = "petition.progress",
-         petitionLink = "petition.link"
+         petitionLink = "petition.link",
+         /// A batch's historical cases written at once (the demo's seed figures), with their count.
+         petitionBatchLoad = "petitionBatch.load"
     case accountabilityCreate = "accountability.create", accountabilityPerson = "accountability.person"
     /// An objection a citizen made on the public page during 公示.
     case objectionPublic = "objection.public"
@@ -119,6 +121,7 @@ enum AuditAction: String, Labelled {
         case .petitionCreate: "登记信访举报件"
         case .petitionProgress: "填报信访件办理情况"
         case .petitionLink: "信访件关联整改任务"
+        case .petitionBatchLoad: "批量载入批次的信访件"
         case .accountabilityCreate: "登记问题线索"
         case .accountabilityPerson: "登记被追责人员"
         case .objectionPublic: "公众网上提出异议"

@@ -51,22 +51,27 @@ enum HandlingListExport {
                                  title: title(batch, inspection), rows: rows, context: PageContext(req))
     }
 
+    /// The list as an XLSX file at `url`; nothing is left there if writing fails.
+    static func writeXLSX(_ rows: [HandlingList.Case], to url: URL) throws {
+        let writer = try XLSXWriter(sheetName: "办理情况一览表", columnWidths: widths)
+        try writer.header(HandlingList.headers)
+        for (i, c) in rows.enumerated() {
+            let cells = HandlingList.row(i + 1, c)
+            try writer.append([.number(i + 1)] + cells.dropFirst().map { .text($0) })
+        }
+        do { try writer.finish(to: url) } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+    }
+
     static func respond(_ req: Request, format: String, title: String, rows: [HandlingList.Case], context: PageContext) async throws -> Response {
         switch format {
         case "html":
             return HandlingListView(context: context, heading: title, rows: rows).response()
         case "xlsx":
-            let writer = try XLSXWriter(sheetName: "办理情况一览表", columnWidths: widths)
-            try writer.header(HandlingList.headers)
-            for (i, c) in rows.enumerated() {
-                let cells = HandlingList.row(i + 1, c)
-                try writer.append([.number(i + 1)] + cells.dropFirst().map { .text($0) })
-            }
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-handling-\(UUID().uuidString).xlsx")
-            do { try writer.finish(to: url) } catch {
-                try? FileManager.default.removeItem(at: url)
-                throw error
-            }
+            try writeXLSX(rows, to: url)
             let response = try await req.fileio.asyncStreamFile(at: url.path, onCompleted: { _ in try? FileManager.default.removeItem(at: url) })
             response.headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             let name = (title + ".xlsx").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "handling.xlsx"
