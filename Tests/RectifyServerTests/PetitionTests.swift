@@ -318,4 +318,42 @@ final class PetitionTests: XCTestCase {
             _ = try await f.expect(.notFound, .GET, "/public/inspections/999999/petitions", as: "anonymous")
         }
     }
+
+    /// A dispatch round collects case progress: every case not concluded when it opened
+    /// owes one report of its handling; the round freezes who reported.
+    func testADispatchRoundCollectsTheHandlingOfOpenCases() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let b = try await Self.batch(f)
+            let open = try await Self.petition(f, batch: b)                                                   // 2018-03-01
+            let done = try await Self.petition(f, batch: b, number: "D3LN201802010002", place: "兴城市某砖厂")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(done)/progress", as: "office", """
+                {"version":1,"status":"concluded","finding":"unfounded","findings":"不属实","measures":"已反馈"}
+                """)
+            f.set("2018-03-02")
+            let round = try await f.expect(.created, .POST, "/api/v1/rounds", as: "office", #"{"name":"2018年第3次调度","dueDate":"2018-03-10"}"#)
+            let roundID = try XCTUnwrap(round.json["roundID"] as? Int)
+            f.set("2018-03-03")
+            let late = try await Self.petition(f, batch: b, number: "D3LN201802010003", place: "绥中县某石材厂")
+            let my = try await f.expect(.ok, .GET, "/my", as: "responsible")
+            XCTAssertTrue(my.body.contains("本期待填报办理情况的信访件(2)"), my.body)
+            XCTAssertFalse(my.body.contains("D3LN201802010002"), "a case concluded before the round owes nothing")
+            f.set("2018-03-05")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(open)/progress", as: "responsible",
+                                   #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
+            f.set("2018-03-12")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(late)/progress", as: "responsible",
+                                   #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
+            _ = try await f.expect(.ok, .POST, "/api/v1/rounds/\(roundID)/close", as: "office")
+            f.set("2018-03-13")
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(open)/progress", as: "responsible",
+                                   #"{"version":2,"status":"concluded","measures":"已整改"}"#)
+            let figures = try await f.expect(.ok, .GET, "/api/v1/rounds/\(roundID)", as: "office")
+            let cases = try XCTUnwrap(figures.json["cases"] as? [[String: Any]], figures.body)
+            let status = Dictionary(uniqueKeysWithValues: cases.map { ($0["caseID"] as? Int ?? 0, $0["status"] as? String ?? "") })
+            XCTAssertEqual(status, [open: "reported", late: "late"], "frozen at close; the concluded case owed nothing")
+            let page = try await f.expect(.ok, .GET, "/rounds/\(roundID)", as: "office")
+            XCTAssertTrue(page.body.contains("信访件办理情况报送(应报 2 件:已报 1、逾期报送 1、未报 0)"), page.body)
+        }
+    }
 }

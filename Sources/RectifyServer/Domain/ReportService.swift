@@ -171,6 +171,18 @@ struct RoundFigures: Content, Equatable {
     /// At close: each inspection's petition figures over the cases in the round's region
     /// (inspection id → figures); absent for rounds closed before cases were counted.
     var petitions: [String: PetitionFigures]? = nil
+    /// The petition cases in the round's region that owed a report of their handling
+    /// (issue 13 §5): every case not concluded when the round opened. Reported when its
+    /// handling was reported after the round opened, late after the due date.
+    var cases: [CaseRow]? = nil
+
+    struct CaseRow: Content, Equatable {
+        let caseID: Int
+        let caseNumber: String
+        let place: String
+        let units: String
+        let status: RoundRowStatus
+    }
 }
 
 enum RoundService {
@@ -254,10 +266,57 @@ enum RoundService {
                                   submittedAt: report.map { Audit.timestamp($0.submittedAt) }))
             }
         }
-        return RoundFigures(roundID: id, name: round.name, dueDate: round.dueDate, closed: round.closedAt != nil,
-                            owed: rows.count, reported: rows.filter { $0.status == .reported }.count,
-                            late: rows.filter { $0.status == .late }.count,
-                            missing: rows.filter { $0.status == .missing }.count, rows: rows)
+        var figures = RoundFigures(roundID: id, name: round.name, dueDate: round.dueDate, closed: round.closedAt != nil,
+                                   owed: rows.count, reported: rows.filter { $0.status == .reported }.count,
+                                   late: rows.filter { $0.status == .late }.count,
+                                   missing: rows.filter { $0.status == .missing }.count, rows: rows)
+        figures.cases = try await caseRows(round, due: due, on: db)
+        return figures
+    }
+
+    /// The round's petition cases (see `RoundFigures.cases`), in two statements.
+    static func caseRows(_ round: DispatchRound, due: LocalDate, on db: any Database) async throws -> [RoundFigures.CaseRow] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let range = Access.subtree(of: round.$region.id)
+        let lateFrom = OfficialReportBuilder.endOfDay(due)
+        struct Row: Decodable { let id: Int; let case_number: String; let place: String; let progressed_at: Date? }
+        let owed: SQLQueryString = """
+            c.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
+            AND (c.status <> \(bind: PetitionStatus.concluded.rawValue) OR c.progressed_at >= \(bind: round.openedAt))
+            """
+        let cases = try await sql.raw("""
+            SELECT c.id, c.case_number, c.place, c.progressed_at FROM petition_cases c WHERE \(owed) ORDER BY c.batch_id, c.id
+            """).all(decoding: Row.self)
+        guard !cases.isEmpty else { return [] }
+        struct U: Decodable { let case_id: Int; let name: String }
+        let units = try await sql.raw("""
+            SELECT pu.case_id, u.name FROM petition_cases c JOIN petition_case_units pu ON pu.case_id = c.id \
+            JOIN units u ON u.id = pu.unit_id WHERE \(owed) ORDER BY pu.case_id, u.name
+            """).all(decoding: U.self)
+        let names = Dictionary(grouping: units, by: \.case_id).mapValues { $0.map(\.name).joined(separator: "、") }
+        return cases.map { c in
+            let status: RoundRowStatus
+            if let at = c.progressed_at, at >= round.openedAt {
+                status = at >= lateFrom ? .late : .reported
+            } else {
+                status = .missing
+            }
+            return .init(caseID: c.id, caseNumber: c.case_number, place: c.place, units: names[c.id] ?? "", status: status)
+        }
+    }
+
+    /// The cases of a unit that still owe the round a report of their handling.
+    static func casesMissing(_ round: DispatchRound, unitID: Int, on db: any Database) async throws -> [(id: Int, number: String, place: String)] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let range = Access.subtree(of: round.$region.id)
+        struct Row: Decodable { let id: Int; let case_number: String; let place: String }
+        return try await sql.raw("""
+            SELECT c.id, c.case_number, c.place FROM petition_cases c \
+            JOIN petition_case_units pu ON pu.case_id = c.id AND pu.unit_id = \(bind: unitID) \
+            WHERE c.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
+            AND c.status <> \(bind: PetitionStatus.concluded.rawValue) \
+            AND (c.progressed_at IS NULL OR c.progressed_at < \(bind: round.openedAt)) ORDER BY c.batch_id, c.id LIMIT 100
+            """).all(decoding: Row.self).map { ($0.id, $0.case_number, $0.place) }
     }
 
     /// A round's four figures without its rows, for lists and the dashboard: what
@@ -338,6 +397,7 @@ enum RoundService {
             var frozen = RoundFigures(roundID: live.roundID, name: live.name, dueDate: live.dueDate, closed: true,
                                       owed: live.owed, reported: live.reported, late: live.late, missing: live.missing, rows: live.rows)
             frozen.statusCounts = try await statusCounts(in: Access.subtree(of: round.$region.id), on: tx)
+            frozen.cases = live.cases
             frozen.petitions = Dictionary(uniqueKeysWithValues: try await PetitionService.figures(
                 inspectionIDs: nil, in: Access.subtree(of: round.$region.id), on: tx).map { (String($0.key), $0.value) })
             round.frozenJSON = Audit.json(frozen)

@@ -13,6 +13,8 @@ struct MyWorkModel {
     var orders: [(Int, String, String, String)] = []
     var acceptances: [Item] = []
     var roundName: String?
+    /// Petition cases whose handling the open round still waits for (id, number, place, note).
+    var casesDue: [(Int, String, String, String)] = []
 }
 
 enum WorkPagesController {
@@ -43,6 +45,8 @@ enum WorkPagesController {
                 let when = left.map { $0 > 0 ? "还有 \($0) 天" : $0 == 0 ? "今天截止" : "已逾期 \(-$0) 天" } ?? ""
                 m.reportsDue = try await RoundService.missing(round, unitID: unitID, on: req.db)
                     .map { .init(taskID: $0.id, number: $0.number, title: $0.title, note: "\(Fmt.date(round.dueDate))前报送,\(when)") }
+                m.casesDue = try await RoundService.casesMissing(round, unitID: unitID, on: req.db)
+                    .map { ($0.id, $0.number, $0.place, "\(Fmt.date(round.dueDate))前填报办理情况,\(when)") }
             }
             struct R: Decodable { let task_id: Int; let number: Int; let title: String; let review_reason: String? }
             m.returned = try await sql.raw("""
@@ -88,6 +92,11 @@ struct MyWorkView: PageView {
                     list("待认领", model.unclaimed, empty: "没有待认领的任务。"),
                     list("本期待报送" + (model.roundName.map { "·\($0)" } ?? ""), model.reportsDue,
                          empty: model.roundName == nil ? "目前没有进行中的调度。" : "本期已全部报送。"),
+                    .if(!model.casesDue.isEmpty, .section(.class("panel"),
+                        .h2(.words("本期待填报办理情况的信访件(\(model.casesDue.count))")),
+                        .ul(.forEach(model.casesDue) { c in
+                            .li(.a(.href(SiteURL.petitionCase(c.0).path), .words("\(c.1) \(c.2)")), .span(.class("sub"), .words(" \(c.3)")))
+                        }))),
                     list("被退回的报送", model.returned, empty: "没有被退回的报送。"),
                     .section(.class("panel"),
                              .h2(.words("待回复的督办单(\(model.orders.count))")),
@@ -183,6 +192,8 @@ struct RoundView: PageView {
 
     var content: Node<HTML.BodyContext> {
         func missing(_ rows: [RoundFigures.Row]) -> Int { rows.filter { $0.status == .missing }.count }
+        let cases = figures.cases ?? []
+        func count(_ s: RoundRowStatus) -> Int { cases.filter { $0.status == s }.count }
         let byUnit = Dictionary(grouping: figures.rows, by: \.unitName).sorted {
             (missing($0.value), $1.key) > (missing($1.value), $0.key)
         }
@@ -206,7 +217,15 @@ struct RoundView: PageView {
                                   .attribute(named: "title", value: HTMLText.escape("\(r.taskNumber). \(r.taskTitle):\(r.status.label)")),
                                   .words(String(r.taskNumber)))
                            }))
-                   }))
+                   })),
+            .if(!cases.isEmpty, .section(.class("panel"),
+                .h2(.words("信访件办理情况报送(应报 \(cases.count) 件:已报 \(count(.reported))、逾期报送 \(count(.late))、未报 \(count(.missing)))")),
+                .p(.class("sub"), .words("本期调度开始时尚未办结的信访举报件,每件须在本期填报一次办理情况。")),
+                .if(count(.missing) > 0, .table(.class("ledger"),
+                    .thead(.tr(.th("未报的件"), .th("被举报对象"), .th("办理单位"))),
+                    .tbody(.forEach(cases.filter { $0.status == .missing }.prefix(500)) { c in
+                        .tr(.td(.a(.href(SiteURL.petitionCase(c.caseID).path), .words(c.caseNumber))), .td(.words(c.place)), .td(.words(c.units)))
+                    })))))
         )
     }
 }
