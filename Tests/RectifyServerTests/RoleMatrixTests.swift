@@ -57,6 +57,15 @@ final class RoleMatrixTests: XCTestCase {
         return b
     }
 
+    /// A petition case of that batch, given to the responsible unit, made by the office.
+    static func petitionCase(_ f: Fixture) async throws -> PetitionCase {
+        let b = try await batch(f)
+        let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
+        return try await PetitionService.createCase(.init(batchID: b.id!, caseNumber: "D1", place: "某厂", regionCode: 210000,
+                                                          complaint: "废气", unitIDs: [f.units["responsible"]!]),
+                                                    access: office, clock: f.app.clock, on: f.app.db)
+    }
+
     static let routes: [Route] = [
         Route(name: "edit task", allowed: office) { f in
             try await state(f, .inProgress)
@@ -194,20 +203,12 @@ final class RoleMatrixTests: XCTestCase {
         },
         Route(name: "petition progress", allowed: ["admin", "office", "responsible"],
               hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
-            let b = try await batch(f)
-            let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
-            let c = try await PetitionService.createCase(.init(batchID: b.id!, caseNumber: "D1", place: "某厂", regionCode: 210000,
-                                                               complaint: "废气", unitIDs: [f.units["responsible"]!]),
-                                                         access: office, clock: f.app.clock, on: f.app.db)
+            let c = try await petitionCase(f)
             return (.POST, "/api/v1/petition-cases/\(c.id!)/progress", #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
         },
         Route(name: "link petition to task", allowed: office,
               hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
-            let b = try await batch(f)
-            let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
-            let c = try await PetitionService.createCase(.init(batchID: b.id!, caseNumber: "D1", place: "某厂", regionCode: 210000,
-                                                               complaint: "废气", unitIDs: [f.units["responsible"]!]),
-                                                         access: office, clock: f.app.clock, on: f.app.db)
+            let c = try await petitionCase(f)
             return (.POST, "/api/v1/petition-cases/\(c.id!)/task", #"{"version":1,"taskID":\#(f.taskID)}"#)
         },
         Route(name: "record accountability lead", allowed: ["discipline"], hidden: []) { f in

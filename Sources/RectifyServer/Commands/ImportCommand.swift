@@ -20,15 +20,7 @@ struct ImportCommand: AsyncCommand {
         guard let id = signature.inspection else {
             throw StartupError("缺少参数:需要 --inspection(督察编号),例如 rectify import --inspection 1 台账.xlsx")
         }
-        let path = signature.file
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              (attributes[.type] as? FileAttributeType) != .typeDirectory else {
-            throw StartupError("找不到文件 \(path)。")
-        }
-        if let size = (attributes[.size] as? NSNumber)?.intValue, size > LedgerImport.maxFileBytes {
-            throw StartupError("文件 \(path) 超过 20 MB:请拆分后分批导入。")
-        }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data = try Self.read(signature.file)
         let app = context.application
         try await app.prepareDatabase()
         let service = LedgerImport(db: app.db, access: .system, clock: app.clock)
@@ -72,5 +64,19 @@ struct ImportCommand: AsyncCommand {
         } else {
             context.console.print("与系统中的台账一致,无需导入。")
         }
+    }
+}
+
+extension ImportCommand {
+    /// A file to import: there, not a directory, within the upload limit.
+    static func read(_ path: String) throws -> Data {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.type] as? FileAttributeType) != .typeDirectory else {
+            throw StartupError("找不到文件 \(path)。")
+        }
+        if let size = (attributes[.size] as? NSNumber)?.intValue, size > LedgerImport.maxFileBytes {
+            throw StartupError("文件 \(path) 超过 20 MB:请拆分后分批导入。")
+        }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 }

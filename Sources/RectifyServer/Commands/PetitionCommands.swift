@@ -57,15 +57,7 @@ struct PetitionImportCommand: AsyncCommand {
         guard let batch = signature.batch else {
             throw StartupError("缺少参数:需要 --batch(批次编号,见 rectify petitions list),例如 rectify petitions import 清单.xlsx --batch 1")
         }
-        let path = signature.file
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              (attributes[.type] as? FileAttributeType) != .typeDirectory else {
-            throw StartupError("找不到文件 \(path)。")
-        }
-        if let size = (attributes[.size] as? NSNumber)?.intValue, size > LedgerImport.maxFileBytes {
-            throw StartupError("文件 \(path) 超过 20 MB:请拆分后分批导入。")
-        }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data = try ImportCommand.read(signature.file)
         let app = context.application
         try await app.prepareDatabase()
         let preview: PetitionImport.Preview

@@ -120,9 +120,11 @@ enum DemoCities {
         return DemoInspection(draft: draft, problems: [], tasks: tasks)
     }
 
-    /// Seed 003: 盘锦 in 2017 — 9 aspects (5 shared across the province, 4 its own);
-    /// after removing repeats and unfounded petitions, 61 items due, 53 done, 8 in
-    /// progress; all but the 辽东湾三条沟 project due by 2018-01-31, that one by end 2018.
+    /// Seed 003: 盘锦 in 2017 — 9 aspects of rectification (5 shared across the province,
+    /// 4 its own) and 91 petition cases handed over in 30 batches: “扣除重复访和不实,应完成
+    /// 整改61项,实际完成53项,还有8项正在整改中”. Those 61 items are petition cases
+    /// (`DemoPetitions`), not tasks; the one rectification project the report names, 辽东湾
+    /// 三条沟 (due by the end of 2018), is a task, the long-term work of its case.
     static func panjin() -> DemoInspection {
         let draft = InspectionDraft(
             title: "第一轮中央环境保护督察(盘锦市)", level: .central, round: 1, kind: .routine,
@@ -133,23 +135,12 @@ enum DemoCities {
                          text: "盘锦市整改方面第\(n)项(演示占位:种子报告只给出9个方面,其中全省共性问题5个、本市问题4个,未列出各方面原文)。",
                          regionCodes: [211100])
         }
-        var tasks = [DemoTask(
+        let tasks = [DemoTask(
             number: 1, title: "辽东湾三条沟环境安全风险防控项目", target: "消除辽东湾三条沟环境安全风险",
             measures: "计划在2018年底完成。", kind: .timeLimited, deadline: day("2018-12-31"),
             responsible: ["辽东湾新区管理委员会"], supervising: ["盘锦市人民政府"], acceptance: ["盘锦市环境保护局"],
-            tags: [.water, .marine], status: .inProgress, state: .inProgress)]
-        tasks += (2...61).map { n in
-            let done = n > 8
-            let text = DemoTaskTexts.panjin[n]
-            return DemoTask(number: n, title: text?.title ?? "盘锦市整改事项第\(n)项",
-                            target: text?.target ?? DemoNote.placeholderText, measures: text?.measures ?? DemoNote.placeholderText,
-                            kind: .timeLimited, deadline: day("2018-01-31"),
-                            problems: [(n - 1) % 9 + 1],
-                            responsible: [n % 2 == 0 ? "盘锦市人民政府" : "辽东湾新区管理委员会"],
-                            supervising: ["盘锦市人民政府"], acceptance: ["盘锦市环境保护局"], tags: [.other],
-                            status: done ? .completed : .inProgress, state: done ? .closed : .inProgress,
-                            remarks: DemoNote.writtenFromReport + "种子报告只给出应完成61项、已完成53项、正在整改8项。")
-        }
+            tags: [.water, .marine], status: .inProgress, state: .inProgress,
+            remarks: "种子报告:除辽东湾三条沟环境安全风险防控项目计划在2018年底完成外,其他预计能够按期完成。")]
         return DemoInspection(draft: draft, problems: problems, tasks: tasks)
     }
 }

@@ -6,7 +6,11 @@ import RectifyCore
 /// The seeds' petition and accountability figures backed by records (issue 13 §6):
 /// - 辽宁 (seed 004): “中央第三环境保护督察组交办的6991件群众信访投诉案件,已办结6591件,
 ///   办结率94%” and “移交的14个责任追究问题线索” with 143 people held to account;
-/// - 盘锦 (seed 003): “转办信访事项30批91件…其中重点案件21件;案件按时限办结率…100%”;
+/// - 盘锦 (seed 003): “转办信访事项30批91件…其中重点案件21件;案件按时限办结率…100%”,
+///   and of the 91 “扣除重复访和不实,应完成整改61项,实际完成53项,还有8项正在整改中”:
+///   12 repeat visits and 18 unfounded (the seed gives only their sum, 30), 53 concluded,
+///   8 concluded for the stage (handled in time, rectification going on), one of them
+///   辽东湾三条沟, the long-term work of the inspection's task 1;
 /// - 焦作 (seed 002): “督察期间交办的228件群众信访举报件全部办结”.
 ///
 /// The seeds give totals only. Every case's place, text, finding and complainant, the
@@ -16,6 +20,10 @@ import RectifyCore
 /// the thousands of historical cases are written in bulk, each batch's with one audit
 /// event that records how many it holds.
 enum DemoPetitions {
+    /// How a case ended: 办结; 阶段性办结 (rectification going on); still 办理中; a repeat
+    /// visit (重复访) of an earlier case's place; unfounded (不属实).
+    enum Outcome { case concluded, stage, open, repeatVisit, unfounded }
+
     struct Plan {
         let inspectionTitle: String
         let team: String
@@ -23,29 +31,48 @@ enum DemoPetitions {
         let firstDay: LocalDate
         let batches: Int
         let cases: Int
-        /// Cases left under way (办理中); the rest are concluded on time.
-        let open: Int
         let key: Int
         let prefix: String
         /// (region code, handling unit) in turn.
         let places: [(region: Int, area: String, unit: String)]
-        /// The task the cases are long-term work of (盘锦's task 40), by number.
-        let taskNumber: Int?
         let replyDays: Int
+        /// The outcome of the case at an index.
+        let outcome: @Sendable (Int) -> Outcome
+        /// A case linked to a task of the inspection: (case index, task number, place, complaint).
+        var linked: (index: Int, task: Int, place: String, complaint: String)? = nil
     }
+
+    /// Noon of a day, China time.
+    static func noon(_ d: LocalDate) -> Date { Date(timeIntervalSince1970: TimeInterval(d.dayNumber) * 86_400 + 4 * 3_600) }
+
+    /// `k` of `n` indices spread evenly: true for index `i` when it is one of them.
+    static func spread(_ i: Int, _ k: Int, of n: Int) -> Bool { k > 0 && n > 0 && (i * k) / n != ((i + 1) * k) / n }
+
+    /// 盘锦's 91: 53 concluded, 8 for the stage, 12 repeat visits, 18 unfounded, interleaved
+    /// (37 is prime to 91, so i × 37 mod 91 visits every position once).
+    static let panjinOutcomes: [Outcome] = {
+        let list = Array(repeating: Outcome.concluded, count: 53) + Array(repeating: .stage, count: 8)
+            + Array(repeating: .repeatVisit, count: 12) + Array(repeating: .unfounded, count: 18)
+        return (0..<91).map { list[($0 * 37) % 91] }
+    }()
 
     static let plans: [Plan] = [
         Plan(inspectionTitle: "第一轮中央环境保护督察(辽宁省)", team: "中央第三环境保护督察组", firstDay: LocalDate(iso: "2017-04-28")!,
-             batches: 30, cases: 6_991, open: 400, key: 0, prefix: "3LN2017",
-             places: DemoCatalog.liaoningCities.map { ($0.1, $0.0, "\($0.0)人民政府") }, taskNumber: nil, replyDays: 30),
+             batches: 30, cases: 6_991, key: 0, prefix: "3LN2017",
+             places: DemoCatalog.liaoningCities.map { ($0.1, $0.0, "\($0.0)人民政府") }, replyDays: 30,
+             // 已办结6591件: the other 400 still under way.
+             outcome: { i in spread(i, 400, of: 6_991) ? .open : i % 6 == 5 ? .unfounded : .concluded }),
         Plan(inspectionTitle: "第一轮中央环境保护督察(盘锦市)", team: "中央第三环境保护督察组", firstDay: LocalDate(iso: "2017-04-28")!,
-             batches: 30, cases: 91, open: 0, key: 21, prefix: "3PJ2017",
+             batches: 30, cases: 91, key: 21, prefix: "3PJ2017",
              places: [(211102, "双台子区", "盘锦市人民政府"), (211103, "兴隆台区", "盘锦市人民政府"), (211104, "大洼区", "盘锦市人民政府"),
                       (211122, "盘山县", "盘锦市人民政府"), (211100, "辽东湾新区", "辽东湾新区管理委员会")],
-             taskNumber: 40, replyDays: 15),
+             replyDays: 15, outcome: { i in i < panjinOutcomes.count ? panjinOutcomes[i] : .concluded },
+             linked: (index: panjinOutcomes.firstIndex(of: .stage) ?? 0, task: 1, place: "辽东湾新区三条沟",
+                      complaint: "三条沟排水沟渠污染物积存,存在环境安全风险,担心污染近岸海域。")),
         Plan(inspectionTitle: "河南省委生态环境保护督察(焦作市)", team: "省委第七生态环境保护督察组", firstDay: LocalDate(iso: "2022-01-04")!,
-             batches: 20, cases: 228, open: 0, key: 0, prefix: "7JZ2022",
-             places: DemoCatalog.jiaozuoCounties.map { ($0.1, $0.0, "\($0.0)人民政府") }, taskNumber: nil, replyDays: 30),
+             batches: 20, cases: 228, key: 0, prefix: "7JZ2022",
+             places: DemoCatalog.jiaozuoCounties.map { ($0.1, $0.0, "\($0.0)人民政府") }, replyDays: 30,
+             outcome: { i in i % 6 == 5 ? .unfounded : .concluded }),
     ]
 
     /// What a complaint was about, and what handling it found and did.
@@ -79,18 +106,17 @@ enum DemoPetitions {
     static func load(_ plan: Plan, inspectionID: Int, access: Access, units: [String: Int], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         let now = Date()
-        var taskID: Int?
-        if let n = plan.taskNumber {
-            taskID = try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).filter(\.$number == n).first()?.id
+        var linkedTask: Int?
+        if let n = plan.linked?.task {
+            linkedTask = try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).filter(\.$number == n).first()?.id
         }
-        // Which cases stay open and which are key cases: spread evenly over the whole list.
-        func spread(_ i: Int, _ k: Int) -> Bool { k > 0 && (i * k) / plan.cases != ((i + 1) * k) / plan.cases }
         let columns = ["batch_id", "case_number", "source", "place", "place_key", "region_code", "complaint", "pollution_kinds",
                        "key_case", "due_date", "status", "finding", "findings", "measures", "fine_yuan", "fined_companies",
                        "detained", "summoned", "held_to_account", "ordered_rectification", "progressed_at", "stage_concluded_on",
                        "concluded_on", "follow_up", "task_id", "complainant_name", "complainant_phone", "complainant_id_number",
                        "complainant_address", "version", "created_at"]
         var index = 0
+        var placeNumbers: [Int] = []
         for b in 1...plan.batches {
             let handed = plan.firstDay.adding(days: b - 1)
             let replyBy = handed.adding(days: plan.replyDays)
@@ -106,25 +132,42 @@ enum DemoPetitions {
                 index += 1
                 let theme = themes[i % themes.count]
                 let place = plan.places[(i / themes.count) % plan.places.count]
-                // Every 25th case complains again of a place an earlier one named (重复举报).
-                let placeNumber = i % 25 == 24 ? i - 12 : i
-                let placeText = "\(place.area)某\(theme.place)(演示第\(placeNumber + 1)号)"
-                let open = spread(i, plan.open)
-                let finding: PetitionFinding = [PetitionFinding.founded, .founded, .founded, .mostlyFounded, .partlyFounded, .unfounded][i % 6]
+                let outcome = plan.outcome(i)
+                let linked = plan.linked?.index == i ? plan.linked : nil
+                // A repeat visit names the place an earlier case named; so does every 25th case of 辽宁 and 焦作.
+                let earlier = outcome == .repeatVisit ? i - 5 : (plan.key == 0 && i % 25 == 24 ? i - 12 : i)
+                let placeNumber = earlier >= 0 && earlier < i ? placeNumbers[earlier] : i
+                placeNumbers.append(placeNumber)
+                let area = plan.places[(placeNumber / themes.count) % plan.places.count].area
+                let placeText = linked?.place ?? "\(area)某\(themes[placeNumber % themes.count].place)(演示第\(placeNumber + 1)号)"
+                let finding: PetitionFinding = outcome == .unfounded ? .unfounded
+                    : [PetitionFinding.founded, .founded, .mostlyFounded, .partlyFounded][i % 4]
                 let done = handed.adding(days: 5 + i % max(1, plan.replyDays - 5))
                 let letter = i % 3 == 0
                 let number = (letter ? "X" : "D") + plan.prefix + String(format: "%02d%02d%04d", handed.month, handed.day, seq)
-                let measures = finding == .unfounded ? "经核查反映问题不属实,已向举报人反馈核查情况。"
-                    : open ? "整改正在推进。" : theme.measures
-                if !open { concluded += 1 }
+                let measures: String = switch outcome {
+                case .unfounded: "经核查反映问题不属实,已向举报人反馈核查情况。"
+                case .repeatVisit: "与此前交办的同一对象举报重复,并案办理,已向举报人反馈。"
+                case .open: "整改正在推进。"
+                case .stage: linked == nil ? "已完成阶段性整改,后续整改按计划推进。" : "编制三条沟环境安全风险防控方案,项目计划2018年底完成。"
+                case .concluded: theme.measures
+                }
+                let status: PetitionStatus = switch outcome {
+                case .open: .handling
+                case .stage: .concludedStage
+                default: .concluded
+                }
+                if status == .concluded { concluded += 1 }
                 rows.append([
                     batchID, number, (letter ? PetitionSource.letter : .phone).rawValue, placeText, PlaceKey.of(placeText), place.region,
-                    theme.complaint + "(演示数据:种子只给出件数)", theme.kinds.map(\.rawValue).joined(separator: ","),
-                    spread(i, plan.key), replyBy.iso, (open ? PetitionStatus.handling : .concluded).rawValue, finding.rawValue,
+                    (linked?.complaint ?? theme.complaint) + "(演示数据:种子只给出件数)", theme.kinds.map(\.rawValue).joined(separator: ","),
+                    spread(i, plan.key, of: plan.cases), replyBy.iso, status.rawValue, finding.rawValue,
                     finding == .unfounded ? "经现场核查,未发现所反映的问题。" : "经现场核查,反映问题\(finding.label)。",
-                    measures, 0, 0, 0, 0, 0, false, now,
-                    Optional<String>.none, (open ? nil : done.iso) as String?, (open ? nil : FollowUp.satisfied.rawValue) as String?, taskID,
-                    "演示举报人\(i + 1)", "139" + String(format: "%08d", i + 1), "", "", open ? 2 : 3, now,
+                    // Reported on the day it was handled, not on the load day (a round counts reports by date).
+                    measures, 0, 0, 0, 0, 0, false, noon(status == .handling ? handed.adding(days: 5) : done),
+                    (status == .concludedStage ? done.iso : nil) as String?, (status == .concluded ? done.iso : nil) as String?,
+                    (status == .concluded ? FollowUp.satisfied.rawValue : nil) as String?, linked == nil ? nil : linkedTask,
+                    "演示举报人\(i + 1)", "139" + String(format: "%08d", i + 1), "", "", status == .handling ? 2 : 3, now,
                 ])
             }
             for chunk in stride(from: 0, to: rows.count, by: 200) {

@@ -139,19 +139,9 @@ enum OfficialReportBuilder {
             SELECT e.task_id, e.at, e.before_json, e.after_json FROM audit_events e JOIN tasks t ON t.id = e.task_id \
             WHERE t.inspection_id = \(bind: inspectionID) AND e.record_type = 'task' ORDER BY e.id
             """).all(decoding: E.self)
-        func status(_ json: String?) -> String?? {
+        AuditReplay.apply(events.map { ($0.task_id, $0.at, $0.before_json, $0.after_json) }, upTo: stamp, to: &result) { json in
             guard let json, let s = try? JSONDecoder().decode(Snapshot.self, from: Data(json.utf8)) else { return nil }
             return .some(s.progressStatus)
-        }
-        var settled: Set<Int> = []
-        for e in events where result[e.task_id] != nil {
-            if e.at <= stamp {
-                if let s = status(e.after_json) { result[e.task_id] = s }
-                settled.insert(e.task_id)
-            } else if !settled.contains(e.task_id) {
-                if let s = status(e.before_json) { result[e.task_id] = s }
-                settled.insert(e.task_id)
-            }
         }
         return result
     }
@@ -232,6 +222,27 @@ enum OfficialReportAPI {
             return Response(status: .ok, headers: headers, body: .init(data: try OfficialReportBuilder.docx(report)))
         default:
             throw AppError(status: .badRequest, code: "report.formatUnknown", message: "报告格式应为 text、html 或 docx")
+        }
+    }
+}
+
+/// A register as it stood at a moment, from its state now and its audit trail: each
+/// record takes the after-state of its last audited change up to then, or, if its first
+/// change came later, that change's before-state; a record never changed keeps its state.
+enum AuditReplay {
+    /// `events` in the order they were recorded: (record id, at, before JSON, after JSON);
+    /// `state` holds the records that existed then, as they are now.
+    static func apply<S>(_ events: [(Int, String, String?, String?)], upTo stamp: String, to state: inout [Int: S],
+                         decode: (String?) -> S?) {
+        var settled: Set<Int> = []
+        for (record, at, before, after) in events where state[record] != nil {
+            if at <= stamp {
+                if let s = decode(after) { state[record] = s }
+                settled.insert(record)
+            } else if !settled.contains(record) {
+                if let s = decode(before) { state[record] = s }
+                settled.insert(record)
+            }
         }
     }
 }

@@ -254,9 +254,8 @@ enum PetitionService {
     }
 
     /// An inspection's petition figures as the register stood at `instant`, rebuilt from
-    /// the audit trail like the tasks' statuses: each case entered by then counts with the
-    /// state of its last audited change up to then (or, if its first change came later,
-    /// that change's before-state; if it never changed, its state now).
+    /// the audit trail like the tasks' statuses (`AuditReplay`): each case entered by then
+    /// counts with its state at that moment.
     static func figures(inspectionID: Int, at instant: Date, in range: ClosedRange<Int>? = nil,
                         on db: any Database) async throws -> PetitionFigures? {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
@@ -287,18 +286,8 @@ enum PetitionService {
             JOIN petition_cases c ON c.id = e.record_id JOIN petition_batches b ON b.id = c.batch_id \
             WHERE e.record_type = 'petition_case' AND b.inspection_id = \(bind: inspectionID) ORDER BY e.id
             """).all(decoding: E.self)
-        func snapshot(_ json: String?) -> Snapshot? {
+        AuditReplay.apply(events.map { ($0.record_id, $0.at, $0.before_json, $0.after_json) }, upTo: stamp, to: &state) { json in
             json.flatMap { try? JSONDecoder().decode(Snapshot.self, from: Data($0.utf8)) }
-        }
-        var settled: Set<Int> = []
-        for e in events where state[e.record_id] != nil {
-            if e.at <= stamp {
-                if let s = snapshot(e.after_json) { state[e.record_id] = s }
-                settled.insert(e.record_id)
-            } else if !settled.contains(e.record_id) {
-                if let s = snapshot(e.before_json) { state[e.record_id] = s }
-                settled.insert(e.record_id)
-            }
         }
         var f = PetitionFigures()
         for s in state.values {

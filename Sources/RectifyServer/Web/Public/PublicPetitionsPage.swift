@@ -13,12 +13,13 @@ enum PublicPetitionsPage {
     static func show(req: Request) async throws -> Response {
         let id = try req.intParameter("id")
         guard let inspection = try await Inspection.find(id, on: req.db) else { throw AppError.notFound }
-        // Published like the inspection's page: once one of its tasks is assigned.
-        guard (try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id])?.isEmpty == false else {
-            throw AppError.notFound
-        }
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let figures = try await PetitionService.figures(inspectionID: id, on: req.db)
+        // Cases are handled and published while the team is still there (边督边改), before any
+        // task exists; without cases the page exists once the inspection's page does.
+        if figures == nil, (try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id])?.isEmpty != false {
+            throw AppError.notFound
+        }
         struct Row: Decodable { let id: Int; let number: Int; let handed_over_on: String; let n: Int; let handled: Int? }
         let done = [PetitionStatus.concluded.rawValue, PetitionStatus.concludedStage.rawValue]
         let batches = try await sql.raw("""
