@@ -347,13 +347,17 @@ public struct PetitionOverview: Sendable, Equatable {
 
     public init() {}
 
-    public mutating func add(status: PetitionStatus, key: Bool, repeated: Bool, timing: PetitionTiming, count: Int) {
+    public mutating func add(status: PetitionStatus, key: Bool, timing: PetitionTiming, count: Int) {
         guard count > 0 else { return }
         byStatus[status, default: 0] += count
         total += count
         if key, status != .concluded { keyOpen += count }
-        if repeated { repeats += count }
         byTiming[timing, default: 0] += count
+    }
+
+    /// Cases that complain again of a place an earlier case in the scope named.
+    public mutating func addRepeats(_ count: Int) {
+        if count > 0 { repeats += count }
     }
 
     public func count(_ s: PetitionStatus) -> Int { byStatus[s] ?? 0 }

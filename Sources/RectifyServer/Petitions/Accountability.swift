@@ -204,12 +204,10 @@ enum AccountabilityAPI {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let scope = AccountabilityService.scope(access)
         struct N: Decodable { let n: Int }
-        struct I: Decodable { let id: Int }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM accountability_cases a WHERE \(scope)").first(decoding: N.self)?.n ?? 0
-        let ids = try await sql.raw("""
-            SELECT a.id FROM accountability_cases a WHERE \(scope) ORDER BY a.id LIMIT \(literal: p.per) OFFSET \(literal: p.offset)
-            """).all(decoding: I.self).map(\.id)
-        let cases = ids.isEmpty ? [] : try await AccountabilityCase.query(on: req.db).filter(\.$id ~~ ids).sort(\.$id).all()
+        let cases = total == 0 ? [] : try await sql.raw("""
+            SELECT a.* FROM accountability_cases a WHERE \(scope) ORDER BY a.id LIMIT \(literal: p.per) OFFSET \(literal: p.offset)
+            """).all().map { try $0.decode(fluentModel: AccountabilityCase.self) }
         return Paged(items: try await outs(cases, on: req.db), page: p.page, per: p.per, total: total)
     }
 
@@ -245,13 +243,16 @@ enum AccountabilityAPI {
     static func counts(inspectionID: Int?, on db: any Database) async throws -> Counts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let only: SQLQueryString = inspectionID.map { "a.inspection_id = \(bind: $0)" } ?? "1 = 1"
-        struct N: Decodable { let n: Int }
-        struct G: Decodable { let measure: String; let rank: String; let n: Int }
-        let cases = try await sql.raw("SELECT COUNT(*) AS n FROM accountability_cases a WHERE \(only)").first(decoding: N.self)?.n ?? 0
-        let groups = try await sql.raw("""
+        // One statement: the leads, then the people by measure and rank.
+        struct G: Decodable { let measure: String?; let rank: String?; let n: Int }
+        let rows = try await sql.raw("""
+            SELECT CAST(NULL AS TEXT) AS measure, CAST(NULL AS TEXT) AS rank, COUNT(*) AS n FROM accountability_cases a WHERE \(only) \
+            UNION ALL \
             SELECT p.measure, p.rank, COUNT(*) AS n FROM accountability_people p JOIN accountability_cases a ON a.id = p.case_id \
             WHERE \(only) GROUP BY p.measure, p.rank
             """).all(decoding: G.self)
+        let cases = rows.first { $0.measure == nil }?.n ?? 0
+        let groups = rows.compactMap { r in r.measure.flatMap { m in r.rank.map { (measure: m, rank: $0, n: r.n) } } }
         var byMeasure: [String: Int] = [:], byRank: [String: Int] = [:]
         for g in groups {
             byMeasure[g.measure, default: 0] += g.n

@@ -71,7 +71,8 @@ enum DashboardPageController {
         // - the units responsible for red or yellow tasks, most red first, found from the warned
         //   tasks alone (reading every task's units costs more than the rest of the page
         //   together at 100,000 tasks);
-        // - the petition cases by status, key flag, repeat and timing (issue 13 §5);
+        // - the petition cases by status, key flag and timing (issue 13 §5), and the repeat
+        //   complaints counted by place (an index walk, not a lookup per case);
         // - the people held to account by measure and rank.
         struct Group: Decodable { let part: String; let k: Int?; let name: String?; let light: String?; let status: String?; let n: Int }
         let petitionScope = PetitionAccess(access: access).scope
@@ -93,13 +94,15 @@ enum DashboardPageController {
             FROM tasks JOIN task_units tu ON tu.task_id = tasks.id AND tu.role = 'responsible' JOIN units u ON u.id = tu.unit_id \
             WHERE \(scope) AND tasks.light IN ('red', 'yellow') GROUP BY tu.unit_id, u.name, tasks.light \
             UNION ALL \
-            SELECT 'petition' AS part, k, name, light, status, COUNT(*) AS n FROM (SELECT \
+            SELECT 'petition' AS part, k, CAST(NULL AS TEXT) AS name, light, status, COUNT(*) AS n FROM (SELECT \
             CASE WHEN c.key_case THEN 1 ELSE 0 END AS k, \
-            CASE WHEN c.place_key <> '' AND EXISTS (SELECT 1 FROM petition_cases e WHERE e.place_key = c.place_key AND e.id < c.id) \
-            THEN '1' ELSE '0' END AS name, \
             CASE WHEN \(done) IS NOT NULL THEN (CASE WHEN \(done) <= c.due_date THEN 'onTime' ELSE 'late' END) \
             WHEN c.due_date < \(bind: today.iso) THEN 'overdue' ELSE 'open' END AS light, \
-            c.status AS status FROM petition_cases c WHERE \(petitionScope)) pc GROUP BY k, name, light, status \
+            c.status AS status FROM petition_cases c WHERE \(petitionScope)) pc GROUP BY k, light, status \
+            UNION ALL \
+            SELECT 'petitionRepeat' AS part, CAST(NULL AS INTEGER) AS k, CAST(NULL AS TEXT) AS name, CAST(NULL AS TEXT) AS light, \
+            CAST(NULL AS TEXT) AS status, CAST(COALESCE(SUM(r.n - 1), 0) AS BIGINT) AS n FROM (SELECT COUNT(*) AS n FROM petition_cases c \
+            WHERE \(petitionScope) AND c.place_key <> '' GROUP BY c.place_key HAVING COUNT(*) > 1) r \
             UNION ALL \
             SELECT 'accountability' AS part, CAST(NULL AS INTEGER) AS k, p.measure AS name, p.rank AS light, \
             CAST(NULL AS TEXT) AS status, COUNT(*) AS n FROM accountability_people p JOIN accountability_cases a ON a.id = p.case_id \
@@ -107,9 +110,10 @@ enum DashboardPageController {
             """).all(decoding: Group.self)
         for r in rows where r.part == "petition" {
             guard let status = r.status.flatMap(PetitionStatus.init(rawValue:)) else { continue }
-            m.petitions.add(status: status, key: r.k == 1, repeated: r.name == "1",
-                            timing: r.light.flatMap(PetitionTiming.init(rawValue:)) ?? .open, count: r.n)
+            m.petitions.add(status: status, key: r.k == 1, timing: r.light.flatMap(PetitionTiming.init(rawValue:)) ?? .open, count: r.n)
         }
+        // Repeat complaints in the scope: of each place complained of n times, the n − 1 after the first.
+        for r in rows where r.part == "petitionRepeat" { m.petitions.addRepeats(r.n) }
         for r in rows where r.part == "accountability" {
             m.accountability.people += r.n
             if let measure = r.name.flatMap(AccountabilityMeasure.init(rawValue:)) { m.accountability.byMeasure[measure, default: 0] += r.n }

@@ -8,7 +8,9 @@ import RectifyCore
 enum PetitionPagesController {
     static func list(req: Request) async throws -> Response {
         let access = try await req.access()
-        let batches = try await PetitionAPI.batches(access, on: req.db)
+        let db = req.db
+        // The same for everyone with this scope until the data changes (a full pass over the cases).
+        let batches = try await req.cachedAggregate("petition-batches|\(access.scopeKey)") { try await PetitionAPI.batches(access, on: db) }
         let cases = try await PetitionAPI.list(req: req)
         let units = try await unitNames(cases.items.flatMap(\.unitIDs), on: req.db)
         return PetitionListView(context: PageContext(req, section: .petitions), batches: batches, cases: cases, units: units,
@@ -85,14 +87,19 @@ struct PetitionListView: PageView {
                                 ("page", String(page))])
     }
 
+    /// The newest batches on the page; every batch counts in the summary above it.
+    static let batchesShown = 100
+
     var batchTable: Node<HTML.BodyContext> {
-        .section(.class("panel"),
+        let shown = batches.suffix(Self.batchesShown)
+        return .section(.class("panel"),
                  .h2("交办批次"),
                  .if(batches.isEmpty, .p(.class("empty"), .words("还没有交办批次。"))),
+                 .if(batches.count > shown.count, .p(.class("sub"), .words("共 \(batches.count) 批,列出最近的 \(shown.count) 批;下方的件可按批次筛选。"))),
                  .if(!batches.isEmpty, .table(.class("ledger"),
                     .thead(.tr(.th("批次"), .th("交办日期"), .th("办理期限"), .th(.class("num"), .words("件数")),
                                .th(.words(PetitionStatus.allCases.map(\.label).joined(separator: " / "))))),
-                    .tbody(.forEach(batches) { b in batchRow(b) }))))
+                    .tbody(.forEach(Array(shown)) { b in batchRow(b) }))))
     }
 
     func batchRow(_ b: PetitionAPI.BatchOut) -> Node<HTML.TableContext> {
