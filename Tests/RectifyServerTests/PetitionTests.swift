@@ -238,6 +238,9 @@ final class PetitionTests: XCTestCase {
             XCTAssertTrue(page.body.contains("D3LN201802010001"))
             XCTAssertTrue(page.body.contains("信访件关联整改任务"))
             XCTAssertFalse(page.body.contains("13911112222"))
+            // A unit of the task that is not the case's reads the task, not the case.
+            let cooperating = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "cooperating")
+            XCTAssertFalse(cooperating.body.contains("D3LN201802010001"), "the linked case is listed only to those who may read it")
             // The office links and unlinks from the case's page too.
             let casePage = try await f.expect(.ok, .GET, "/petitions/\(id)", as: "office")
             XCTAssertTrue(casePage.body.contains("保存关联"))
@@ -344,10 +347,13 @@ final class PetitionTests: XCTestCase {
             f.set("2018-03-12")
             _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(late)/progress", as: "responsible",
                                    #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
+            // Reported in time, then again after the due date: its first report decides.
+            _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(open)/progress", as: "responsible",
+                                   #"{"version":2,"status":"handling","findings":"属实,已责令整改"}"#)
             _ = try await f.expect(.ok, .POST, "/api/v1/rounds/\(roundID)/close", as: "office")
             f.set("2018-03-13")
             _ = try await f.expect(.ok, .POST, "/api/v1/petition-cases/\(open)/progress", as: "responsible",
-                                   #"{"version":2,"status":"concluded","measures":"已整改"}"#)
+                                   #"{"version":3,"status":"concluded","measures":"已整改"}"#)
             let figures = try await f.expect(.ok, .GET, "/api/v1/rounds/\(roundID)", as: "office")
             let cases = try XCTUnwrap(figures.json["cases"] as? [[String: Any]], figures.body)
             let status = Dictionary(uniqueKeysWithValues: cases.map { ($0["caseID"] as? Int ?? 0, $0["status"] as? String ?? "") })

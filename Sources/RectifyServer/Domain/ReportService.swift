@@ -172,8 +172,9 @@ struct RoundFigures: Content, Equatable {
     /// (inspection id → figures); absent for rounds closed before cases were counted.
     var petitions: [String: PetitionFigures]? = nil
     /// The petition cases in the round's region that owed a report of their handling
-    /// (issue 13 §5): every case not concluded when the round opened. Reported when its
-    /// handling was reported after the round opened, late after the due date.
+    /// (issue 13 §5): every case not concluded when the round opened, and every case
+    /// handed over during it. Reported when its handling was first reported after the
+    /// round opened; late when that first report came after the due date.
     var cases: [CaseRow]? = nil
 
     struct CaseRow: Content, Equatable {
@@ -279,13 +280,18 @@ enum RoundService {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let range = Access.subtree(of: round.$region.id)
         let lateFrom = OfficialReportBuilder.endOfDay(due)
-        struct Row: Decodable { let id: Int; let case_number: String; let place: String; let progressed_at: Date? }
+        // A case's first report in the round decides it, as a task's does: reported in time and
+        // then again after the due date is still reported in time.
+        struct Row: Decodable { let id: Int; let case_number: String; let place: String; let first_at: String? }
         let owed: SQLQueryString = """
             c.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
             AND (c.status <> \(bind: PetitionStatus.concluded.rawValue) OR c.progressed_at >= \(bind: round.openedAt))
             """
         let cases = try await sql.raw("""
-            SELECT c.id, c.case_number, c.place, c.progressed_at FROM petition_cases c WHERE \(owed) ORDER BY c.batch_id, c.id
+            SELECT c.id, c.case_number, c.place, (SELECT MIN(e.at) FROM audit_events e WHERE e.record_type = 'petition_case' \
+            AND e.record_id = c.id AND e.action = \(bind: AuditAction.petitionProgress.rawValue) \
+            AND e.at >= \(bind: Audit.timestamp(round.openedAt))) AS first_at \
+            FROM petition_cases c WHERE \(owed) ORDER BY c.batch_id, c.id
             """).all(decoding: Row.self)
         guard !cases.isEmpty else { return [] }
         struct U: Decodable { let case_id: Int; let name: String }
@@ -296,14 +302,17 @@ enum RoundService {
         let names = Dictionary(grouping: units, by: \.case_id).mapValues { $0.map(\.name).joined(separator: "、") }
         return cases.map { c in
             let status: RoundRowStatus
-            if let at = c.progressed_at, at >= round.openedAt {
-                status = at >= lateFrom ? .late : .reported
+            if let at = c.first_at {
+                status = at >= Audit.timestamp(lateFrom) ? .late : .reported
             } else {
                 status = .missing
             }
             return .init(caseID: c.id, caseNumber: c.case_number, place: c.place, units: names[c.id] ?? "", status: status)
         }
     }
+
+    /// How many of a unit's owed cases 我的待办 lists.
+    static let casesMissingLimit = 100
 
     /// The cases of a unit that still owe the round a report of their handling.
     static func casesMissing(_ round: DispatchRound, unitID: Int, on db: any Database) async throws -> [(id: Int, number: String, place: String)] {
@@ -315,7 +324,8 @@ enum RoundService {
             JOIN petition_case_units pu ON pu.case_id = c.id AND pu.unit_id = \(bind: unitID) \
             WHERE c.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
             AND c.status <> \(bind: PetitionStatus.concluded.rawValue) \
-            AND (c.progressed_at IS NULL OR c.progressed_at < \(bind: round.openedAt)) ORDER BY c.batch_id, c.id LIMIT 100
+            AND (c.progressed_at IS NULL OR c.progressed_at < \(bind: round.openedAt)) ORDER BY c.batch_id, c.id \
+            LIMIT \(literal: casesMissingLimit)
             """).all(decoding: Row.self).map { ($0.id, $0.case_number, $0.place) }
     }
 

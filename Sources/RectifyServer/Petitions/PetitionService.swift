@@ -340,16 +340,6 @@ enum PetitionService {
         }
     }
 
-    /// The cases linked to a task that this user may read: number, place, status.
-    static func cases(ofTask taskID: Int, access: Access, on db: any Database) async throws -> [(id: Int, number: String, place: String, status: PetitionStatus)] {
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        struct Row: Decodable { let id: Int; let case_number: String; let place: String; let status: String }
-        return try await sql.raw("""
-            SELECT c.id, c.case_number, c.place, c.status FROM petition_cases c \
-            WHERE c.task_id = \(bind: taskID) AND \(PetitionAccess(access: access).scope) ORDER BY c.id LIMIT 200
-            """).all(decoding: Row.self).map { ($0.id, $0.case_number, $0.place, PetitionStatus(rawValue: $0.status) ?? .pending) }
-    }
-
     static func progress(_ caseID: Int, _ p: Progress, access: Access, clock: AppClock, on db: any Database) async throws -> PetitionCase {
         try await db.writeTransaction { tx in
             if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {

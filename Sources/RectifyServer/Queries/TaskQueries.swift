@@ -113,7 +113,8 @@ enum TaskQueries {
     /// The newest events the page lists.
     static let timelineLimit = 200
 
-    static func records(_ id: Int, on db: any Database) async throws -> Records {
+    /// `access`: who asks; the linked petition cases are only those they may read.
+    static func records(_ id: Int, access: Access, on db: any Database) async throws -> Records {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let json = JSONArraySQL(dialect: sql.dialect.name)
         let query: SQLQueryString = """
@@ -134,7 +135,7 @@ enum TaskQueries {
             \(json.array(["id": "o.id", "year": "o.year", "seq": "o.seq", "closed": "CASE WHEN o.closed_at IS NULL THEN 0 ELSE 1 END"],
                          from: "supervision_order_tasks ot JOIN supervision_orders o ON o.id = ot.order_id WHERE ot.task_id = \(bind: id)")) AS orders, \
             \(json.array(["id": "c.id", "number": "c.case_number", "place": "c.place", "status": "c.status"],
-                         from: "petition_cases c WHERE c.task_id = \(bind: id)")) AS cases
+                         from: "petition_cases c WHERE c.task_id = \(bind: id) AND \(PetitionAccess(access: access).scope)")) AS cases
             """
         struct Row: Decodable {
             let problems: String, entries: String, extensions: String, events: String, evidence: String, orders: String, cases: String

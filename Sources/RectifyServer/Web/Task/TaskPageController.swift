@@ -13,7 +13,7 @@ enum TaskPageController {
         let sheet = try await TaskQueries.sheet(id, access: access, on: req.db)
         let today = req.application.clock.today
         let detail = TaskQueries.detail(sheet, today: today)
-        let records = try await TaskQueries.records(id, on: req.db)
+        let records = try await TaskQueries.records(id, access: access, on: req.db)
         let view = sheet.view
         let roles = access.unitRoles(on: view)
         let office = access.isOffice(over: view)

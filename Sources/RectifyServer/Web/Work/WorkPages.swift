@@ -93,7 +93,7 @@ struct MyWorkView: PageView {
                     list("本期待报送" + (model.roundName.map { "·\($0)" } ?? ""), model.reportsDue,
                          empty: model.roundName == nil ? "目前没有进行中的调度。" : "本期已全部报送。"),
                     .if(!model.casesDue.isEmpty, .section(.class("panel"),
-                        .h2(.words("本期待填报办理情况的信访件(\(model.casesDue.count))")),
+                        .h2(.words("本期待填报办理情况的信访件(\(model.casesDue.count < RoundService.casesMissingLimit ? String(model.casesDue.count) : "\(RoundService.casesMissingLimit) 件以上,列出前 \(RoundService.casesMissingLimit) 件"))")),
                         .ul(.forEach(model.casesDue) { c in
                             .li(.a(.href(SiteURL.petitionCase(c.0).path), .words("\(c.1) \(c.2)")), .span(.class("sub"), .words(" \(c.3)")))
                         }))),
