@@ -41,6 +41,9 @@ public enum PetitionStatus: String, Labelled, Comparable {
         case .concluded: "办结"
         }
     }
+
+    /// Handled for publishing and counting: 阶段性办结 or 办结.
+    public static let handled: [PetitionStatus] = [.concludedStage, .concluded]
     var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
     /// Counted as 办结 in the published figures (阶段性办结 is counted apart).

@@ -89,7 +89,7 @@ enum DemoLoader {
                 }
             }
             try await DemoLive.load(on: tx, today: today, units: unitIDs)
-            try await DemoPetitions.load(on: tx, inspections: inspectionIDs, units: unitIDs, today: today)
+            try await DemoPetitions.load(on: tx, inspections: inspectionIDs, units: unitIDs)
             summary.inspections += 1
             summary.problems += DemoLive.problems.count
             summary.tasks += DemoLive.plans.count

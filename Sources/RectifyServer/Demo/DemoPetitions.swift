@@ -38,6 +38,9 @@ enum DemoPetitions {
         let replyDays: Int
         /// The outcome of the case at an index.
         let outcome: @Sendable (Int) -> Outcome
+        /// Every n-th case names the place of the case 12 before it (repeat complaints); nil when
+        /// the outcomes say which cases are repeat visits.
+        var repeatEvery: Int? = 25
         /// A case linked to a task of the inspection: (case index, task number, place, complaint).
         var linked: (index: Int, task: Int, place: String, complaint: String)? = nil
     }
@@ -66,7 +69,7 @@ enum DemoPetitions {
              batches: 30, cases: 91, key: 21, prefix: "3PJ2017",
              places: [(211102, "双台子区", "盘锦市人民政府"), (211103, "兴隆台区", "盘锦市人民政府"), (211104, "大洼区", "盘锦市人民政府"),
                       (211122, "盘山县", "盘锦市人民政府"), (211100, "辽东湾新区", "辽东湾新区管理委员会")],
-             replyDays: 15, outcome: { i in i < panjinOutcomes.count ? panjinOutcomes[i] : .concluded },
+             replyDays: 15, outcome: { i in i < panjinOutcomes.count ? panjinOutcomes[i] : .concluded }, repeatEvery: nil,
              linked: (index: panjinOutcomes.firstIndex(of: .stage) ?? 0, task: 1, place: "辽东湾新区三条沟",
                       complaint: "三条沟排水沟渠污染物积存,存在环境安全风险,担心污染近岸海域。")),
         Plan(inspectionTitle: "河南省委生态环境保护督察(焦作市)", team: "省委第七生态环境保护督察组", firstDay: LocalDate(iso: "2022-01-04")!,
@@ -91,7 +94,7 @@ enum DemoPetitions {
         ([.soil, .solidWaste], "电镀作坊", "非法电镀作坊废液渗入地下。", "非法电镀作坊已取缔,开展土壤污染状况调查。"),
     ]
 
-    static func load(on db: any Database, inspections: [String: Int], units: [String: Int], today: LocalDate) async throws {
+    static func load(on db: any Database, inspections: [String: Int], units: [String: Int]) async throws {
         guard let admin = try await User.query(on: db).filter(\.$login == "admin").first() else { return }
         let access = try await Access.load(admin, on: db)
         for plan in plans {
@@ -99,7 +102,7 @@ enum DemoPetitions {
             try await load(plan, inspectionID: inspectionID, access: access, units: units, on: db)
         }
         if let liaoning = inspections[plans[0].inspectionTitle] {
-            try await accountability(inspectionID: liaoning, today: today, on: db)
+            try await accountability(inspectionID: liaoning, on: db)
         }
     }
 
@@ -134,8 +137,8 @@ enum DemoPetitions {
                 let place = plan.places[(i / themes.count) % plan.places.count]
                 let outcome = plan.outcome(i)
                 let linked = plan.linked?.index == i ? plan.linked : nil
-                // A repeat visit names the place an earlier case named; so does every 25th case of 辽宁 and 焦作.
-                let earlier = outcome == .repeatVisit ? i - 5 : (plan.key == 0 && i % 25 == 24 ? i - 12 : i)
+                // A repeat visit names the place an earlier case named; so does every n-th case of 辽宁 and 焦作.
+                let earlier = outcome == .repeatVisit ? i - 5 : (plan.repeatEvery.map { i % $0 == $0 - 1 } == true ? i - 12 : i)
                 let placeNumber = earlier >= 0 && earlier < i ? placeNumbers[earlier] : i
                 placeNumbers.append(placeNumber)
                 let area = plan.places[(placeNumber / themes.count) % plan.places.count].area
@@ -163,8 +166,9 @@ enum DemoPetitions {
                     (linked?.complaint ?? theme.complaint) + "(演示数据:种子只给出件数)", theme.kinds.map(\.rawValue).joined(separator: ","),
                     spread(i, plan.key, of: plan.cases), replyBy.iso, status.rawValue, finding.rawValue,
                     finding == .unfounded ? "经现场核查,未发现所反映的问题。" : "经现场核查,反映问题\(finding.label)。",
+                    measures, 0, 0, 0, 0, 0, false,
                     // Reported on the day it was handled, not on the load day (a round counts reports by date).
-                    measures, 0, 0, 0, 0, 0, false, noon(status == .handling ? handed.adding(days: 5) : done),
+                    noon(status == .handling ? handed.adding(days: 5) : done),
                     (status == .concludedStage ? done.iso : nil) as String?, (status == .concluded ? done.iso : nil) as String?,
                     (status == .concluded ? FollowUp.satisfied.rawValue : nil) as String?, linked == nil ? nil : linkedTask,
                     "演示举报人\(i + 1)", "139" + String(format: "%08d", i + 1), "", "", status == .handling ? 2 : 3, now,
@@ -193,7 +197,7 @@ enum DemoPetitions {
 
     /// 辽宁: 14 leads handed over by the team, 143 people held to account, through the
     /// service as discipline inspection would enter them. Who they were is made up.
-    static func accountability(inspectionID: Int, today: LocalDate, on db: any Database) async throws {
+    static func accountability(inspectionID: Int, on db: any Database) async throws {
         guard let user = try await User.query(on: db).filter(\.$login == "discipline").first() else { return }
         let access = try await Access.load(user, on: db)
         let measures: [AccountabilityMeasure] = [.admonition, .talk, .criticism, .partyDiscipline, .governmentSanction, .organisational,

@@ -279,7 +279,7 @@ enum RoundService {
     static func caseRows(_ round: DispatchRound, due: LocalDate, on db: any Database) async throws -> [RoundFigures.CaseRow] {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let range = Access.subtree(of: round.$region.id)
-        let lateFrom = OfficialReportBuilder.endOfDay(due)
+        let lateFrom = Audit.timestamp(OfficialReportBuilder.endOfDay(due))
         // A case's first report in the round decides it, as a task's does: reported in time and
         // then again after the due date is still reported in time.
         struct Row: Decodable { let id: Int; let case_number: String; let place: String; let first_at: String? }
@@ -303,7 +303,7 @@ enum RoundService {
         return cases.map { c in
             let status: RoundRowStatus
             if let at = c.first_at {
-                status = at >= Audit.timestamp(lateFrom) ? .late : .reported
+                status = at >= lateFrom ? .late : .reported
             } else {
                 status = .missing
             }

@@ -13,7 +13,7 @@ enum HandlingListExport {
     static func cases(batchID: Int, access: Access?, on db: any Database) async throws -> [HandlingList.Case] {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let scope: SQLQueryString = access.map { PetitionAccess(access: $0).scope }
-            ?? "c.status IN ('\(unsafeRaw: PetitionStatus.concluded.rawValue)', '\(unsafeRaw: PetitionStatus.concludedStage.rawValue)')"
+            ?? "c.status IN (\(binds: PetitionStatus.handled.map(\.rawValue)))"
         struct Row: Decodable {
             let case_number: String; let complaint: String; let region: String?; let pollution_kinds: String; let findings: String
             let finding: String?; let measures: String; let summoned: Int; let held_to_account: Int; let status: String

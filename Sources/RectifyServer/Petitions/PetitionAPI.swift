@@ -200,11 +200,15 @@ enum PetitionAPI {
         return out.sorted { ($0.inspectionID, $0.number) < ($1.inspectionID, $1.number) }
     }
 
+    /// `batches` for this scope, computed once per change of the data (a pass over every case).
+    static func cachedBatches(_ req: Request, _ access: Access) async throws -> [BatchOut] {
+        let db = req.db
+        return try await req.cachedAggregate("petition-batches|\(access.scopeKey)") { try await batches(access, on: db) }
+    }
+
     static func listBatches(req: Request) async throws -> Paged<BatchOut> {
         let p = try PageRequest(req)
-        let access = try await req.access()
-        let db = req.db
-        let all = try await req.cachedAggregate("petition-batches|\(access.scopeKey)") { try await batches(access, on: db) }
+        let all = try await cachedBatches(req, try await req.access())
         let slice = all.dropFirst(min(p.offset, all.count)).prefix(p.per)
         return Paged(items: Array(slice), page: p.page, per: p.per, total: all.count)
     }

@@ -76,14 +76,7 @@ enum DashboardPageController {
         // - the people held to account by measure and rank.
         struct Group: Decodable { let part: String; let k: Int?; let name: String?; let light: String?; let status: String?; let n: Int }
         let petitionScope = PetitionAccess(access: access).scope
-        let accountabilityScope: SQLQueryString
-        if access.isAdmin {
-            accountabilityScope = "1 = 1"
-        } else if let range = access.oversight, !access.roles.isDisjoint(with: [.office, .leader, .discipline]) {
-            accountabilityScope = "a.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)"
-        } else {
-            accountabilityScope = "1 = 0"
-        }
+        let accountabilityScope = AccountabilityService.scope(access)
         let done: SQLQueryString = "COALESCE(c.stage_concluded_on, c.concluded_on)"
         let rows = try await sql.raw("""
             SELECT 'region' AS part, tasks.region_code AS k, CAST(NULL AS TEXT) AS name, tasks.light AS light, \

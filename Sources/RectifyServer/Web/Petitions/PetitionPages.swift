@@ -8,9 +8,7 @@ import RectifyCore
 enum PetitionPagesController {
     static func list(req: Request) async throws -> Response {
         let access = try await req.access()
-        let db = req.db
-        // The same for everyone with this scope until the data changes (a full pass over the cases).
-        let batches = try await req.cachedAggregate("petition-batches|\(access.scopeKey)") { try await PetitionAPI.batches(access, on: db) }
+        let batches = try await PetitionAPI.cachedBatches(req, access)
         let cases = try await PetitionAPI.list(req: req)
         let units = try await unitNames(cases.items.flatMap(\.unitIDs), on: req.db)
         return PetitionListView(context: PageContext(req, section: .petitions), batches: batches, cases: cases, units: units,

@@ -21,10 +21,9 @@ enum PublicPetitionsPage {
             throw AppError.notFound
         }
         struct Row: Decodable { let id: Int; let number: Int; let handed_over_on: String; let n: Int; let handled: Int? }
-        let done = [PetitionStatus.concluded.rawValue, PetitionStatus.concludedStage.rawValue]
         let batches = try await sql.raw("""
             SELECT b.id, b.number, b.handed_over_on, COUNT(c.id) AS n, \
-            CAST(SUM(CASE WHEN c.status IN (\(binds: done)) THEN 1 ELSE 0 END) AS BIGINT) AS handled \
+            CAST(SUM(CASE WHEN c.status IN (\(binds: PetitionStatus.handled.map(\.rawValue))) THEN 1 ELSE 0 END) AS BIGINT) AS handled \
             FROM petition_batches b LEFT JOIN petition_cases c ON c.batch_id = b.id WHERE b.inspection_id = \(bind: id) \
             GROUP BY b.id, b.number, b.handed_over_on ORDER BY b.number
             """).all(decoding: Row.self).map { Batch(id: $0.id, number: $0.number, handedOverOn: $0.handed_over_on, cases: $0.n, handled: $0.handled ?? 0) }

@@ -185,6 +185,8 @@ struct RoundListView: PageView {
 }
 
 struct RoundView: PageView {
+    /// How many of the cases not yet reported the page lists.
+    static let missingShown = 500
     let context: PageContext
     let figures: RoundFigures
     let canClose: Bool
@@ -220,10 +222,11 @@ struct RoundView: PageView {
                    })),
             .if(!cases.isEmpty, .section(.class("panel"),
                 .h2(.words("信访件办理情况报送(应报 \(cases.count) 件:已报 \(count(.reported))、逾期报送 \(count(.late))、未报 \(count(.missing)))")),
-                .p(.class("sub"), .words("本期调度开始时尚未办结的信访举报件,每件须在本期填报一次办理情况。")),
+                .p(.class("sub"), .words("本期调度开始时尚未办结或本期交办的信访举报件,每件须在本期填报一次办理情况,按首次填报计。"
+                                         + (count(.missing) > Self.missingShown ? "下表列出前 \(Self.missingShown) 件未报的。" : ""))),
                 .if(count(.missing) > 0, .table(.class("ledger"),
                     .thead(.tr(.th("未报的件"), .th("被举报对象"), .th("办理单位"))),
-                    .tbody(.forEach(cases.filter { $0.status == .missing }.prefix(500)) { c in
+                    .tbody(.forEach(cases.filter { $0.status == .missing }.prefix(Self.missingShown)) { c in
                         .tr(.td(.a(.href(SiteURL.petitionCase(c.caseID).path), .words(c.caseNumber))), .td(.words(c.place)), .td(.words(c.units)))
                     })))))
         )
