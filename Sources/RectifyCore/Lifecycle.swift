@@ -59,6 +59,8 @@ public enum Requirement: String, Sendable, Codable, CaseIterable {
     case longTermTask
     /// Findings of an on-site check.
     case findings
+    /// Every sub-task split from the task is closed (销号) (issue 14, `Rollup`).
+    case subtasksClosed
 
     public var label: String {
         switch self {
@@ -68,6 +70,7 @@ public enum Requirement: String, Sendable, Codable, CaseIterable {
         case .noticeEndedWithoutStandingObjection: "公示期已满且异议均已答复"
         case .longTermTask: "仅限长期坚持类任务"
         case .findings: "核查发现"
+        case .subtasksClosed: "分解的子任务均已销号"
         }
     }
 }
@@ -87,10 +90,13 @@ public struct TaskFacts: Sendable {
     public var state: TaskState
     public var kind: TaskKind
     public var basicallyCompleted: Bool
-    public init(state: TaskState, kind: TaskKind, basicallyCompleted: Bool = false) {
+    /// Sub-tasks split from this task and not yet closed.
+    public var openSubtasks: Int
+    public init(state: TaskState, kind: TaskKind, basicallyCompleted: Bool = false, openSubtasks: Int = 0) {
         self.state = state
         self.kind = kind
         self.basicallyCompleted = basicallyCompleted
+        self.openSubtasks = openSubtasks
     }
 }
 
@@ -178,19 +184,19 @@ public enum Lifecycle {
         .init(action: .claim, from: [.assigned, .inProgress], to: .inProgress, by: .assignedUnit, requires: [],
               records: "认领单位、认领人、认领时间;责任单位认领后任务进入整改中"),
         .init(action: .submitCompletion, from: [.inProgress], to: .completionSubmitted, by: .responsibleUnit,
-              requires: [.narrative], records: "整改情况说明及佐证材料"),
+              requires: [.subtasksClosed, .narrative], records: "整改情况说明及佐证材料"),
         .init(action: .acceptPass, from: [.completionSubmitted], to: .accepted, by: .acceptanceUnit,
-              requires: [.opinion], records: "验收意见(通过)、验收人、日期"),
+              requires: [.subtasksClosed, .opinion], records: "验收意见(通过)、验收人、日期"),
         .init(action: .acceptBasicallyComplete, from: [.completionSubmitted], to: .accepted, by: .acceptanceUnit,
-              requires: [.opinion, .longTermTask], records: "验收意见(基本完成、长期坚持);此后仍纳入回头看"),
+              requires: [.subtasksClosed, .opinion, .longTermTask], records: "验收意见(基本完成、长期坚持);此后仍纳入回头看"),
         .init(action: .acceptFail, from: [.completionSubmitted], to: .inProgress, by: .acceptanceUnit,
               requires: [.opinion], records: "验收意见(不通过)及原因"),
         .init(action: .openNotice, from: [.accepted], to: .publicNotice, by: .office,
-              requires: [.noticeTerms], records: "公示起止日期(默认5个工作日)和公示内容"),
+              requires: [.subtasksClosed, .noticeTerms], records: "公示起止日期(默认5个工作日)和公示内容"),
         .init(action: .upholdObjection, from: [.publicNotice], to: .inProgress, by: .office,
               requires: [.opinion], records: "成立的异议及答复;任务退回整改"),
         .init(action: .close, from: [.publicNotice], to: .closed, by: .office,
-              requires: [.noticeEndedWithoutStandingObjection], records: "销号时间、销号人"),
+              requires: [.subtasksClosed, .noticeEndedWithoutStandingObjection], records: "销号时间、销号人"),
         .init(action: .lookBackRebound, from: [.closed, .accepted, .publicNotice], to: .inProgress, by: .office,
               requires: [.findings], records: "回头看发现(反弹)、反弹次数加一;原有记录全部保留"),
     ]
@@ -238,6 +244,10 @@ public enum Lifecycle {
             return blank(input.opinion) ? invalid("lifecycle.opinionRequired", "请填写书面意见") : nil
         case .narrative:
             return blank(input.narrative) ? invalid("lifecycle.narrativeRequired", "请填写整改情况说明") : nil
+        case .subtasksClosed:
+            return task.openSubtasks > 0
+                ? Refusal(kind: .wrongState, code: "lifecycle.subtasksOpen",
+                          message: "该任务分解的 \(task.openSubtasks) 项子任务尚未销号,子任务全部销号后才能办理") : nil
         case .findings:
             return blank(input.findings) ? invalid("lifecycle.findingsRequired", "请填写回头看核查发现") : nil
         case .longTermTask:

@@ -18,6 +18,7 @@ func apiRoutes(_ app: Application) {
     api.on(.taskTimeline, use: TaskAPI.timeline)
     api.on(.taskEdit, use: TaskAPI.edit)
     api.on(.taskAct, use: TaskAPI.act)
+    api.on(.taskSubtasks, use: TaskAPI.split)
     api.on(.taskReports, use: TaskAPI.submitReport)
     api.on(.taskExtensions, use: TaskAPI.requestExtension)
     api.on(.taskVerifications, use: TaskAPI.verification)

@@ -40,6 +40,29 @@ enum TaskAPI {
         let milestones: [MilestoneOut]
         /// The actions this user may take now.
         let allowedActions: [TaskAction]
+        /// The number people read: 22, or 22-3 for the third sub-task split from task 22.
+        let code: String
+        /// The task this one was split from (issue 14).
+        let parentTaskID: Int?
+        /// Its latest accepted report's percentage; for a split task, its sub-tasks' (`Rollup`).
+        let percent: Int?
+        /// Sub-tasks split from it, and how many are not yet closed (the roll-up counts all).
+        let subtasksTotal: Int
+        let subtasksOpen: Int
+        /// Those sub-tasks this user may read.
+        let subtasks: [Subtask]
+
+        struct Subtask: Content {
+            let id: Int
+            let code: String
+            let title: String
+            let regionCode: Int?
+            let deadline: String?
+            let state: TaskState
+            let light: WarningLight?
+            let progressStatus: PublicStatus?
+            let percent: Int?
+        }
     }
 
     /// GET /api/v1/tasks/{id}: the same sheet the task page reads.
@@ -121,6 +144,13 @@ enum TaskAPI {
             try await scoped.commit(t, before: before, action: .taskEdit, on: tx)
         }
         return try await detail(req: req)
+    }
+
+    /// POST /api/v1/tasks/{id}/subtasks: splits the task to lower-level units (issue 14).
+    static func split(req: Request) async throws -> Response {
+        let body = try req.decodeBody(SubtaskService.NewSubtask.self)
+        let child = try await SubtaskService(lifecycle: req.lifecycle()).split(parentID: try req.intParameter("id"), body)
+        return try await detail(try child.requireID(), req: req).encodeResponse(status: .created, for: req)
     }
 
     static func act(req: Request) async throws -> Detail {

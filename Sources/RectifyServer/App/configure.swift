@@ -62,6 +62,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(M018_CreatePetitions())
     app.migrations.add(M019_CreateAccountability())
     app.migrations.add(M020_UpdatePetitionCases())
+    app.migrations.add(M021_CreateSubtasksAndProblemLinks())
 
     // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
     // hashes would otherwise dominate the run.

@@ -43,6 +43,9 @@ enum AuditAction: String, Labelled {
     case accountabilityCreate = "accountability.create", accountabilityPerson = "accountability.person"
     /// An objection a citizen made on the public page during 公示.
     case objectionPublic = "objection.public"
+    // Levels (issue 14).
+    case taskSplit = "task.split", taskRollup = "task.rollup", taskReopenedBySubtask = "task.reopenedBySubtask"
+    case problemLink = "problem.link"
 
     init(_ action: TaskAction) {
         // Every TaskAction has its case above, by the same raw value.
@@ -125,6 +128,10 @@ enum AuditAction: String, Labelled {
         case .accountabilityCreate: "登记问题线索"
         case .accountabilityPerson: "登记被追责人员"
         case .objectionPublic: "公众网上提出异议"
+        case .taskSplit: "分解子任务"
+        case .taskRollup: "按子任务汇总进度"
+        case .taskReopenedBySubtask: "子任务反弹,任务重新整改"
+        case .problemLink: "关联此前督察的问题"
         }
     }
 

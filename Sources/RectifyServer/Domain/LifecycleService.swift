@@ -57,6 +57,9 @@ struct LifecycleService {
         try await Audit.record(on: tx, actor: access.auditActor, action: action, recordType: "task",
                                recordID: try task.requireID(), taskID: task.id, before: before,
                                after: TaskSnapshot(task), now: clock.now())
+        // The tasks it was split from take the change in (issue 14).
+        try await SubtaskRollup.propagate(from: task.$parentTask.id, reopen: action == .lookBackRebound, on: tx,
+                                          today: today, actor: access.auditActor, now: clock.now())
     }
 
     static func error(_ r: Refusal) -> AppError {
@@ -101,7 +104,8 @@ struct LifecycleService {
             input.noticeStart = input.noticeStart ?? today
             input.noticeEnd = input.noticeEnd ?? (input.noticeStart ?? today).endOfWorkingDays(5)
         }
-        let facts = TaskFacts(state: task.state, kind: task.kind, basicallyCompleted: task.basicallyCompleted)
+        let facts = TaskFacts(state: task.state, kind: task.kind, basicallyCompleted: task.basicallyCompleted,
+                              openSubtasks: task.subtasksOpen)
         let decision: Decision
         switch Lifecycle.decide(action, task: facts, actor: access.actorFacts(on: view), input: input) {
         case .failure(let refusal): throw LifecycleService.error(refusal)
@@ -157,7 +161,7 @@ struct LifecycleService {
 
     /// Who hears of a transition (issue 12 §3): the units of a task just assigned; the
     /// acceptance unit and the office when acceptance is requested.
-    private func notify(_ action: TaskAction, view: TaskView, now: Date, on tx: any Database) async throws {
+    func notify(_ action: TaskAction, view: TaskView, now: Date, on tx: any Database) async throws {
         let task = view.task
         let line = Notifier.taskLine(task)
         switch action {

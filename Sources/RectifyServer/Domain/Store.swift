@@ -105,17 +105,31 @@ struct Store {
         let ownProblems = Set(problems.compactMap(\.id))
         var violations = draft.violations(existingNumbers: Set(numbers), unitExists: knownUnits.contains,
                                           problemBelongs: ownProblems.contains)
-        if let parent = draft.parentTaskID,
-           try await TaskRecord.query(on: db).filter(\.$id == parent).filter(\.$inspection.$id == inspectionID).count() == 0 {
-            violations.append(.init("task.parentUnknown", field: "parentTaskID", "上级任务 \(parent) 不属于本次督察"))
+        // A task belongs where its responsible units are (per-city items to their city).
+        let responsible = Set(draft.assignments.filter { $0.role == .responsible }.map(\.unitID))
+        let regionCode = RegionCatalog.commonAncestor(units.filter { responsible.contains($0.id ?? 0) }.map(\.$region.id))
+            ?? inspection.$targetRegion.id
+        var parent: TaskRecord?
+        if let parentID = draft.parentTaskID {
+            parent = try await TaskRecord.query(on: db).filter(\.$id == parentID).filter(\.$inspection.$id == inspectionID).first()
+            if let parent {
+                violations += Self.subtaskViolations(draft, regionCode: regionCode, parent: parent)
+            } else {
+                violations.append(.init("task.parentUnknown", field: "parentTaskID", "上级任务 \(parentID) 不属于本次督察"))
+            }
         }
         try violations.throwIfAny()
+        let parentTask = parent
         return try await db.writeTransaction { tx in
             let task = TaskRecord(inspectionID: inspectionID, draft, state: state, remarks: remarks)
-            // A task belongs where its responsible units are (per-city items to their city).
-            let responsible = Set(draft.assignments.filter { $0.role == .responsible }.map(\.unitID))
-            task.regionCode = RegionCatalog.commonAncestor(units.filter { responsible.contains($0.id!) }.map(\.$region.id))
-                ?? inspection.$targetRegion.id
+            task.regionCode = regionCode
+            if let parent = parentTask {
+                // Counted under the lock: two splits of one parent at once get 22-1 and 22-2.
+                let siblings = try await TaskRecord.query(on: tx).filter(\.$parentTask.$id == parent.id).count()
+                task.code = "\(parent.displayCode)-\(siblings + 1)"
+                task.depth = parent.depth + 1
+                task.parentRegionCode = parent.regionCode
+            }
             task.basicallyCompleted = basicallyCompleted
             if state != .draft { task.assignedOn = inspection.planApprovedDate ?? inspection.feedbackDate ?? today.iso }
             try await task.create(on: tx)
@@ -128,5 +142,32 @@ struct Store {
             }
             return task
         }
+    }
+
+    /// How deep a split may go: province → city → county → township is three below the plan.
+    static let maxSubtaskDepth = 4
+
+    /// What a sub-task must respect of the task it is split from (issue 14 §1).
+    static func subtaskViolations(_ draft: TaskDraft, regionCode: Int, parent: TaskRecord) -> [Violation] {
+        var v: [Violation] = []
+        if let parentRegion = parent.regionCode, !Access.subtree(of: parentRegion).contains(regionCode) {
+            v.append(.init("task.subtaskOutsideParent", field: "assignments",
+                           "子任务的责任单位须在上级任务所属地区(\(RegionCatalog.byCode[parentRegion]?.name ?? String(parentRegion)))之内"))
+        }
+        if let limit = parent.deadline.flatMap(LocalDate.init(iso:)) {
+            if let own = draft.deadline, own > limit {
+                v.append(.init("task.subtaskDeadlineLate", field: "deadline",
+                               "子任务的整改时限不得晚于上级任务的整改时限(\(limit.chinese))"))
+            } else if draft.deadline == nil && draft.kind == .timeLimited {
+                v.append(.init("task.subtaskDeadlineRequired", field: "deadline", "请填写子任务的整改时限(不晚于\(limit.chinese))"))
+            }
+        }
+        if parent.depth + 1 > maxSubtaskDepth {
+            v.append(.init("task.subtaskTooDeep", field: "parentTaskID", "任务最多逐级分解 \(maxSubtaskDepth) 层"))
+        }
+        if !parent.state.isOpen {
+            v.append(.init("task.parentClosed", field: "parentTaskID", "上级任务已销号,不能再分解"))
+        }
+        return v
     }
 }

@@ -48,9 +48,17 @@ enum TaskAssessment {
         -> (ScheduleAssessment?, PublicStatusWords) {
         let settings = try await OfficeSettings.effective(for: task.regionCode, on: db)
         let assessment = Schedule.assess(try await facts(for: task, on: db), today: today, settings: settings)
-        let words = PublicStatusWords.of(state: task.state, kind: task.kind,
+        var words = PublicStatusWords.of(state: task.state, kind: task.kind,
                                          basicallyCompleted: task.basicallyCompleted, assessment: assessment)
-        let light = assessment?.light
+        var light = assessment?.light
+        if task.subtasksTotal > 0, let id = task.id {
+            // A task split to lower levels takes its figures from them too (`Rollup`).
+            let rollup = Rollup.of(try await SubtaskRollup.children(of: id, on: db))
+            task.subtasksTotal = rollup.total
+            task.subtasksOpen = rollup.open
+            task.rolledPercent = rollup.total > 0 ? rollup.percent : nil
+            (light, words) = rollup.combine(state: task.state, ownLight: light, own: words)
+        }
         if light != task.light { task.lightSince = light == nil ? nil : today.iso }
         task.light = light
         task.progressStatus = words.status
@@ -70,8 +78,10 @@ extension TaskAssessment {
     static func recomputeAll(on db: any Database, today: LocalDate, now: Date = Date()) async throws -> Int {
         var changed = 0
         var afterID = 0
+        // Tasks not split first, then split ones from the deepest up, so each roll-up reads
+        // sub-tasks already refreshed for today.
         while true {
-            let page = try await TaskRecord.query(on: db).filter(\.$id > afterID)
+            let page = try await TaskRecord.query(on: db).filter(\.$id > afterID).filter(\.$subtasksTotal == 0)
                 .filter(\.$state ~~ TaskState.timeSensitive).sort(\.$id).limit(1_000).all()
             guard let last = page.last?.id else { break }
             var stale: [Int] = []
@@ -85,6 +95,12 @@ extension TaskAssessment {
                 changed += try await db.writeTransaction { tx in try await recompute(batch, on: tx, today: today, now: now) }
             }
             afterID = last
+        }
+        let split = try await TaskRecord.query(on: db).filter(\.$subtasksTotal > 0)
+            .filter(\.$state ~~ TaskState.timeSensitive).sort(\.$depth, .descending).sort(\.$id).all(\.$id)
+        for id in split {
+            // One at a time, in order: a parent must see its split children's new figures.
+            changed += try await db.writeTransaction { tx in try await recompute([id], on: tx, today: today, now: now) }
         }
         return changed
     }

@@ -39,6 +39,14 @@ final class TaskRecord: Model, @unchecked Sendable {
     @OptionalField(key: "assigned_on") var assignedOn: String?
     /// Since when the light has been what it is (migration 014).
     @OptionalField(key: "light_since") var lightSince: String?
+    // Sub-tasks (migration 021, issue 14).
+    /// The number people read: 22, or 22-3 for a sub-task.
+    @OptionalField(key: "code") var code: String?
+    @Field(key: "depth") var depth: Int
+    @OptionalField(key: "parent_region_code") var parentRegionCode: Int?
+    @Field(key: "subtasks_total") var subtasksTotal: Int
+    @Field(key: "subtasks_open") var subtasksOpen: Int
+    @OptionalField(key: "rolled_percent") var rolledPercent: Int?
 
     @Children(for: \.$task) var assignments: [TaskUnit]
     @Children(for: \.$task) var milestones: [TaskMilestone]
@@ -64,7 +72,13 @@ final class TaskRecord: Model, @unchecked Sendable {
         self.reboundCount = 0
         self.originalDeadline = d.deadline?.iso
         self.version = 1
+        self.depth = 0
+        self.subtasksTotal = 0
+        self.subtasksOpen = 0
     }
+
+    /// The number people read (编号).
+    var displayCode: String { code ?? String(number) }
 
 }
 

@@ -126,5 +126,5 @@ enum Notifier {
         try await TaskUnit.query(on: db).filter(\.$task.$id == taskID).filter(\.$role ~~ roles.map(\.rawValue)).all().map(\.$unit.id)
     }
 
-    static func taskLine(_ task: TaskRecord) -> String { "第\(task.number)项 \(task.title)" }
+    static func taskLine(_ task: TaskRecord) -> String { "第\(task.displayCode)项 \(task.title)" }
 }

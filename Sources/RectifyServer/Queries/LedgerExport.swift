@@ -17,6 +17,8 @@ struct LedgerExport {
         let id: Int
         let inspection_id: Int
         let number: Int
+        /// A sub-task's 编号 (22-3); nil for a task of the plan.
+        let code: String?
         let title: String
         let target: String
         let measures: String
@@ -33,6 +35,7 @@ struct LedgerExport {
             id = try r.decode(column: "id", as: Int.self)
             inspection_id = try r.decode(column: "inspection_id", as: Int.self)
             number = try r.decode(column: "number", as: Int.self)
+            code = try r.decode(column: "code", as: String?.self)
             title = try r.decode(column: "title", as: String.self)
             target = try r.decode(column: "target", as: String.self)
             measures = try r.decode(column: "measures", as: String.self)
@@ -56,7 +59,7 @@ struct LedgerExport {
 
     func chunk(_ ids: ArraySlice<Int>) async throws -> [TaskRow] {
         let rows = try await db.raw("""
-            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.title, tasks.target, tasks.measures, tasks.kind, \
+            SELECT tasks.id, tasks.inspection_id, tasks.number, tasks.code, tasks.title, tasks.target, tasks.measures, tasks.kind, \
             tasks.deadline, tasks.original_deadline, tasks.lead_official, tasks.progress_status, tasks.light \
             FROM tasks WHERE tasks.id IN (\(binds: Array(ids)))
             """).all().map(TaskRow.init)
@@ -109,7 +112,8 @@ struct LedgerExport {
             let milestoneText = (milestonesByTask[t.id] ?? []).map { m in
                 "\(LocalDate(iso: m.date)?.chinese ?? m.date):\(m.description)" + (m.reached_on == nil ? "" : "(已完成)")
             }.joined(separator: "\n")
-            out.append([.number(t.number)] + [
+            // A sub-task's 编号 is its code (22-3), written as text.
+            out.append([t.code.map(XLSXWriter.Cell.text) ?? .number(t.number)] + [
                 problemText, t.title, t.target, t.measures,
                 names(.responsible), names(.cooperating), names(.supervising), names(.acceptance), t.lead_official,
                 Self.date(t.deadline, kind: t.kind), Self.date(t.original_deadline, kind: t.kind), milestoneText,

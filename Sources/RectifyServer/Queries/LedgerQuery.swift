@@ -28,6 +28,12 @@ struct LedgerQuery {
         var noOpenOrder: Bool?
         /// Only tasks assigned on this day or earlier that an assigned unit has not claimed.
         var unclaimedSince: LocalDate?
+        /// Only the tasks split from this task (drilling down a roll-up).
+        var parent: Int?
+        /// List sub-tasks too. By default an office lists its roots: the tasks of its region
+        /// whose parent task (if any) lies outside the region it views, so a province counts
+        /// each task of its plan once and a city lists what was split to it (issue 14 §3).
+        var subtasks: Bool?
         /// number (default), deadline, updated, light (red first; slow on very large scopes)
         var sort: String?
         var page: Int?
@@ -51,6 +57,11 @@ struct LedgerQuery {
         let version: Int
         let lightSince: String?
         let assignedOn: String?
+        /// 编号 as people read it: 22, or 22-3 for a sub-task.
+        let code: String
+        let parentTaskID: Int?
+        /// How many sub-tasks were split from it (0 when none).
+        let subtasksTotal: Int
 
         /// Read column by column, each as text or integer (`SQLRow.text`, `.integer`): SQLKit's
         /// Codable row decoder took a third of the API list's time, and decoding an optional or
@@ -71,6 +82,9 @@ struct LedgerQuery {
             version = try r.integer("version")
             lightSince = try r.textOrNil("lightSince")
             assignedOn = try r.textOrNil("assignedOn")
+            code = try r.textOrNil("code") ?? String(number)
+            parentTaskID = try r.integerOrNil("parentTaskID")
+            subtasksTotal = try r.integer("subtasksTotal")
         }
 
         func write(to json: inout JSONWriter) {
@@ -89,13 +103,17 @@ struct LedgerQuery {
             json.field("version", version)
             json.field("lightSince", lightSince)
             json.field("assignedOn", assignedOn)
+            json.field("code", code)
+            json.field("parentTaskID", parentTaskID)
+            json.field("subtasksTotal", subtasksTotal)
             json.endObject()
         }
 
         static let columns: SQLQueryString = """
             tasks.id, tasks.inspection_id AS "inspectionID", tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
             tasks.original_deadline AS "originalDeadline", tasks.light, tasks.progress_status AS "progressStatus", \
-            tasks.region_code AS "regionCode", tasks.version, tasks.light_since AS "lightSince", tasks.assigned_on AS "assignedOn"
+            tasks.region_code AS "regionCode", tasks.version, tasks.light_since AS "lightSince", tasks.assigned_on AS "assignedOn", \
+            tasks.code, tasks.parent_task_id AS "parentTaskID", tasks.subtasks_total AS "subtasksTotal"
             """
     }
 
@@ -146,8 +164,24 @@ struct LedgerQuery {
         return any.isEmpty ? "1 = 0" : "(" + any.joined(separator: " OR ") + ")"
     }
 
+    /// The roots of the region viewed (the filter's region, else the office's): tasks not split
+    /// from a task of that same region. Units list every task they hold, split or not.
+    func rootsCondition(_ f: Filter) -> SQLQueryString? {
+        let range = f.region.map(Access.subtree(of:))
+            ?? (access.roles.contains(.office) || access.roles.contains(.leader) ? access.oversight : nil)
+        if let range {
+            return "(tasks.parent_region_code IS NULL OR tasks.parent_region_code NOT BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound))"
+        }
+        return access.isAdmin ? "tasks.parent_task_id IS NULL" : nil
+    }
+
     func conditions(_ f: Filter) -> SQLQueryString {
         var c: [SQLQueryString] = [scope(seek: f.q?.isEmpty != false)]
+        if let p = f.parent {
+            c.append("tasks.parent_task_id = \(bind: p)")
+        } else if f.subtasks != true, let roots = rootsCondition(f) {
+            c.append(roots)
+        }
         if let i = f.inspection { c.append("tasks.inspection_id = \(bind: i)") }
         if let r = f.region {
             let range = Access.subtree(of: r)

@@ -13,6 +13,13 @@ struct TaskSheet {
     let milestones: [Milestone]
     /// Newest first, each with its unit's name.
     let reports: [Report]
+    /// The tasks split from this one (issue 14), all of them: the roll-up counts every one;
+    /// a reader is shown those it may read.
+    let subtasks: [SubtaskRollup.Row]
+    /// The task this one was split from.
+    let parent: Parent?
+
+    struct Parent { let id: Int; let code: String; let title: String; let regionCode: Int?; let readable: Bool }
 
     struct Milestone { let id: Int; let date: String; let description: String; let reachedOn: String? }
     struct Report {
@@ -46,7 +53,21 @@ enum TaskQueries {
                                  reviewReason: try r.textOrNil("review_reason"),
                                  submittedAt: try r.decode(column: "submitted_at", as: Date.self))
             }
-        return TaskSheet(view: view, access: access, settings: settings, milestones: milestones, reports: reports)
+        let scope = LedgerQuery(access: access).scope
+        let subtasks = view.task.subtasksTotal > 0 ? try await SubtaskRollup.rows(of: id, scope: scope, on: db) : []
+        var parent: TaskSheet.Parent?
+        if let parentID = view.task.$parentTask.id {
+            parent = try await sql.raw("""
+                SELECT tasks.id, tasks.number, tasks.code, tasks.title, tasks.region_code, \
+                CASE WHEN \(scope) THEN 1 ELSE 0 END AS readable FROM tasks WHERE tasks.id = \(bind: parentID)
+                """).first().map { r in
+                    TaskSheet.Parent(id: try r.integer("id"), code: try r.textOrNil("code") ?? String(try r.integer("number")),
+                                     title: try r.text("title"), regionCode: try r.integerOrNil("region_code"),
+                                     readable: try r.integer("readable") == 1)
+                }
+        }
+        return TaskSheet(view: view, access: access, settings: settings, milestones: milestones, reports: reports,
+                         subtasks: subtasks, parent: parent)
     }
 
     /// The detail of the API, computed from the sheet without another query.
@@ -57,9 +78,17 @@ enum TaskQueries {
                                          milestones: sheet.milestones.map { ($0.date, $0.description, $0.reachedOn != nil) },
                                          reportedPercent: latest?.percent)
         let assessment = Schedule.assess(facts, today: today, settings: sheet.settings)
-        let words = PublicStatusWords.of(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted,
+        var words = PublicStatusWords.of(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted,
                                          assessment: assessment)
-        let taskFacts = TaskFacts(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted)
+        var light = assessment?.light
+        var percent = latest?.percent
+        if !sheet.subtasks.isEmpty {
+            let rollup = Rollup.of(sheet.subtasks.map(\.facts))
+            (light, words) = rollup.combine(state: t.state, ownLight: light, own: words)
+            percent = rollup.percent
+        }
+        let taskFacts = TaskFacts(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted,
+                                  openSubtasks: t.subtasksOpen)
         let actor = sheet.access.actorFacts(on: sheet.view)
         // Allowed now: who and when; what the form must supply is not judged here.
         let allowed = TaskAction.allCases.filter { action in
@@ -72,13 +101,19 @@ enum TaskQueries {
             id: sheet.view.id, inspectionID: t.$inspection.id, number: t.number, title: t.title, target: t.target,
             measures: t.measures, kind: t.kind, state: t.state, deadline: t.deadline,
             originalDeadline: t.originalDeadline, leadOfficial: t.leadOfficial, typical: t.typical,
-            basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: assessment?.light,
+            basicallyCompleted: t.basicallyCompleted, reboundCount: t.reboundCount, light: light,
             lightSince: t.lightSince, scheduleReason: assessment?.reason,
             progressStatus: t.progressStatus, publicStatus: words.text,
             regionCode: t.regionCode, assignedOn: t.assignedOn, version: t.version,
             units: sheet.view.assignments.map { .init(id: $0.unitID, name: $0.unitName, role: $0.role) },
             milestones: sheet.milestones.map { .init(id: $0.id, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) },
-            allowedActions: allowed)
+            allowedActions: allowed,
+            code: t.displayCode, parentTaskID: t.$parentTask.id, percent: percent,
+            subtasksTotal: t.subtasksTotal, subtasksOpen: t.subtasksOpen,
+            subtasks: sheet.subtasks.filter(\.readable).map {
+                .init(id: $0.id, code: $0.code, title: $0.title, regionCode: $0.regionCode, deadline: $0.deadline,
+                      state: $0.facts.state, light: $0.facts.light, progressStatus: $0.facts.status, percent: $0.facts.percent)
+            })
     }
 
     /// The records only the page shows: problems, entries, extension requests, the

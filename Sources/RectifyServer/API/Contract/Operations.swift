@@ -35,6 +35,10 @@ extension APIOperation {
     static let taskAct = Self(method: .POST, template: "/tasks/:id/actions/:action", id: "actOnTask",
                               summary: "流转操作(交办、认领、申请验收、验收、公示、销号……),规则见 docs/lifecycle.md",
                               who: "按操作和角色,见 docs/lifecycle.md", body: .of(LifecycleService.Payload.self))
+    static let taskSubtasks = Self(method: .POST, template: "/tasks/:id/subtasks", id: "splitTask",
+                                   summary: "把任务分解给下级地区或单位(子任务),子任务的进度逐级汇总到本任务",
+                                   who: office, body: .of(SubtaskService.NewSubtask.self),
+                                   answer: .of(TaskAPI.Detail.self, .created))
     static let taskReports = Self(method: .POST, template: "/tasks/:id/reports", id: "submitReport", summary: "责任单位报送进展",
                                   who: "任务的责任单位、配合单位", body: .of(ReportService.NewReport.self),
                                   answer: .of(TaskAPI.Created<ReportStatus>.self, .created))

@@ -1,0 +1,210 @@
+import Fluent
+import SQLKit
+import XCTVapor
+import RectifyCore
+@testable import RectifyServer
+
+/// Province → city → county (issue 14): a task split to 盘锦 and 葫芦岛, 盘锦's part split to
+/// 盘山县; what each level's office sees, the roll-up, the guards and the rebound.
+final class SubtaskTests: XCTestCase {
+    /// People of the lower levels, beside the fixture's provincial ones.
+    static let levels: [(login: String, unit: String, region: Int, roles: Set<Role>)] = [
+        ("panjinOffice", "盘锦市整改办", 211100, [.office]),
+        ("huludaoOffice", "葫芦岛市整改办", 211400, [.office]),
+        ("panshanOffice", "盘山县整改办", 211122, [.office]),
+        ("panjinUnit", "盘锦市人民政府", 211100, [.unit]),
+        ("panjinAcceptor", "盘锦市生态环境局", 211100, [.acceptor]),
+        ("huludaoUnit", "葫芦岛市生态环境局", 211400, [.unit]),
+        ("panshanUnit", "盘山县人民政府", 211122, [.unit]),
+        ("panshanAcceptor", "盘锦市生态环境局盘山分局", 211122, [.acceptor]),
+    ]
+
+    static func addLevels(_ f: Fixture) async throws {
+        let store = Store(db: f.app.db)
+        for p in levels {
+            let unit = try await store.createUnit(UnitDraft(name: p.unit, kind: .department, regionCode: p.region)).requireID()
+            f.units[p.login] = unit
+            let hasher = f.app.password
+            _ = try await store.createUser(displayName: p.login, login: p.login, password: "password-\(p.login)",
+                                           unitID: unit, roles: p.roles) { try hasher.hash($0) }
+        }
+    }
+
+    func split(_ f: Fixture, _ parent: Int, as login: String, responsible: String, acceptance: String,
+               deadline: String, expect status: HTTPStatus = .created, file: StaticString = #filePath,
+               line: UInt = #line) async throws -> Fixture.Reply {
+        try await f.expect(status, .POST, "/api/v1/tasks/\(parent)/subtasks", as: login, """
+            {"responsible": [\(f.units[responsible]!)], "acceptance": [\(f.units[acceptance]!)], "deadline": "\(deadline)"}
+            """, file: file, line: line)
+    }
+
+    func ids(_ f: Fixture, _ query: String, as login: String) async throws -> [Int] {
+        let r = try await f.expect(.ok, .GET, "/api/v1/tasks?per=200" + query, as: login)
+        return ((r.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? Int }.sorted()
+    }
+
+    func act(_ f: Fixture, _ task: Int, _ action: TaskAction, as login: String, _ body: String = "{}",
+             expect status: HTTPStatus = .ok, file: StaticString = #filePath, line: UInt = #line) async throws -> Fixture.Reply {
+        try await f.expect(status, .POST, "/api/v1/tasks/\(task)/actions/\(action.rawValue)", as: login, body, file: file, line: line)
+    }
+
+    /// Claim, submit, accept, notice and close, each by its own level's people.
+    func finish(_ f: Fixture, _ task: Int, unit: String, acceptor: String, office: String, close: Bool = true) async throws {
+        try await act(f, task, .claim, as: unit)
+        try await act(f, task, .submitCompletion, as: unit, #"{"narrative": "已完成"}"#)
+        try await act(f, task, .acceptPass, as: acceptor, #"{"opinion": "同意"}"#)
+        guard close else { return }
+        try await act(f, task, .openNotice, as: office,
+                      #"{"noticeStart": "2018-03-01", "noticeEnd": "2018-03-01", "noticeText": "拟销号"}"#)
+        f.set("2018-03-02")
+        try await act(f, task, .close, as: office)
+        f.set("2018-03-01")
+    }
+
+    func testSplitRollUpGuardsAndRebound() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .assigned)
+            try await Self.addLevels(f)
+            let parent = f.taskID
+
+            // Who may split, and what a sub-task must respect.
+            _ = try await split(f, parent, as: "responsible", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                deadline: "2018-10-31", expect: .forbidden)
+            _ = try await split(f, parent, as: "panjinOffice", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                deadline: "2018-10-31", expect: .notFound)
+            let late = try await split(f, parent, as: "office", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                       deadline: "2019-01-31", expect: .unprocessableEntity)
+            XCTAssertTrue(late.body.contains("task.subtaskDeadlineLate"), late.body)
+            let outside = try await split(f, parent, as: "office", responsible: "foreignOffice", acceptance: "panjinAcceptor",
+                                          deadline: "2018-10-31", expect: .unprocessableEntity)
+            XCTAssertTrue(outside.body.contains("task.subtaskOutsideParent"), outside.body)
+            let before = try await f.fingerprint()
+            let got1 = try await TaskRecord.query(on: app.db).count()
+            XCTAssertEqual(got1, 1)
+
+            // Province → 盘锦, 葫芦岛 (already overdue); 盘锦 → 盘山县.
+            let panjin = try await split(f, parent, as: "office", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                         deadline: "2018-10-31")
+            XCTAssertEqual(panjin.json["code"] as? String, "1-1")
+            XCTAssertEqual(panjin.json["parentTaskID"] as? Int, parent)
+            XCTAssertEqual(panjin.json["state"] as? String, "assigned")
+            let huludao = try await split(f, parent, as: "office", responsible: "huludaoUnit", acceptance: "panjinAcceptor",
+                                          deadline: "2018-02-28")
+            XCTAssertEqual(huludao.json["code"] as? String, "1-2")
+            _ = try await split(f, panjin.id, as: "huludaoOffice", responsible: "panshanUnit", acceptance: "panshanAcceptor",
+                                deadline: "2018-09-30", expect: .notFound)
+            let panshan = try await split(f, panjin.id, as: "panjinOffice", responsible: "panshanUnit",
+                                          acceptance: "panshanAcceptor", deadline: "2018-09-30")
+            XCTAssertEqual(panshan.json["code"] as? String, "1-1-1")
+            let got2 = try await f.fingerprint()
+            XCTAssertNotEqual(got2, before)
+
+            // The parent rolls up: 葫芦岛's overdue part makes it red and behind.
+            let detail = try await f.expect(.ok, .GET, "/api/v1/tasks/\(parent)", as: "office").json
+            XCTAssertEqual(detail["subtasksTotal"] as? Int, 2)
+            XCTAssertEqual(detail["subtasksOpen"] as? Int, 2)
+            XCTAssertEqual((detail["subtasks"] as? [[String: Any]])?.compactMap { $0["code"] as? String }, ["1-1", "1-2"])
+            XCTAssertEqual(detail["light"] as? String, "red")
+            XCTAssertEqual(detail["progressStatus"] as? String, "behindSchedule")
+            XCTAssertEqual(detail["percent"] as? Int, 0)
+            let stored = try await f.task
+            XCTAssertEqual(stored.light, .red)
+            XCTAssertEqual(stored.progressStatus, .behindSchedule)
+
+            // Each office's ledger: its roots by default, every level below on request, a drill-down by parent.
+            let got3 = try await ids(f, "", as: "office")
+            XCTAssertEqual(got3, [parent])
+            let got4 = try await ids(f, "&subtasks=true", as: "office")
+            XCTAssertEqual(got4, [parent, panjin.id, huludao.id, panshan.id])
+            let got5 = try await ids(f, "&parent=\(parent)", as: "office")
+            XCTAssertEqual(got5, [panjin.id, huludao.id])
+            let got6 = try await ids(f, "&region=211100", as: "office")
+            XCTAssertEqual(got6, [panjin.id])
+            let got7 = try await ids(f, "", as: "panjinOffice")
+            XCTAssertEqual(got7, [panjin.id])
+            let got8 = try await ids(f, "&subtasks=true", as: "panjinOffice")
+            XCTAssertEqual(got8, [panjin.id, panshan.id])
+            let got9 = try await ids(f, "&subtasks=true", as: "huludaoOffice")
+            XCTAssertEqual(got9, [huludao.id])
+            let got10 = try await ids(f, "&subtasks=true", as: "panshanOffice")
+            XCTAssertEqual(got10, [panshan.id])
+            let got11 = try await ids(f, "", as: "panshanUnit")
+            XCTAssertEqual(got11, [panshan.id])
+            let counts = try await f.expect(.ok, .GET, "/api/v1/dashboard/counts", as: "office").json
+            XCTAssertEqual(counts["total"] as? Int, 1, "the province counts its plan's task once")
+
+            // Reading across levels: never another city's part, never the province's task.
+            for (login, readable, hidden) in [("panjinOffice", [panjin.id, panshan.id], [parent, huludao.id]),
+                                              ("huludaoOffice", [huludao.id], [parent, panjin.id, panshan.id]),
+                                              ("panshanOffice", [panshan.id], [parent, panjin.id, huludao.id]),
+                                              ("panshanUnit", [panshan.id], [parent, panjin.id, huludao.id]),
+                                              ("foreignOffice", [], [parent, panjin.id, huludao.id, panshan.id])] {
+                for id in readable { _ = try await f.expect(.ok, .GET, "/api/v1/tasks/\(id)", as: login) }
+                for id in hidden { _ = try await f.expect(.notFound, .GET, "/api/v1/tasks/\(id)", as: login) }
+            }
+            let cityView = try await f.expect(.ok, .GET, "/api/v1/tasks/\(panjin.id)", as: "panjinOffice").json
+            XCTAssertEqual(cityView["parentTaskID"] as? Int, parent)
+            XCTAssertEqual((cityView["subtasks"] as? [[String: Any]])?.count, 1)
+
+            // A parent cannot go to acceptance while a part is open.
+            _ = try await act(f, parent, .claim, as: "responsible")
+            let refused = try await act(f, parent, .submitCompletion, as: "responsible", #"{"narrative": "完成"}"#, expect: .conflict)
+            XCTAssertEqual(refused.code, "lifecycle.subtasksOpen")
+            let allowed = try await f.expect(.ok, .GET, "/api/v1/tasks/\(parent)", as: "responsible").json["allowedActions"] as? [String]
+            XCTAssertFalse(allowed?.contains("submitCompletion") ?? true)
+
+            // The county closes its part; the city's part may then be accepted.
+            let cityBlocked = try await act(f, panjin.id, .claim, as: "panjinUnit")
+            XCTAssertEqual(cityBlocked.json["subtasksOpen"] as? Int, 1)
+            try await finish(f, panshan.id, unit: "panshanUnit", acceptor: "panshanAcceptor", office: "panshanOffice")
+            let city = try await f.expect(.ok, .GET, "/api/v1/tasks/\(panjin.id)", as: "panjinOffice").json
+            XCTAssertEqual(city["subtasksOpen"] as? Int, 0)
+            XCTAssertEqual(city["percent"] as? Int, 100)
+            try await act(f, panjin.id, .submitCompletion, as: "panjinUnit", #"{"narrative": "县级已销号"}"#)
+            try await act(f, panjin.id, .acceptPass, as: "panjinAcceptor", #"{"opinion": "市级验收通过"}"#)
+            let province = try await f.expect(.ok, .GET, "/api/v1/tasks/\(parent)", as: "office").json
+            XCTAssertEqual(province["percent"] as? Int, 50, "one of two parts accepted")
+            XCTAssertEqual(province["subtasksOpen"] as? Int, 2, "accepted is not closed")
+
+            // A look-back finds the county's part back: the city's accepted part reopens.
+            let version = try await TaskRecord.find(panjin.id, on: app.db)!.version
+            try await act(f, panshan.id, .lookBackRebound, as: "panshanOffice", #"{"findings": "回头看发现反弹"}"#)
+            let reopened = try await TaskRecord.find(panjin.id, on: app.db)!
+            XCTAssertEqual(reopened.state, .inProgress)
+            XCTAssertEqual(reopened.version, version + 1)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$taskID == panjin.id)
+                .filter(\.$action == AuditAction.taskReopenedBySubtask.rawValue).count()
+            XCTAssertEqual(events, 1)
+            let after = try await f.expect(.ok, .GET, "/api/v1/tasks/\(parent)", as: "office").json
+            XCTAssertEqual(after["percent"] as? Int, 0)
+        }
+    }
+
+    /// The daily recompute refreshes parts before the tasks they roll up into.
+    func testRecomputeRollsUpFromTheDeepest() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .assigned)
+            try await Self.addLevels(f)
+            let city = try await split(f, f.taskID, as: "office", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                       deadline: "2018-10-31").id
+            let county = try await split(f, city, as: "panjinOffice", responsible: "panshanUnit", acceptance: "panshanAcceptor",
+                                         deadline: "2018-04-30").id
+            let got12 = try await TaskRecord.find(f.taskID, on: app.db)?.light
+            XCTAssertNotEqual(got12, .red)
+            // Past the county's deadline: only time changed, and the province's task turns red.
+            _ = try await TaskAssessment.recomputeAll(on: app.db, today: LocalDate(iso: "2018-05-15")!)
+            let lights = try await [county, city, f.taskID].asyncMap { try await TaskRecord.find($0, on: app.db)?.light }
+            XCTAssertEqual(lights, [.red, .red, .red])
+            let got13 = try await TaskRecord.find(f.taskID, on: app.db)?.progressStatus
+            XCTAssertEqual(got13, .behindSchedule)
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await transform(e)) }
+        return out
+    }
+}
