@@ -31,10 +31,12 @@ public struct OfficialReport: Sendable, Equatable {
     public let problems: [ProblemSection]
     /// The petition cases handed over by the team, when there are any (issue 13 §5).
     public let petitions: PetitionFigures?
+    /// How many of its problems earlier inspections found (issue 14 §4).
+    public let lineage: LineageFigures?
 
     public init(title: String, team: String, regionName: String, stationedFrom: LocalDate?, stationedUntil: LocalDate?,
                 feedbackDate: LocalDate?, asOf: String, tasksTotal: Int, counts: [PublicStatus: Int], problems: [ProblemSection],
-                petitions: PetitionFigures? = nil) {
+                petitions: PetitionFigures? = nil, lineage: LineageFigures? = nil) {
         self.title = title
         self.team = team
         self.regionName = regionName
@@ -46,6 +48,7 @@ public struct OfficialReport: Sendable, Equatable {
         self.counts = counts
         self.problems = problems
         self.petitions = petitions
+        self.lineage = lineage
     }
 
     /// How each status is counted in the sentence, in the order reports name them.
@@ -74,7 +77,7 @@ public struct OfficialReport: Sendable, Equatable {
         }
         if let feedback = feedbackDate { facts += ",并于\(feedback.chinese)反馈了督察意见" }
         return facts + "。截至\(asOf)," + OfficialReport.countSentence(total: tasksTotal, counts: counts) + "。"
-            + (petitions?.sentence ?? "")
+            + (lineage?.sentence ?? "") + (petitions?.sentence ?? "")
     }
 
     /// Plain text, as offices paste it into their own documents.

@@ -152,7 +152,14 @@ final class DemoTests: XCTestCase {
             for l in liaisons { XCTAssertFalse((try? app.password.verify("", created: l.passwordHash)) ?? false) }
             let users = all.filter { !$0.login.hasPrefix("demo-liaison-") }
             XCTAssertEqual(Set(users.flatMap(\.roles)), Set(Role.allCases))
-            XCTAssertEqual(users.count, Role.allCases.count)
+            // One per role, and the offices of the levels below (issue 14): 盘锦, 葫芦岛, 盘山县.
+            XCTAssertEqual(users.count, Role.allCases.count + 3)
+            for (login, region) in [("panjin", 211100), ("huludao", 211400), ("panshan", 211122)] {
+                let user = try XCTUnwrap(users.first { $0.login == login })
+                let unit = try await Unit.find(user.$unit.id, on: app.db)
+                XCTAssertEqual(unit?.$region.id, region, login)
+                XCTAssertEqual(user.roles, [.office], login)
+            }
             for spec in DemoCatalog.users {
                 let user = try XCTUnwrap(users.first { $0.login == spec.login })
                 XCTAssertTrue(try app.password.verify(spec.password, created: user.passwordHash))

@@ -70,13 +70,15 @@ import RectifyCore
 
     @Test func givenAnyText_whenItIsALedgerRow_thenItIsThereEscapedOnceAndAttributesStayClosed() async {
         await propertyCheck(count: 300, input: Hostile.string, Hostile.string) { title, unit in
-            let row = LedgerModel.Row(id: 7, number: 3, title: title, inspection: unit, region: "辽宁省", responsible: unit,
+            let row = LedgerModel.Row(id: 7, code: "3-1", title: title, inspection: unit, origin: "由辽宁省分解", parts: 2,
+                                      region: "辽宁省", responsible: unit,
                                       state: TaskState.inProgress.rawValue, status: nil, light: WarningLight.red.rawValue,
                                       deadline: "2026-12-31", kind: TaskKind.timeLimited.rawValue, extended: true)
             let model = LedgerModel(filter: .init(), rows: [row], total: 1, page: 1, per: 50, inspections: [], regions: [], byLight: [:])
             let html = LedgerView(context: .anonymous, model: model).rows
-            #expect(html.hasPrefix("<tr><td class=\"num\">3</td><td><a href=\"/tasks/7\">\(HTMLText.escape(title))</a></td>"))
-            #expect(html.contains("<td class=\"sub\">\(HTMLText.escape(unit))</td>"))
+            #expect(html.hasPrefix("<tr><td class=\"num\">3-1</td><td><a href=\"/tasks/7\">\(HTMLText.escape(title))</a>"
+                + "<a class=\"tag\" href=\"/ledger?parent=7\">分解 2 项</a></td>"))
+            #expect(html.contains("<td><span class=\"sub\">\(HTMLText.escape(unit))</span><span class=\"tag\">由辽宁省分解</span></td>"))
             #expect(html.contains("<span class=\"light red\">红灯</span>") && html.contains("<span class=\"tag\">已延期</span>"))
             #expect(html.components(separatedBy: "<td").count == 10 && html.hasSuffix("</td></tr>"))
         }

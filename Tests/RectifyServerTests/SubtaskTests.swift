@@ -30,6 +30,7 @@ final class SubtaskTests: XCTestCase {
         }
     }
 
+    @discardableResult
     func split(_ f: Fixture, _ parent: Int, as login: String, responsible: String, acceptance: String,
                deadline: String, expect status: HTTPStatus = .created, file: StaticString = #filePath,
                line: UInt = #line) async throws -> Fixture.Reply {
@@ -43,6 +44,7 @@ final class SubtaskTests: XCTestCase {
         return ((r.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? Int }.sorted()
     }
 
+    @discardableResult
     func act(_ f: Fixture, _ task: Int, _ action: TaskAction, as login: String, _ body: String = "{}",
              expect status: HTTPStatus = .ok, file: StaticString = #filePath, line: UInt = #line) async throws -> Fixture.Reply {
         try await f.expect(status, .POST, "/api/v1/tasks/\(task)/actions/\(action.rawValue)", as: login, body, file: file, line: line)

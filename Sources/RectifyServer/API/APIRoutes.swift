@@ -19,6 +19,8 @@ func apiRoutes(_ app: Application) {
     api.on(.taskEdit, use: TaskAPI.edit)
     api.on(.taskAct, use: TaskAPI.act)
     api.on(.taskSubtasks, use: TaskAPI.split)
+    api.on(.taskLineage, use: TaskAPI.lineage)
+    api.on(.problemLinks, use: TaskAPI.linkProblem)
     api.on(.taskReports, use: TaskAPI.submitReport)
     api.on(.taskExtensions, use: TaskAPI.requestExtension)
     api.on(.taskVerifications, use: TaskAPI.verification)

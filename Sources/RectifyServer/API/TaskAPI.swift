@@ -146,6 +146,28 @@ enum TaskAPI {
         return try await detail(req: req)
     }
 
+    /// GET /api/v1/tasks/{id}/lineage: the task's problems found before or since (issue 14 §4).
+    static func lineage(req: Request) async throws -> Paged<TaskQueries.Records.Lineage> {
+        let (view, access) = try await req.readableTask(try req.intParameter("id"))
+        let all = try await TaskQueries.lineage(view.id, access: access, on: req.db).map { l in
+            // A task the reader may not open is named by its number only.
+            l.readable == 1 ? l : TaskQueries.Records.Lineage(
+                dir: l.dir, linkID: l.linkID, kind: l.kind, note: l.note, mine: l.mine, otherNumber: l.otherNumber,
+                otherText: l.otherText, inspectionID: l.inspectionID, inspectionTitle: l.inspectionTitle,
+                feedbackDate: l.feedbackDate, taskID: nil, taskCode: l.taskCode, taskTitle: nil, taskState: l.taskState,
+                taskStatus: l.taskStatus, readable: l.readable)
+        }
+        return Paged(items: all, page: 1, per: max(all.count, 1), total: all.count)
+    }
+
+    /// POST /api/v1/problems/{id}/links: links a problem to an earlier inspection's problem.
+    static func linkProblem(req: Request) async throws -> Response {
+        let body = try req.decodeBody(LineageService.NewLink.self)
+        let link = try await LineageService(db: req.db, access: try await req.access(), clock: req.application.clock)
+            .link(problemID: try req.intParameter("id"), body)
+        return try await Recorded(id: try link.requireID()).encodeResponse(status: .created, for: req)
+    }
+
     /// POST /api/v1/tasks/{id}/subtasks: splits the task to lower-level units (issue 14).
     static func split(req: Request) async throws -> Response {
         let body = try req.decodeBody(SubtaskService.NewSubtask.self)

@@ -52,6 +52,8 @@ func routes(_ app: Application) throws {
     web.post(SiteURL.taskVerification(0).pathComponents, use: TaskPageController.verification)
     web.post(SiteURL.taskLookBack(0).pathComponents, use: TaskPageController.lookBack)
     web.post(SiteURL.taskInstruction(0).pathComponents, use: TaskPageController.instruction)
+    web.post(SiteURL.taskSplit(0).pathComponents, use: TaskPageController.split)
+    web.post(SiteURL.taskLineage(0).pathComponents, use: TaskPageController.linkProblem)
     web.post(SiteURL.reportReview(0).pathComponents, use: TaskPageController.review)
     web.post(SiteURL.extensionDecide(0).pathComponents, use: TaskPageController.decideExtension)
     web.post(SiteURL.noticeObjection(0).pathComponents, use: TaskPageController.objection)

@@ -11,7 +11,16 @@ enum DemoCatalog {
         .init(login: "leader", password: "leader-demo", displayName: "省政府 分管领导 赵明", unit: "辽宁省人民政府", roles: [.leader]),
         .init(login: "discipline", password: "discipline-demo", displayName: "省纪委监委 审查调查室 孙立", unit: "中共辽宁省纪律检查委员会",
               roles: [.discipline]),
+        // The offices of the levels below (issue 14): each sees its own region and below.
+        .init(login: "panjin", password: "panjin-demo", displayName: "盘锦市整改办 李红", unit: panjinOffice, roles: [.office]),
+        .init(login: "huludao", password: "huludao-demo", displayName: "葫芦岛市整改办 张伟", unit: huludaoOffice, roles: [.office]),
+        .init(login: "panshan", password: "panshan-demo", displayName: "盘山县整改办 周丽", unit: panshanOffice, roles: [.office]),
     ]
+
+    static let panjinOffice = "盘锦市环境保护督察整改工作领导小组办公室"
+    static let huludaoOffice = "葫芦岛市环境保护督察整改工作领导小组办公室"
+    static let panshanOffice = "盘山县环境保护督察整改工作领导小组办公室"
+    static let panshanGovernment = "盘山县人民政府"
 
     static let liaoningOffice = "辽宁省环境保护督察整改工作领导小组办公室"
 
@@ -50,6 +59,10 @@ enum DemoCatalog {
         u += liaoningCities.map { .init(name: "\($0.0)人民政府", kind: .government, region: $0.1) }
         u += [
             .init(name: "盘锦市环境保护局", kind: .department, region: 211100),
+            .init(name: panjinOffice, kind: .other, region: 211100),
+            .init(name: huludaoOffice, kind: .other, region: 211400),
+            .init(name: panshanOffice, kind: .other, region: 211122),
+            .init(name: panshanGovernment, kind: .government, region: 211122),
             .init(name: "辽东湾新区管理委员会", kind: .government, region: 211100),
             .init(name: "葫芦岛市生态环境局", kind: .department, region: 211400),
             .init(name: "葫芦岛市海洋与渔业局", kind: .department, region: 211400),

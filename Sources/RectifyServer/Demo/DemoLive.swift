@@ -105,7 +105,12 @@ enum DemoLive {
         ("demo-liaison-lyt", lyt, "省林业厅 联络员"), ("demo-liaison-hyt", hyt, "省海洋与渔业厅 联络员"),
         ("demo-liaison-nw", nw, "省农委 联络员"), ("demo-liaison-slt", slt, "省水利厅 联络员"),
         ("demo-liaison-gtt", gtt, "省国土资源厅 联络员"),
+        ("demo-liaison-pj", pj, "盘锦市政府 联络员"), ("demo-liaison-ps", DemoCatalog.panshanGovernment, "盘山县政府 联络员"),
     ]
+
+    static let pj = "盘锦市人民政府"
+    /// Sub-tasks the living demo splits (plan 1 to 盘锦 and 葫芦岛, 盘锦's part to 盘山县).
+    static let parts = 3
 
     static func load(on db: any Database, today t: LocalDate, units: [String: Int]) async throws {
         func day(_ offset: Int) -> LocalDate { t.adding(days: offset) }
@@ -186,6 +191,36 @@ enum DemoLive {
             try await act(n, .assign, as: "office", -105)
             try await act(n, .claim, as: unitOf(n), -103)
         }
+        // Province → city → county (issue 14): the province splits its 黑臭水体 task to 盘锦 and 葫芦岛,
+        // 盘锦 splits its part to 盘山县; each level's units claim and report to their own office.
+        // 盘山县 is well ahead, 葫芦岛 lags (yellow), and the province's task rolls up from both.
+        func split(_ parent: Int, as key: String, _ offset: Int, responsible: String, acceptance: String,
+                   target: String, deadline: Int) async throws -> Int {
+            guard let r = units[responsible], let a = units[acceptance] else { throw StartupError("演示单位 \(responsible) 不存在") }
+            return try await SubtaskService(lifecycle: try lifecycle(key, offset)).split(parentID: parent, .init(
+                title: nil, target: target, measures: "按省级任务要求排查本地黑臭水体,实施截污纳管和清淤疏浚。", deadline: day(deadline),
+                leadOfficial: nil, responsible: [r], cooperating: nil, supervising: nil, acceptance: [a])).requireID()
+        }
+        let panjinPart = try await split(try task(1), as: "office", -100, responsible: pj, acceptance: "盘锦市环境保护局",
+                                         target: "盘锦市建成区黑臭水体基本消除", deadline: 180)
+        let huludaoPart = try await split(try task(1), as: "office", -100, responsible: hld, acceptance: "葫芦岛市生态环境局",
+                                          target: "葫芦岛市建成区黑臭水体基本消除", deadline: 150)
+        let panshanPart = try await split(panjinPart, as: "panjin", -96, responsible: DemoCatalog.panshanGovernment,
+                                          acceptance: "盘锦市环境保护局", target: "盘山县城区黑臭水体基本消除", deadline: 120)
+        for (part, unit, offset) in [(panjinPart, pj, -98), (huludaoPart, hld, -97), (panshanPart, DemoCatalog.panshanGovernment, -94)] {
+            try await LifecycleService(db: db, access: try who("unit:" + unit), clock: .fixed(day(offset)))
+                .perform(.claim, taskID: part, payload: .init())
+        }
+        for (part, unit, office, percent, offset, narrative) in [
+            (panshanPart, DemoCatalog.panshanGovernment, "panshan", 60, -22, "县城区3条黑臭水体完成截污纳管,清淤完成六成。"),
+            (huludaoPart, hld, "huludao", 10, -21, "完成黑臭水体排查,截污纳管工程尚在设计。"),
+        ] {
+            let r = try await ReportService(lifecycle: LifecycleService(db: db, access: try who("unit:" + unit), clock: .fixed(day(offset))))
+                .submit(taskID: part, .init(narrative: narrative, percent: percent))
+            _ = try await ReportService(lifecycle: try lifecycle(office, offset + 1))
+                .review(reportID: try r.requireID(), .init(decision: "accept", reason: nil))
+        }
+
         // Round one: reports in, reviewed, closed with its figures frozen.
         let first = try await RoundService.open(.init(name: "第1次调度", dueDate: day(-33)), lifecycle: try lifecycle("office", -40))
         try await review(try await report(1, -35, "已完成城区入河排污口排查,建立排口清单。", percent: 30, milestones: [0]), -33, accept: true)

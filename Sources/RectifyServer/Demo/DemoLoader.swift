@@ -88,11 +88,12 @@ enum DemoLoader {
                     summary.tasks += 1
                 }
             }
+            summary.tasks += try await DemoLevels.load(on: tx, inspections: inspectionIDs, units: unitIDs)
             try await DemoLive.load(on: tx, today: today, units: unitIDs)
             try await DemoPetitions.load(on: tx, inspections: inspectionIDs, units: unitIDs)
             summary.inspections += 1
             summary.problems += DemoLive.problems.count
-            summary.tasks += DemoLive.plans.count
+            summary.tasks += DemoLive.plans.count + DemoLive.parts
             summary.users += DemoLive.liaisons.count
             return summary
         }

@@ -79,7 +79,8 @@ enum OfficialReportBuilder {
         let only: SQLQueryString = slice == nil ? "" : " AND tp.problem_id IN (\(binds: problems.compactMap(\.id) + [0]))"
         let links = try await sql.raw("""
             SELECT tp.problem_id, t.id AS task_id, t.number, t.kind, t.progress_status FROM task_problems tp \
-            JOIN tasks t ON t.id = tp.task_id WHERE t.inspection_id = \(bind: inspectionID)\(only) ORDER BY t.number
+            JOIN tasks t ON t.id = tp.task_id WHERE t.inspection_id = \(bind: inspectionID) AND t.parent_task_id IS NULL\(only) \
+            ORDER BY t.number
             """).all(decoding: Link.self)
         var narrativeSQL: SQLQueryString = """
             SELECT pr.task_id, pr.narrative FROM progress_reports pr JOIN tasks t ON t.id = pr.task_id \
@@ -111,7 +112,8 @@ enum OfficialReportBuilder {
                               stationedFrom: inspection.stationedFrom.flatMap(LocalDate.init(iso:)),
                               stationedUntil: inspection.stationedUntil.flatMap(LocalDate.init(iso:)),
                               feedbackDate: inspection.feedbackDate.flatMap(LocalDate.init(iso:)),
-                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections, petitions: petitions)
+                              asOf: asOf, tasksTotal: total, counts: counts, problems: sections, petitions: petitions,
+                              lineage: try await LineageService.figures(inspectionID: inspectionID, at: cutoff, on: db))
     }
 
     /// The end of a day in China time (UTC+8), as an instant.
@@ -130,7 +132,8 @@ enum OfficialReportBuilder {
         struct E: Decodable { let task_id: Int; let at: String; let before_json: String?; let after_json: String? }
         struct Snapshot: Decodable { let progressStatus: String? }
         let tasks = try await sql.raw("""
-            SELECT id, progress_status FROM tasks WHERE inspection_id = \(bind: inspectionID) AND created_at <= \(bind: instant)
+            SELECT id, progress_status FROM tasks WHERE inspection_id = \(bind: inspectionID) AND parent_task_id IS NULL \
+            AND created_at <= \(bind: instant)
             """).all(decoding: T.self)
         var result: [Int: String?] = [:]
         for t in tasks { result[t.id] = t.progress_status }

@@ -187,6 +187,14 @@ struct RoundFigures: Content, Equatable {
 }
 
 enum RoundService {
+    /// The tasks a round of `range` asks about (issue 14 §3): those of its own level, i.e. not
+    /// split further (a split task's figures roll up from its parts) and not split from a task
+    /// of the same region (those parts answer the lower level's own round; this one reads
+    /// their latest figures through the roll-up instead of asking twice). Alias `t`.
+    static func ownLevel(_ range: ClosedRange<Int>) -> SQLQueryString {
+        "t.subtasks_total = 0 AND (t.parent_region_code IS NULL OR t.parent_region_code NOT BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound))"
+    }
+
     struct NewRound: Content {
         var name: String
         var dueDate: LocalDate
@@ -245,6 +253,9 @@ enum RoundService {
         let range = Access.subtree(of: round.$region.id)
         let tasks = try await TaskRecord.query(on: db).filter(\.$state ~~ TaskState.inWork)
             .filter(\.$regionCode >= range.lowerBound).filter(\.$regionCode <= range.upperBound)
+            .filter(\.$subtasksTotal == 0)
+            .group(.or) { $0.filter(\.$parentRegionCode == nil).filter(\.$parentRegionCode < range.lowerBound)
+                .filter(\.$parentRegionCode > range.upperBound) }
             .sort(\.$inspection.$id).sort(\.$number).all()
         let taskIDs = tasks.compactMap(\.id)
         let links = taskIDs.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ taskIDs)
@@ -348,7 +359,7 @@ enum RoundService {
             SELECT t.id, t.number, t.title FROM tasks t \
             JOIN task_units tu ON tu.task_id = t.id AND tu.unit_id = \(bind: unitID) AND tu.role = \(bind: UnitRole.responsible.rawValue) \
             WHERE t.state IN (\(binds: TaskState.inWork.map(\.rawValue))) \
-            AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
+            AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) AND \(RoundService.ownLevel(range)) \
             AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.round_id = \(bind: try round.requireID()) AND r.task_id = t.id \
             AND r.unit_id = \(bind: unitID) AND r.status <> \(bind: ReportStatus.returned.rawValue)) \
             ORDER BY t.inspection_id, t.number
@@ -375,7 +386,7 @@ enum RoundService {
             WHERE round_id = \(bind: try round.requireID()) AND status <> \(bind: ReportStatus.returned.rawValue) \
             GROUP BY task_id, unit_id) r ON r.task_id = t.id AND r.unit_id = tu.unit_id \
             WHERE t.state IN (\(binds: TaskState.inWork.map(\.rawValue))) \
-            AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound)
+            AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) AND \(RoundService.ownLevel(range))
             """).first(decoding: Row.self)
         let owed = row?.owed ?? 0, reported = row?.reported ?? 0, late = row?.late ?? 0
         return Summary(owed: owed, reported: reported, late: late, missing: owed - reported - late)

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import RectifyCore
 
@@ -37,5 +38,29 @@ final class ProblemRegion: Model, @unchecked Sendable {
     init(problemID: Int, regionCode: Int) {
         self.$problem.id = problemID
         self.$region.id = regionCode
+    }
+}
+
+/// A problem found again (issue 14 §4): `problem` is the later inspection's, `earlier` the
+/// earlier inspection's it repeats (同一问题) or shows not rectified (整改不到位).
+final class ProblemLink: Model, @unchecked Sendable {
+    static let schema = "problem_links"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "problem_id") var problem: Problem
+    @Parent(key: "earlier_problem_id") var earlier: Problem
+    @Field(key: "kind") var kind: ProblemLinkKind
+    @Field(key: "note") var note: String
+    @OptionalField(key: "created_by") var createdBy: Int?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(problemID: Int, earlierID: Int, kind: ProblemLinkKind, note: String, by userID: Int?) {
+        self.$problem.id = problemID
+        self.$earlier.id = earlierID
+        self.kind = kind
+        self.note = note
+        self.createdBy = userID
     }
 }

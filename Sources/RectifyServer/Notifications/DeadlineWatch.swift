@@ -178,7 +178,7 @@ enum DeadlineWatch {
                 SELECT tu.unit_id, COUNT(*) AS n FROM tasks t \
                 JOIN task_units tu ON tu.task_id = t.id AND tu.role = \(bind: UnitRole.responsible.rawValue) \
                 WHERE t.state IN (\(binds: TaskState.inWork.map(\.rawValue))) \
-                AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) \
+                AND t.region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) AND \(RoundService.ownLevel(range)) \
                 AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.round_id = \(bind: id) AND r.task_id = t.id \
                 AND r.unit_id = tu.unit_id AND r.status <> \(bind: ReportStatus.returned.rawValue)) \
                 GROUP BY tu.unit_id ORDER BY tu.unit_id LIMIT \(unsafeRaw: String(limit))

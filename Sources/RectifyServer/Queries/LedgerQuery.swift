@@ -60,6 +60,8 @@ struct LedgerQuery {
         /// 编号 as people read it: 22, or 22-3 for a sub-task.
         let code: String
         let parentTaskID: Int?
+        /// The region of the task it was split from: where it came from.
+        let parentRegionCode: Int?
         /// How many sub-tasks were split from it (0 when none).
         let subtasksTotal: Int
 
@@ -84,6 +86,7 @@ struct LedgerQuery {
             assignedOn = try r.textOrNil("assignedOn")
             code = try r.textOrNil("code") ?? String(number)
             parentTaskID = try r.integerOrNil("parentTaskID")
+            parentRegionCode = try r.integerOrNil("parentRegionCode")
             subtasksTotal = try r.integer("subtasksTotal")
         }
 
@@ -105,6 +108,7 @@ struct LedgerQuery {
             json.field("assignedOn", assignedOn)
             json.field("code", code)
             json.field("parentTaskID", parentTaskID)
+            json.field("parentRegionCode", parentRegionCode)
             json.field("subtasksTotal", subtasksTotal)
             json.endObject()
         }
@@ -113,7 +117,8 @@ struct LedgerQuery {
             tasks.id, tasks.inspection_id AS "inspectionID", tasks.number, tasks.title, tasks.kind, tasks.state, tasks.deadline, \
             tasks.original_deadline AS "originalDeadline", tasks.light, tasks.progress_status AS "progressStatus", \
             tasks.region_code AS "regionCode", tasks.version, tasks.light_since AS "lightSince", tasks.assigned_on AS "assignedOn", \
-            tasks.code, tasks.parent_task_id AS "parentTaskID", tasks.subtasks_total AS "subtasksTotal"
+            tasks.code, tasks.parent_task_id AS "parentTaskID", \
+            tasks.parent_region_code AS "parentRegionCode", tasks.subtasks_total AS "subtasksTotal"
             """
     }
 

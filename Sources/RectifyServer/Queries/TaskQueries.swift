@@ -119,7 +119,7 @@ enum TaskQueries {
     /// The records only the page shows: problems, entries, extension requests, the
     /// timeline, evidence and orders, in one statement (each list a JSON array).
     struct Records: Decodable {
-        struct Problem: Decodable { let number: Int; let text: String }
+        struct Problem: Decodable { let id: Int; let number: Int; let text: String }
         struct Entry: Decodable {
             let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
             let text: String; let verdict: String?; let answer: String?; let parentID: Int?
@@ -135,6 +135,14 @@ enum TaskQueries {
         struct Order: Decodable { let id: Int; let year: Int; let seq: Int; let closed: Int }
         /// A petition case linked to the task: never who complained.
         struct Case: Decodable { let id: Int; let number: String; let place: String; let status: String }
+        /// One link of one of the task's problems to another inspection's problem, with one task
+        /// answering that problem (none: nil task fields). `dir`: earlier or later than this one.
+        struct Lineage: Content {
+            let dir: String; let linkID: Int; let kind: ProblemLinkKind; let note: String; let mine: Int
+            let otherNumber: Int; let otherText: String; let inspectionID: Int; let inspectionTitle: String
+            let feedbackDate: String?; let taskID: Int?; let taskCode: String?; let taskTitle: String?
+            let taskState: TaskState?; let taskStatus: PublicStatus?; let readable: Int?
+        }
 
         let problems: [Problem]
         let entries: [Entry]
@@ -143,18 +151,70 @@ enum TaskQueries {
         let evidence: [Evidence]
         let orders: [Order]
         let cases: [Case]
+        let lineage: [Lineage]
+        /// For the office's forms only (empty otherwise): the units the task may be split to, and
+        /// earlier inspections' problems its problems may be linked to.
+        let splitUnits: [SplitUnit]
+        let linkCandidates: [Candidate]
+
+        struct SplitUnit: Decodable { let id: Int; let name: String; let region: Int }
+        struct Candidate: Decodable { let id: Int; let number: Int; let text: String; let inspectionID: Int; let inspection: String }
+    }
+
+    /// What the office's forms on the task page need, read in the same statement.
+    struct OfficeForms {
+        /// Split: units of this region subtree (nil: no split form).
+        var splitRange: ClosedRange<Int>?
+        /// Link: the task's inspection, its region and feedback date (nil: no link form).
+        var inspection: Inspection?
+    }
+
+    static func officeFormsSQL(_ forms: OfficeForms?, json: JSONArraySQL) -> SQLQueryString {
+        var units: SQLQueryString = "'[]'"
+        if let r = forms?.splitRange {
+            units = json.array(["id": "u.id", "name": "u.name", "region": "u.region_code"], from: """
+                (SELECT id, name, region_code FROM units WHERE region_code BETWEEN \(bind: r.lowerBound) AND \(bind: r.upperBound) \
+                ORDER BY region_code, name LIMIT 2000) u
+                """)
+        }
+        var candidates: SQLQueryString = "'[]'"
+        if let inspection = forms?.inspection, let id = inspection.id {
+            let here = inspection.$targetRegion.id
+            let range = Access.subtree(of: here)
+            // The inspection's region, those above it and those below it.
+            let above = [here / 10_000 * 10_000, here / 100 * 100, here]
+            var earlier: SQLQueryString = ""
+            if let b = inspection.feedbackDate { earlier = " AND (i.feedback_date IS NULL OR i.feedback_date <= \(bind: b))" }
+            candidates = json.array(["id": "c.id", "number": "c.number", "text": "c.text", "inspectionID": "c.iid", "inspection": "c.title"], from: """
+                (SELECT p.id, p.number, p.text, i.id AS iid, i.title FROM problems p JOIN inspections i ON i.id = p.inspection_id \
+                WHERE i.id <> \(bind: id) AND (i.target_region_code IN (\(binds: above)) \
+                OR i.target_region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound))\(earlier) \
+                ORDER BY i.id DESC, p.number LIMIT 1000) c
+                """)
+        }
+        return "\(units) AS split_units, \(candidates) AS link_candidates"
+    }
+
+    /// The lineage alone (GET /api/v1/tasks/{id}/lineage): one statement after the access check.
+    static func lineage(_ id: Int, access: Access, on db: any Database) async throws -> [Records.Lineage] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct Row: Decodable { let lineage: String }
+        let json = JSONArraySQL(dialect: sql.dialect.name)
+        guard let row = try await sql.raw("SELECT \(LineageService.recordsSQL(taskID: id, scope: LedgerQuery(access: access).scope, json: json)) AS lineage")
+            .first(decoding: Row.self) else { return [] }
+        return try JSONDecoder().decode([Records.Lineage].self, from: Data(row.lineage.utf8))
     }
 
     /// The newest events the page lists.
     static let timelineLimit = 200
 
     /// `access`: who asks; the linked petition cases are only those they may read.
-    static func records(_ id: Int, access: Access, on db: any Database) async throws -> Records {
+    static func records(_ id: Int, access: Access, forms: OfficeForms? = nil, on db: any Database) async throws -> Records {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let json = JSONArraySQL(dialect: sql.dialect.name)
         let query: SQLQueryString = """
             SELECT \
-            \(json.array(["number": "p.number", "text": "p.text"],
+            \(json.array(["id": "p.id", "number": "p.number", "text": "p.text"],
                          from: "task_problems tp JOIN problems p ON p.id = tp.problem_id WHERE tp.task_id = \(bind: id)")) AS problems, \
             \(json.array(["id": "e.id", "kind": "e.kind", "onDate": "e.on_date", "untilDate": "e.until_date", "people": "e.people",
                           "text": "e.text", "verdict": "e.verdict", "answer": "e.answer", "parentID": "e.parent_id",
@@ -170,10 +230,14 @@ enum TaskQueries {
             \(json.array(["id": "o.id", "year": "o.year", "seq": "o.seq", "closed": "CASE WHEN o.closed_at IS NULL THEN 0 ELSE 1 END"],
                          from: "supervision_order_tasks ot JOIN supervision_orders o ON o.id = ot.order_id WHERE ot.task_id = \(bind: id)")) AS orders, \
             \(json.array(["id": "c.id", "number": "c.case_number", "place": "c.place", "status": "c.status"],
-                         from: "petition_cases c WHERE c.task_id = \(bind: id) AND \(PetitionAccess(access: access).scope)")) AS cases
+                         from: "petition_cases c WHERE c.task_id = \(bind: id) AND \(PetitionAccess(access: access).scope)")) AS cases, \
+            \(LineageService.recordsSQL(taskID: id, scope: LedgerQuery(access: access).scope, json: json)) AS lineage, \
+            \(officeFormsSQL(forms, json: json))
             """
         struct Row: Decodable {
             let problems: String, entries: String, extensions: String, events: String, evidence: String, orders: String, cases: String
+            let lineage: String
+            let split_units: String, link_candidates: String
         }
         guard let row = try await sql.raw(query).first(decoding: Row.self) else { throw AppError.notFound }
         let decoder = JSONDecoder()
@@ -185,7 +249,13 @@ enum TaskQueries {
             events: try decode(row.events, as: [Records.Event].self).sorted { $0.id > $1.id },
             evidence: try decode(row.evidence, as: [Records.Evidence].self).sorted { $0.id < $1.id },
             orders: try decode(row.orders, as: [Records.Order].self).sorted { $0.id < $1.id },
-            cases: try decode(row.cases, as: [Records.Case].self).sorted { $0.id < $1.id })
+            cases: try decode(row.cases, as: [Records.Case].self).sorted { $0.id < $1.id },
+            lineage: try decode(row.lineage, as: [Records.Lineage].self).sorted {
+                ($0.dir, $0.mine, $0.feedbackDate ?? "", $0.otherNumber, $0.taskID ?? 0) < ($1.dir, $1.mine, $1.feedbackDate ?? "", $1.otherNumber, $1.taskID ?? 0)
+            },
+            splitUnits: try decode(row.split_units, as: [Records.SplitUnit].self).sorted { ($0.region, $0.name) < ($1.region, $1.name) },
+            linkCandidates: try decode(row.link_candidates, as: [Records.Candidate].self)
+                .sorted { ($1.inspectionID, $0.number) < ($0.inspectionID, $1.number) })
     }
 }
 

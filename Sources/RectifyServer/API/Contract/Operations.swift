@@ -39,6 +39,13 @@ extension APIOperation {
                                    summary: "把任务分解给下级地区或单位(子任务),子任务的进度逐级汇总到本任务",
                                    who: office, body: .of(SubtaskService.NewSubtask.self),
                                    answer: .of(TaskAPI.Detail.self, .created))
+    static let taskLineage = Self(method: .GET, template: "/tasks/:id/lineage", id: "getTaskLineage",
+                                  summary: "任务所对应问题的沿革:此前督察的同一问题、此后督察发现的同一问题或整改不到位",
+                                  who: readers)
+    static let problemLinks = Self(method: .POST, template: "/problems/:id/links", id: "linkProblem",
+                                   summary: "把本次督察的问题关联到此前督察的问题(同一问题或整改不到位)",
+                                   who: "该督察所属地区的整改办或管理员", body: .of(LineageService.NewLink.self),
+                                   answer: .of(TaskAPI.Recorded.self, .created))
     static let taskReports = Self(method: .POST, template: "/tasks/:id/reports", id: "submitReport", summary: "责任单位报送进展",
                                   who: "任务的责任单位、配合单位", body: .of(ReportService.NewReport.self),
                                   answer: .of(TaskAPI.Created<ReportStatus>.self, .created))

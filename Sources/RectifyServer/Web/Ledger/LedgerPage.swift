@@ -10,9 +10,13 @@ import RectifyCore
 struct LedgerModel {
     struct Row {
         let id: Int
-        let number: Int
+        /// 编号: 22, or 22-3 for a sub-task.
+        let code: String
         let title: String
         let inspection: String
+        /// Where a sub-task came from (由辽宁省分解), and how many parts a task was split into.
+        let origin: String?
+        let parts: Int
         let region: String
         let responsible: String
         let state: String
@@ -68,7 +72,10 @@ enum LedgerPageController {
         }
         let rows = page.items.map { t in
             LedgerModel.Row(
-                id: t.id, number: t.number, title: t.title, inspection: titles[t.inspectionID] ?? "",
+                id: t.id, code: t.code, title: t.title, inspection: titles[t.inspectionID] ?? "",
+                origin: t.parentTaskID == nil ? nil
+                    : "由\(t.parentRegionCode.flatMap { RegionCatalog.byCode[$0]?.name } ?? "上级")分解",
+                parts: t.subtasksTotal,
                 region: t.regionCode.flatMap { RegionCatalog.byCode[$0]?.name } ?? "",
                 responsible: (names[t.id] ?? []).joined(separator: "、"),
                 state: t.state.rawValue, status: t.progressStatus?.rawValue, light: t.light?.rawValue, deadline: t.deadline,
@@ -107,7 +114,8 @@ enum LedgerPageController {
         [("inspection", f.inspection.map(String.init)), ("region", f.region.map(String.init)), ("unit", f.unit.map(String.init)),
          ("state", f.state?.rawValue), ("light", f.light?.rawValue), ("status", f.status?.rawValue), ("kind", f.kind?.rawValue),
          ("tag", f.tag?.rawValue), ("deadlineFrom", f.deadlineFrom?.iso), ("deadlineTo", f.deadlineTo?.iso), ("q", f.q),
-         ("extended", f.extended == true ? "true" : nil), ("sort", f.sort), ("per", f.per.map(String.init))]
+         ("extended", f.extended == true ? "true" : nil), ("parent", f.parent.map(String.init)),
+         ("subtasks", f.subtasks == true ? "true" : nil), ("sort", f.sort), ("per", f.per.map(String.init))]
     }
 }
 
@@ -127,11 +135,17 @@ struct LedgerView: PageView {
         var w = HTMLWriter(capacity: 600 * model.rows.count)
         for r in model.rows {
             w.open("tr")
-            w.element("td", class: "num", text: String(r.number))
+            w.element("td", class: "num", text: r.code)
             w.open("td")
             w.element("a", href: SiteURL.task(r.id).path, text: r.title)
+            if r.parts > 0 {
+                w.element("a", class: "tag", href: SiteURL.ledger.with([("parent", String(r.id))]), text: "分解 \(r.parts) 项")
+            }
             w.close("td")
-            w.element("td", class: "sub", text: r.inspection)
+            w.open("td")
+            w.element("span", class: "sub", text: r.inspection)
+            if let origin = r.origin { w.element("span", class: "tag", text: origin) }
+            w.close("td")
             w.element("td", text: r.region)
             w.element("td", text: r.responsible)
             w.element("td", text: Fmt.state(r.state))
@@ -170,10 +184,16 @@ struct LedgerView: PageView {
                   Forms.field("时限自", "deadlineFrom", type: .date, value: f.deadlineFrom?.iso ?? ""),
                   Forms.field("时限至", "deadlineTo", type: .date, value: f.deadlineTo?.iso ?? ""),
                   Forms.field("任务名称含", "q", type: .search, value: f.q ?? ""),
+                  Forms.select("范围", "subtasks", options: [("", "本级任务(分解的子任务按上级汇总)"), ("true", "含各级子任务")],
+                               selected: f.subtasks == true ? "true" : ""),
+                  .unwrap(f.parent) { .input(.type(.hidden), .name("parent"), .value(String($0))) },
                   Forms.select("排序", "sort", options: [("", "按序号"), ("deadline", "按整改时限"), ("light", "红灯在前"), ("updated", "最近更新")],
                                selected: f.sort ?? ""),
                   .div(.class("actions"), .button(.type(.submit), .class("primary"), .words("筛选")),
                        .a(.href(SiteURL.ledger.path), .words("清除")))),
+            .unwrap(f.parent) { parent in
+                .p(.class("sub"), .words("正在查看任务分解的子任务。"), .a(.href(SiteURL.task(parent).path), .words("回到该任务")))
+            },
             .p(.class("counts"),
                .words("共 \(model.total) 项"),
                .forEach(model.byLight.isEmpty ? [] : WarningLight.allCases.reversed()) { l in

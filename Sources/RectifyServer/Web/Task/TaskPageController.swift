@@ -13,10 +13,16 @@ enum TaskPageController {
         let sheet = try await TaskQueries.sheet(id, access: access, on: req.db)
         let today = req.application.clock.today
         let detail = TaskQueries.detail(sheet, today: today)
-        let records = try await TaskQueries.records(id, access: access, on: req.db)
+        let office = access.isOffice(over: sheet.view)
+        var forms: TaskQueries.OfficeForms?
+        if office {
+            let t = sheet.view.task
+            forms = .init(splitRange: t.state.isOpen ? t.regionCode.map(Access.subtree(of:)) : nil,
+                          inspection: t.$parentTask.id == nil ? sheet.view.inspection : nil)
+        }
+        let records = try await TaskQueries.records(id, access: access, forms: forms, on: req.db)
         let view = sheet.view
         let roles = access.unitRoles(on: view)
-        let office = access.isOffice(over: view)
         let leader = access.oversees(view.regionCodes, as: .leader)
         return TaskPageModel(
             detail: detail, inspectionTitle: view.inspection?.title ?? "", problems: records.problems.map { ($0.number, $0.text) },
@@ -35,7 +41,77 @@ enum TaskPageController {
             canReport: access.roles.contains(.unit) && roles.contains(.responsible) && detail.state == .inProgress,
             canReview: office, isOffice: office, isLeader: leader,
             canUpload: !roles.isEmpty || office,
-            today: today)
+            today: today, parent: sheet.parent, subtasks: sheet.subtasks,
+            splitUnits: records.splitUnits.map { ($0.id, "\(RegionCatalog.byCode[$0.region]?.name ?? String($0.region)) \($0.name)") },
+            problemIDs: records.problems.map { ($0.id, $0.number) }, lineage: records.lineage,
+            linkCandidates: records.problems.isEmpty ? [] : records.linkCandidates.map {
+                ($0.id, "\($0.inspection) 问题\(ChineseNumeral.string($0.number) ?? String($0.number)):\(String($0.text.prefix(40)))")
+            })
+    }
+
+    struct LinkForm: Content {
+        var problemID: String?
+        var earlierProblemID: String?
+        var kind: String?
+        var note: String?
+    }
+
+    static func linkProblem(req: Request) async throws -> Response {
+        try await submit(req, form: "lineage", success: "已关联此前督察的问题") { _ in
+            let f = try req.form(LinkForm.self)
+            guard let problem = f.problemID.flatMap({ Int($0) }) else {
+                throw ValidationFailure([.init("lineage.problemRequired", field: "problemID", "请选择本任务的问题")])
+            }
+            guard let earlier = f.earlierProblemID.flatMap({ Int($0) }) else {
+                throw ValidationFailure([.init("lineage.earlierRequired", field: "earlierProblemID", "请选择此前督察的问题")])
+            }
+            guard let kind = f.kind.flatMap(ProblemLinkKind.init(rawValue:)) else {
+                throw ValidationFailure([.init("lineage.kindRequired", field: "kind", "请选择关联类型")])
+            }
+            let access = try await req.access()
+            // The problem must be one of this task's.
+            let taskID = try req.intParameter("id")
+            guard try await TaskProblem.query(on: req.db).filter(\.$task.$id == taskID).filter(\.$problem.$id == problem).count() > 0 else {
+                throw ValidationFailure([.init("lineage.problemNotOfTask", field: "problemID", "所选问题不属于本任务")])
+            }
+            _ = try await LineageService(db: req.db, access: access, clock: req.application.clock)
+                .link(problemID: problem, .init(earlierProblemID: earlier, kind: kind, note: f.note))
+        }
+    }
+
+    /// The split form: one responsible unit and (optionally) one acceptance unit, as the API takes lists.
+    struct SplitForm: Content {
+        var title: String?
+        var target: String?
+        var measures: String?
+        var deadline: String?
+        var responsible: String?
+        var acceptance: String?
+    }
+
+    static func split(req: Request) async throws -> Response {
+        try await submit(req, form: "split", success: "已分解子任务") { id in
+            let f = try req.form(SplitForm.self)
+            func blankless(_ s: String?) -> String? {
+                guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+                return t
+            }
+            guard let responsible = blankless(f.responsible).flatMap(Int.init) else {
+                throw ValidationFailure([.init("subtask.responsibleRequired", field: "responsible", "请选择子任务的责任单位")])
+            }
+            var deadline: LocalDate?
+            if let d = blankless(f.deadline) {
+                guard let day = LocalDate(iso: d) else {
+                    throw ValidationFailure([.init("subtask.deadlineInvalid", field: "deadline", "整改时限应为日期,如 2025-12-31")])
+                }
+                deadline = day
+            }
+            let body = SubtaskService.NewSubtask(
+                title: blankless(f.title), target: blankless(f.target), measures: blankless(f.measures), deadline: deadline,
+                leadOfficial: nil, responsible: [responsible], cooperating: nil, supervising: nil,
+                acceptance: blankless(f.acceptance).flatMap(Int.init).map { [$0] })
+            try await SubtaskService(lifecycle: req.lifecycle()).split(parentID: id, body)
+        }
     }
 
     static func show(req: Request) async throws -> Response {

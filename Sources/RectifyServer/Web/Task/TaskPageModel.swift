@@ -36,4 +36,14 @@ struct TaskPageModel {
     let isLeader: Bool
     let canUpload: Bool
     let today: LocalDate
+    /// The task this one was split from (issue 14), and every sub-task the roll-up counts.
+    let parent: TaskSheet.Parent?
+    let subtasks: [SubtaskRollup.Row]
+    /// For the office's split form: units of the task's region and below (id, name).
+    let splitUnits: [(Int, String)]
+    /// The task's problems (id, number) and their lineage across inspections (issue 14 §4).
+    let problemIDs: [(Int, Int)]
+    let lineage: [TaskQueries.Records.Lineage]
+    /// For the office's link form: earlier inspections' problems it may link to (id, label).
+    let linkCandidates: [(Int, String)]
 }

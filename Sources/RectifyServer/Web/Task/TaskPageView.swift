@@ -10,7 +10,7 @@ struct TaskPageView: PageView {
     let context: PageContext
     let model: TaskPageModel
     let state: FormState?
-    var title: String { "任务 \(model.detail.number)" }
+    var title: String { "任务 \(model.detail.code)" }
 
     func value(_ form: String, _ name: String, _ fallback: String = "") -> String {
         guard let state, state.isFor(form) else { return fallback }
@@ -25,9 +25,14 @@ struct TaskPageView: PageView {
         let d = model.detail
         let units = Dictionary(grouping: d.units, by: \.role)
         return .div(
-            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(d.inspectionID))]))), .words(model.inspectionTitle))),
+            .p(.class("crumbs"), .a(.href(HTMLText.escape(SiteURL.ledger.with([("inspection", String(d.inspectionID))]))), .words(model.inspectionTitle)),
+               .unwrap(model.parent) { p in
+                   .group(.words(" › 分解自 "),
+                          p.readable ? .a(.href(SiteURL.task(p.id).path), .words("\(p.code). \(p.title)"))
+                                     : .span(.words("\(p.code). \(p.title)(\(Self.regionName(p.regionCode)))")))
+               }),
             .div(.class("titlebar"),
-                 .h1(.words("\(d.number). \(d.title)")),
+                 .h1(.words("\(d.code). \(d.title)")),
                  .div(.class("badges"), .span(.class("state"), .words(d.state.label)), .light(d.light?.rawValue),
                       .span(.class("tag"), .words(d.publicStatus)))),
             .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .words($0)) },
@@ -64,6 +69,11 @@ struct TaskPageView: PageView {
                           .h2("可办理的事项"),
                           actions)
             ),
+            .if(!model.subtasks.isEmpty || !model.splitUnits.isEmpty, .section(.class("panel"), .id("subtasks"),
+                .h2(.words(model.subtasks.isEmpty ? "分解到下级" : "分解的子任务(\(d.subtasksTotal) 项,未销号 \(d.subtasksOpen) 项)")),
+                subtasks)),
+            .if(!model.lineage.isEmpty || !model.linkCandidates.isEmpty,
+                .section(.class("panel"), .id("lineage"), .h2("问题沿革(历次督察)"), lineage)),
             .section(.class("panel"), .h2("整改进展报送"), reports),
             .section(.class("panel"), .h2("核查、验收、公示与回头看"), entries),
             .if(!model.extensions.isEmpty, .section(.class("panel"), .h2("延期申请"), extensions)),
@@ -76,6 +86,89 @@ struct TaskPageView: PageView {
                      .ol(.class("timeline"), .forEach(model.events) { e in
                          .li(.span(.class("when"), .words(Fmt.instant(e.at))), .words(" \(e.who) "), .strong(.words(AuditAction.words(e.action))))
                      }))
+        )
+    }
+
+    static func regionName(_ code: Int?) -> String {
+        code.flatMap { RegionCatalog.byCode[$0]?.name } ?? code.map(String.init) ?? "—"
+    }
+
+    /// The parts the task was split into, each with its own figures, and the office's split form.
+    var subtasks: Node<HTML.BodyContext> {
+        let d = model.detail
+        let shown = model.subtasks.filter(\.readable)
+        return .div(
+            .if(!model.subtasks.isEmpty, .p(.class("sub"), .words(
+                "按子任务汇总(规则见 docs/lifecycle.md):完成 \(d.percent ?? 0)%;"
+                + "子任务有一项未达到序时进度,本任务即未达到;子任务全部销号后,本任务才能申请验收。"))),
+            .if(!shown.isEmpty, .table(.class("ledger"),
+                .thead(.tr(.th("编号"), .th("子任务"), .th("地区"), .th("整改时限"), .th("状态"), .th("预警"), .th("完成情况"), .th("完成"))),
+                .tbody(.forEach(shown) { s in
+                    .tr(.td(.words(s.code)), .td(.a(.href(SiteURL.task(s.id).path), .words(s.title))),
+                        .td(.words(Self.regionName(s.regionCode))), .td(.words(Fmt.date(s.deadline))),
+                        .td(.words(s.facts.state.label)), .td(.light(s.facts.light?.rawValue)),
+                        .td(.words(s.facts.status?.label ?? "—")),
+                        .td(.words(s.facts.state == .accepted || s.facts.state == .publicNotice || s.facts.state == .closed
+                                   ? "100%" : "\(s.facts.percent ?? 0)%")))
+                }))),
+            .if(shown.count < model.subtasks.count, .p(.class("sub"), .words("另有 \(model.subtasks.count - shown.count) 项子任务不在您的查看范围内,已计入汇总。"))),
+            .if(!model.splitUnits.isEmpty, .form(
+                .class("action"), .method(.post), .action(SiteURL.taskSplit(d.id).path),
+                Forms.csrf(context),
+                .h3("分解给下级地区或单位"),
+                Forms.message(state, "split"),
+                Forms.select("责任单位", "responsible", options: model.splitUnits.map { (String($0.0), $0.1) },
+                             selected: value("split", "responsible"), error: error("split", "responsible"), form: "split", blank: "请选择"),
+                Forms.select("验收单位", "acceptance", options: model.splitUnits.map { (String($0.0), $0.1) },
+                             selected: value("split", "acceptance"), form: "split", blank: "(不指定)"),
+                Forms.field("整改时限", "deadline", type: .date, value: value("split", "deadline", d.deadline ?? ""),
+                            required: d.kind == .timeLimited,
+                            hint: d.deadline.map { "不得晚于本任务的整改时限 \(Fmt.date($0))" }, error: error("split", "deadline"), form: "split"),
+                Forms.field("子任务名称", "title", value: value("split", "title"), hint: "不填则为本任务名称加地区", form: "split"),
+                Forms.area("整改目标", "target", value: value("split", "target", d.target), rows: 2, form: "split"),
+                Forms.area("整改措施", "measures", value: value("split", "measures"), rows: 2, form: "split"),
+                Forms.submit("分解", style: "secondary")))
+        )
+    }
+
+    /// Each of the task's problems as earlier inspections found it and later ones found it again.
+    var lineage: Node<HTML.BodyContext> {
+        let groups = Dictionary(grouping: model.lineage) { "\($0.dir)|\($0.linkID)" }
+        let keys = model.lineage.map { "\($0.dir)|\($0.linkID)" }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return .div(
+            .if(model.lineage.isEmpty, .p(.class("empty"), .words("本任务的问题尚未关联其他督察的问题。"))),
+            .ul(.class("lineage"), .forEach(keys) { key in
+                let rows = groups[key] ?? []
+                let l = rows[0]
+                let mine = ChineseNumeral.string(l.mine) ?? String(l.mine)
+                let other = ChineseNumeral.string(l.otherNumber) ?? String(l.otherNumber)
+                let when = l.feedbackDate.flatMap(LocalDate.init(iso:)).map { "(\($0.chinese)反馈)" } ?? ""
+                let lead = l.dir == "earlier"
+                    ? "本任务问题\(mine)是此前“\(l.inspectionTitle)”\(when)问题\(other)的\(l.kind.label)"
+                    : "此后“\(l.inspectionTitle)”\(when)问题\(other)为本任务问题\(mine)的\(l.kind.label)"
+                return .li(.words(lead + ":" + String(l.otherText.prefix(80))),
+                           .if(!l.note.isEmpty, .span(.class("sub"), .words("(\(l.note))"))),
+                           .ul(.forEach(rows.filter { $0.taskCode != nil }) { t in
+                               .li(t.readable == 1 && t.taskID != nil
+                                   ? .a(.href(SiteURL.task(t.taskID ?? 0).path), .words("\(t.taskCode ?? ""). \(t.taskTitle ?? "")"))
+                                   : .span(.words("任务 \(t.taskCode ?? "")")),
+                                   .words(" \(t.taskState?.label ?? "")" + (t.taskStatus.map { ",\($0.label)" } ?? "")))
+                           }))
+            }),
+            .if(!model.linkCandidates.isEmpty, .form(
+                .class("action"), .method(.post), .action(SiteURL.taskLineage(model.detail.id).path),
+                Forms.csrf(context),
+                .h3("关联此前督察的问题"),
+                Forms.message(state, "lineage"),
+                Forms.select("本任务的问题", "problemID", options: model.problemIDs.map { (String($0.0), "问题\(ChineseNumeral.string($0.1) ?? String($0.1))") },
+                             selected: value("lineage", "problemID"), error: error("lineage", "problemID"), form: "lineage"),
+                Forms.select("此前督察的问题", "earlierProblemID", options: model.linkCandidates.map { (String($0.0), $0.1) },
+                             selected: value("lineage", "earlierProblemID"), error: error("lineage", "earlierProblemID"),
+                             form: "lineage", blank: "请选择"),
+                Forms.select("关联类型", "kind", options: ProblemLinkKind.allCases.map { ($0.rawValue, $0.label) },
+                             selected: value("lineage", "kind", ProblemLinkKind.same.rawValue), form: "lineage"),
+                Forms.field("说明", "note", value: value("lineage", "note"), form: "lineage"),
+                Forms.submit("关联", style: "secondary")))
         )
     }
 
