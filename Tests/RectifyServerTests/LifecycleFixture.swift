@@ -26,7 +26,13 @@ final class Fixture: @unchecked Sendable {
         ("leader", "辽宁省人民政府", 210000, [.leader]),
         ("stranger", "辽宁省水利厅", 210000, [.unit]),
         ("discipline", "中共辽宁省纪律检查委员会", 210000, [.discipline]),
+        // The levels below (issue 14): a city's and a county's office and units.
+        ("cityOffice", "盘锦市督察整改办", 211100, [.office]),
+        ("cityUnit", "盘锦市住房和城乡建设局", 211100, [.unit]),
+        ("countyOffice", "盘山县督察整改办", 211122, [.office]),
+        ("countyUnit", "盘山县住房和城乡建设局", 211122, [.unit]),
     ]
+    static let levels: Set<String> = ["cityOffice", "cityUnit", "countyOffice", "countyUnit"]
     static let everyone = people.map(\.login) + ["anonymous"]
 
     /// `number` > 1 adds another task to the world an earlier fixture built.
@@ -147,7 +153,7 @@ final class Fixture: @unchecked Sendable {
         for table in ["audit_events", "progress_reports", "extension_requests", "supervision_orders", "task_entries",
                       "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links",
                       "notifications", "notification_channels", "deliveries", "objection_contacts",
-                      "petition_batches", "petition_cases", "accountability_cases", "accountability_people"] {
+                      "petition_batches", "petition_cases", "accountability_cases", "accountability_people", "problem_links"] {
             struct N: Decodable { let n: Int }
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? -1
             parts.append("\(table)=\(n)")

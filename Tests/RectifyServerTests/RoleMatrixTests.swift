@@ -11,7 +11,7 @@ final class RoleMatrixTests: XCTestCase {
         let name: String
         let allowed: Set<String>
         /// Who gets 404 rather than 403 (the record is hidden from them).
-        var hidden: Set<String> = ["foreignOffice", "stranger", "discipline"]
+        var hidden: Set<String> = Set(["foreignOffice", "stranger", "discipline"]).union(Fixture.levels)
         /// Puts the world in the state the route needs; returns method, path and body.
         let prepare: @Sendable (Fixture) async throws -> (HTTPMethod, String, String?)
     }
@@ -43,6 +43,25 @@ final class RoleMatrixTests: XCTestCase {
     }
 
     static let office: Set<String> = ["admin", "office"]
+
+    /// A part of the fixture's task split to 盘锦 (its city unit responsible), made by the province.
+    static func part(_ f: Fixture, unit: String = "cityUnit") async throws -> Int {
+        try await state(f, .inProgress)
+        return try await SubtaskService(lifecycle: service(f, as: "office")).split(parentID: f.taskID, .init(
+            deadline: LocalDate(iso: "2018-10-31"), responsible: [f.units[unit]!], acceptance: [f.units["acceptor"]!])).requireID()
+    }
+
+    /// Two problems: one of an earlier inspection of 盘锦, one of the fixture's (later) inspection with the fixture's task on it.
+    static func problems(_ f: Fixture) async throws -> (later: Int, earlier: Int) {
+        let store = Store(db: f.app.db)
+        let earlier = try await store.createInspection(InspectionDraft(
+            title: "第一轮中央环境保护督察(盘锦市)", level: .central, round: 1, kind: .routine, team: "中央第三环境保护督察组",
+            targetRegionCode: 211100, stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: "2017-07-31")))
+        let old = try await store.createProblem(inspectionID: earlier.id!, ProblemDraft(number: 1, text: "黑臭水体", regionCodes: [211100]))
+        let new = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 1, text: "黑臭水体反弹", regionCodes: [210000]))
+        try await TaskProblem(taskID: f.taskID, problemID: new.id!).create(on: f.app.db)
+        return (new.id!, old.id!)
+    }
 
     /// A petition batch of the fixture's inspection, made directly.
     static func batch(_ f: Fixture) async throws -> PetitionBatch {
@@ -128,7 +147,7 @@ final class RoleMatrixTests: XCTestCase {
         Route(name: "open round", allowed: office, hidden: []) { _ in
             (.POST, "/api/v1/rounds", #"{"name":"第1次调度","dueDate":"2018-03-10","regionCode":210000}"#)
         },
-        Route(name: "close round", allowed: office, hidden: ["foreignOffice", "stranger", "responsible", "cooperating", "acceptor", "discipline"]) { f in
+        Route(name: "close round", allowed: office, hidden: Set(["foreignOffice", "stranger", "responsible", "cooperating", "acceptor", "discipline"]).union(Fixture.levels)) { f in
             let r = try await RoundService.open(.init(name: "第1次调度", dueDate: LocalDate(iso: "2018-03-10")!),
                                                 lifecycle: service(f, as: "office"))
             return (.POST, "/api/v1/rounds/\(r.id!)/close", nil)
@@ -138,12 +157,12 @@ final class RoleMatrixTests: XCTestCase {
             return (.POST, "/api/v1/orders",
                     #"{"unitID":\#(f.units["responsible"]!),"taskIDs":[\#(f.taskID)],"level":"reminder","reason":"滞后","replyBy":"2018-03-10"}"#)
         },
-        Route(name: "reply order", allowed: ["responsible"], hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
+        Route(name: "reply order", allowed: ["responsible"], hidden: Set(["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]).union(Fixture.levels)) { f in
             let o = try await OversightService(lifecycle: service(f, as: "office")).issueOrder(
                 .init(unitID: f.units["responsible"]!, taskIDs: [f.taskID], level: .order, reason: "滞后", replyBy: LocalDate(iso: "2018-03-10")!))
             return (.POST, "/api/v1/orders/\(o.id!)/reply", #"{"text":"已整改"}"#)
         },
-        Route(name: "close order", allowed: office, hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
+        Route(name: "close order", allowed: office, hidden: Set(["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]).union(Fixture.levels)) { f in
             let o = try await OversightService(lifecycle: service(f, as: "office")).issueOrder(
                 .init(unitID: f.units["responsible"]!, taskIDs: [f.taskID], level: .order, reason: "滞后", replyBy: LocalDate(iso: "2018-03-10")!))
             _ = try await OversightService(lifecycle: service(f, as: "responsible")).replyOrder(o.id!, .init(text: "已整改"))
@@ -202,12 +221,12 @@ final class RoleMatrixTests: XCTestCase {
             return (.POST, "/api/v1/petition-batches/\(b.id!)/import", "受理编号,交办问题基本情况,办理单位\nD1,废气,辽宁省发展和改革委员会\n")
         },
         Route(name: "petition progress", allowed: ["admin", "office", "responsible"],
-              hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
+              hidden: Set(["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]).union(Fixture.levels)) { f in
             let c = try await petitionCase(f)
             return (.POST, "/api/v1/petition-cases/\(c.id!)/progress", #"{"version":1,"status":"handling","finding":"founded","findings":"属实"}"#)
         },
         Route(name: "link petition to task", allowed: office,
-              hidden: ["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]) { f in
+              hidden: Set(["foreignOffice", "stranger", "cooperating", "acceptor", "discipline"]).union(Fixture.levels)) { f in
             let c = try await petitionCase(f)
             return (.POST, "/api/v1/petition-cases/\(c.id!)/task", #"{"version":1,"taskID":\#(f.taskID)}"#)
         },
@@ -215,13 +234,33 @@ final class RoleMatrixTests: XCTestCase {
             (.POST, "/api/v1/accountability-cases", #"{"inspectionID":\#(f.inspectionID),"source":"team","summary":"不作为","receivedOn":"2018-02-01","taskIDs":[\#(f.taskID)]}"#)
         },
         Route(name: "record a person held to account", allowed: ["discipline"],
-              hidden: ["foreignOffice", "responsible", "cooperating", "acceptor", "stranger"]) { f in
+              hidden: Set(["foreignOffice", "responsible", "cooperating", "acceptor", "stranger"]).union(Fixture.levels)) { f in
             let discipline = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "discipline").first()!, on: f.app.db)
             let c = try await AccountabilityService.create(.init(inspectionID: f.inspectionID, source: .team, summary: "不作为",
                                                                  receivedOn: LocalDate(iso: "2018-02-01")!),
                                                            access: discipline, clock: f.app.clock, on: f.app.db)
             return (.POST, "/api/v1/accountability-cases/\(c.id!)/people",
                     #"{"name":"某某","post":"副局长","rank":"division","organisation":"某市生态环境局","measure":"admonition","decidedOn":"2018-02-20"}"#)
+        },
+        // Levels (issue 14): the province splits its task; the city splits its part; offices link problems.
+        Route(name: "split task", allowed: office) { f in
+            try await state(f, .inProgress)
+            return (.POST, "/api/v1/tasks/\(f.taskID)/subtasks",
+                    #"{"responsible":[\#(f.units["cityUnit"]!)],"deadline":"2018-10-31"}"#)
+        },
+        Route(name: "split a part", allowed: ["admin", "office", "cityOffice"],
+              hidden: ["foreignOffice", "stranger", "discipline", "responsible", "cooperating", "countyOffice", "countyUnit"]) { f in
+            let part = try await part(f)
+            return (.POST, "/api/v1/tasks/\(part)/subtasks", #"{"responsible":[\#(f.units["countyUnit"]!)],"deadline":"2018-09-30"}"#)
+        },
+        Route(name: "claim a part", allowed: ["cityUnit"],
+              hidden: ["foreignOffice", "stranger", "discipline", "responsible", "cooperating", "countyOffice", "countyUnit"]) { f in
+            let part = try await part(f)
+            return (.POST, "/api/v1/tasks/\(part)/actions/claim", nil)
+        },
+        Route(name: "link problem", allowed: office) { f in
+            let (later, earlier) = try await problems(f)
+            return (.POST, "/api/v1/problems/\(later)/links", #"{"earlierProblemID":\#(earlier),"kind":"notRectified"}"#)
         },
         Route(name: "read all notifications", allowed: Set(Fixture.people.map(\.login)), hidden: []) { _ in
             (.POST, "/api/v1/notifications/read-all", nil)

@@ -203,6 +203,79 @@ final class SubtaskTests: XCTestCase {
     }
 }
 
+/// Problems found again across inspections (issue 14 §4): the same problem, and a
+/// look-back's 整改不到位; who may link; the lineage a task shows; the report's count.
+final class LineageTests: XCTestCase {
+    func testLinksShowOnTheTaskAndCountInTheReport() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let store = Store(db: app.db)
+            func inspection(_ title: String, region: Int, feedback: String, kind: InspectionKind = .routine) async throws -> Int {
+                try await store.createInspection(InspectionDraft(
+                    title: title, level: .provincial, round: nil, kind: kind, team: "督察组", targetRegionCode: region,
+                    stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: feedback))).requireID()
+            }
+            func problem(_ inspection: Int, _ text: String) async throws -> Int {
+                try await store.createProblem(inspectionID: inspection, ProblemDraft(number: 1, text: text)).requireID()
+            }
+            // The fixture's inspection (辽宁, fed back 2017-07-31) and its problem on the task.
+            let mine = try await problem(f.inspectionID, "黑臭水体整治不彻底")
+            try await TaskProblem(taskID: f.taskID, problemID: mine).create(on: app.db)
+            let earlier = try await problem(try await inspection("省级督察(盘锦市)", region: 211100, feedback: "2016-12-01"), "黑臭水体")
+            let lookBack = try await inspection("中央督察回头看(辽宁省)", region: 210000, feedback: "2018-10-01", kind: .lookBack)
+            let again = try await problem(lookBack, "黑臭水体整治不到位、反弹")
+            let shanxi = try await problem(try await inspection("省级督察(太原市)", region: 140100, feedback: "2016-01-01"), "太原")
+            let sameInspection = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 2, text: "另一问题")).requireID()
+
+            // Refusals leave everything as it was.
+            let before = try await f.fingerprint()
+            for (problemID, body, code) in [
+                (mine, #"{"earlierProblemID":\#(sameInspection),"kind":"same"}"#, "lineage.sameInspection"),
+                (mine, #"{"earlierProblemID":\#(again),"kind":"same"}"#, "lineage.notEarlier"),
+                (mine, #"{"earlierProblemID":\#(shanxi),"kind":"same"}"#, "lineage.unrelatedRegion"),
+                (mine, #"{"earlierProblemID":999999,"kind":"same"}"#, "lineage.earlierUnknown"),
+            ] {
+                let r = try await f.expect(.unprocessableEntity, .POST, "/api/v1/problems/\(problemID)/links", as: "office", body)
+                XCTAssertTrue(r.body.contains(code), r.body)
+            }
+            _ = try await f.expect(.badRequest, .POST, "/api/v1/problems/\(mine)/links", as: "office", #"{"earlierProblemID":1,"kind":"maybe"}"#)
+            _ = try await f.expect(.notFound, .POST, "/api/v1/problems/\(mine)/links", as: "cityOffice", #"{"earlierProblemID":\#(earlier),"kind":"same"}"#)
+            _ = try await f.expect(.forbidden, .POST, "/api/v1/problems/\(mine)/links", as: "responsible", #"{"earlierProblemID":\#(earlier),"kind":"same"}"#)
+            let unchanged = try await f.fingerprint()
+            XCTAssertEqual(unchanged, before)
+
+            // The province links its problem to 盘锦's earlier one; the look-back's to the province's.
+            _ = try await f.expect(.created, .POST, "/api/v1/problems/\(mine)/links", as: "office",
+                                   #"{"earlierProblemID":\#(earlier),"kind":"same","note":"同一条河"}"#)
+            let dup = try await f.expect(.unprocessableEntity, .POST, "/api/v1/problems/\(mine)/links", as: "office",
+                                         #"{"earlierProblemID":\#(earlier),"kind":"same"}"#)
+            XCTAssertTrue(dup.body.contains("lineage.exists"), dup.body)
+            f.set("2018-10-15")
+            _ = try await f.expect(.created, .POST, "/api/v1/problems/\(again)/links", as: "office",
+                                   #"{"earlierProblemID":\#(mine),"kind":"notRectified"}"#)
+
+            let lineage = try await f.expect(.ok, .GET, "/api/v1/tasks/\(f.taskID)/lineage", as: "office").json
+            let items = lineage["items"] as? [[String: Any]] ?? []
+            XCTAssertEqual(items.map { $0["dir"] as? String }, ["earlier", "later"])
+            XCTAssertEqual(items.map { $0["kind"] as? String }, ["same", "notRectified"])
+            XCTAssertEqual(items.first?["note"] as? String, "同一条河")
+            // The task's own page shows it; a unit of the task reads it too.
+            let page = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "responsible").body
+            XCTAssertTrue(page.contains("问题沿革"), page)
+            XCTAssertTrue(page.contains("此后“中央督察回头看(辽宁省)”"), page)
+            XCTAssertTrue(page.contains("整改不到位"), page)
+
+            // The look-back's report counts its problem found not rectified — from the day it was linked.
+            let report = try await f.expect(.ok, .GET, "/api/v1/inspections/\(lookBack)/report?format=text", as: "office").body
+            XCTAssertTrue(report.contains("反馈的1个问题中,1个为回头看发现的整改不到位问题。"), report)
+            let before2 = try await f.expect(.ok, .GET, "/api/v1/inspections/\(lookBack)/report?format=text&date=2018-10-14", as: "office").body
+            XCTAssertFalse(before2.contains("整改不到位问题"), before2)
+            let province = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?format=text", as: "office").body
+            XCTAssertTrue(province.contains("反馈的2个问题中,1个为此前督察已指出的问题。"), province)
+        }
+    }
+}
+
 extension Array where Element: Sendable {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []

@@ -69,9 +69,11 @@ enum DemoLevels {
         // 盘锦's first three aspects are the province's common problems (seed 003: “全省共性问题5个”).
         let provincial = try await Problem.query(on: db).filter(\.$inspection.$id == liaoning).sort(\.$number).all()
         let local = try await Problem.query(on: db).filter(\.$inspection.$id == panjinInspection).sort(\.$number).all()
+        // Linked as the office would have on the day of 盘锦's feedback (2017-07-31, China time).
+        let linkedAt = OfficialReportBuilder.endOfDay(LocalDate(iso: "2017-07-31")!).addingTimeInterval(-3_600)
         for (mine, earlier) in zip(local.prefix(3), provincial.prefix(3)) {
             try await ProblemLink(problemID: try mine.requireID(), earlierID: try earlier.requireID(), kind: .same,
-                                  note: "演示数据:全省共性问题在盘锦的体现;种子报告未列出对应关系。", by: nil).create(on: db)
+                                  note: "演示数据:全省共性问题在盘锦的体现;种子报告未列出对应关系。", by: nil, at: linkedAt).create(on: db)
         }
         return made
     }

@@ -26,13 +26,21 @@ struct LineageService {
     func link(problemID: Int, _ body: NewLink) async throws -> ProblemLink {
         let note = (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         return try await db.writeTransaction { tx in
-            guard let later = try await Problem.query(on: tx).filter(\.$id == problemID).with(\.$inspection).first(),
-                  access.oversees([later.inspection.$targetRegion.id], as: .office)
-                    || access.oversees([later.inspection.$targetRegion.id], as: .leader) else {
+            guard let later = try await Problem.query(on: tx).filter(\.$id == problemID).with(\.$inspection).first() else {
                 throw AppError.notFound
             }
-            guard access.isAdmin || access.oversees([later.inspection.$targetRegion.id], as: .office) else {
-                throw AppError(status: .forbidden, code: "lineage.forbidden", message: "只有该督察所属地区的整改办可以关联问题")
+            let region = [later.inspection.$targetRegion.id]
+            guard access.isAdmin || access.oversees(region, as: .office) else {
+                // Who may read the problem (a leader of the region, a unit on one of its tasks) is
+                // refused; anyone else is told nothing of it.
+                guard let sql = tx as? any SQLDatabase else { throw AppError.notFound }
+                var reads = access.oversees(region, as: .leader)
+                if !reads { reads = try await sql.raw("""
+                    SELECT tp.task_id FROM task_problems tp JOIN tasks ON tasks.id = tp.task_id \
+                    WHERE tp.problem_id = \(bind: problemID) AND \(LedgerQuery(access: access).scope) LIMIT 1
+                    """).first() != nil }
+                throw reads ? AppError(status: .forbidden, code: "lineage.forbidden", message: "只有该督察所属地区的整改办可以关联问题")
+                    : AppError.notFound
             }
             guard let earlier = try await Problem.query(on: tx).filter(\.$id == body.earlierProblemID).with(\.$inspection).first() else {
                 throw ValidationFailure([.init("lineage.earlierUnknown", field: "earlierProblemID", "问题 \(body.earlierProblemID) 不存在")])
@@ -55,7 +63,8 @@ struct LineageService {
             }
             if note.count > 2_000 { v.append(.init("lineage.noteTooLong", field: "note", "说明不超过 2000 字")) }
             try v.throwIfAny()
-            let link = ProblemLink(problemID: problemID, earlierID: body.earlierProblemID, kind: body.kind, note: note, by: access.userID)
+            let link = ProblemLink(problemID: problemID, earlierID: body.earlierProblemID, kind: body.kind, note: note,
+                                   by: access.userID, at: clock.now())
             try await link.create(on: tx)
             try await Audit.record(on: tx, actor: access.auditActor, action: .problemLink, recordType: "problem_link",
                                    recordID: try link.requireID(), taskID: nil, before: Optional<String>.none,

@@ -52,15 +52,17 @@ final class ProblemLink: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: ProblemLinkKind
     @Field(key: "note") var note: String
     @OptionalField(key: "created_by") var createdBy: Int?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// By the application's clock, as audit events are: a report as of a day counts the links made by then.
+    @OptionalField(key: "created_at") var createdAt: Date?
 
     init() {}
 
-    init(problemID: Int, earlierID: Int, kind: ProblemLinkKind, note: String, by userID: Int?) {
+    init(problemID: Int, earlierID: Int, kind: ProblemLinkKind, note: String, by userID: Int?, at: Date) {
         self.$problem.id = problemID
         self.$earlier.id = earlierID
         self.kind = kind
         self.note = note
         self.createdBy = userID
+        self.createdAt = at
     }
 }
