@@ -36,12 +36,21 @@ enum TaskQueries {
         // Plain statements, read column by column: through Fluent's models these two cost
         // more than the rest of the page's reads (query building and reflection).
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let milestones = try await sql.raw("""
-            SELECT id, date, description, reached_on FROM task_milestones WHERE task_id = \(bind: id) ORDER BY date, id
-            """).all().map { r in
-                TaskSheet.Milestone(id: try r.integer("id"), date: try r.text("date"), description: try r.text("description"),
-                                    reachedOn: try r.textOrNil("reached_on"))
-            }
+        let scope = LedgerQuery(access: access).scope
+        let milestones: [TaskSheet.Milestone]
+        var subtasks: [SubtaskRollup.Row] = []
+        var parent: TaskSheet.Parent?
+        if view.task.subtasksTotal > 0 || view.task.$parentTask.id != nil {
+            // A task of several levels reads its milestones, parts and parent in one statement.
+            (milestones, subtasks, parent) = try await levels(view.task, scope: scope, on: sql)
+        } else {
+            milestones = try await sql.raw("""
+                SELECT id, date, description, reached_on FROM task_milestones WHERE task_id = \(bind: id) ORDER BY date, id
+                """).all().map { r in
+                    TaskSheet.Milestone(id: try r.integer("id"), date: try r.text("date"), description: try r.text("description"),
+                                        reachedOn: try r.textOrNil("reached_on"))
+                }
+        }
         let reports = try await sql.raw("""
             SELECT r.id, u.name, r.narrative, r.percent, r.difficulties, r.next_steps, r.status, r.review_reason, r.submitted_at \
             FROM progress_reports r JOIN units u ON u.id = r.unit_id WHERE r.task_id = \(bind: id) \
@@ -53,21 +62,77 @@ enum TaskQueries {
                                  reviewReason: try r.textOrNil("review_reason"),
                                  submittedAt: try r.decode(column: "submitted_at", as: Date.self))
             }
-        let scope = LedgerQuery(access: access).scope
-        let subtasks = view.task.subtasksTotal > 0 ? try await SubtaskRollup.rows(of: id, scope: scope, on: db) : []
-        var parent: TaskSheet.Parent?
-        if let parentID = view.task.$parentTask.id {
-            parent = try await sql.raw("""
-                SELECT tasks.id, tasks.number, tasks.code, tasks.title, tasks.region_code, \
-                CASE WHEN \(scope) THEN 1 ELSE 0 END AS readable FROM tasks WHERE tasks.id = \(bind: parentID)
-                """).first().map { r in
-                    TaskSheet.Parent(id: try r.integer("id"), code: try r.textOrNil("code") ?? String(try r.integer("number")),
-                                     title: try r.text("title"), regionCode: try r.integerOrNil("region_code"),
-                                     readable: try r.integer("readable") == 1)
-                }
-        }
         return TaskSheet(view: view, access: access, settings: settings, milestones: milestones, reports: reports,
                          subtasks: subtasks, parent: parent)
+    }
+
+    /// Milestones, parts (each `readable` or not by `scope`) and parent of a task: one statement.
+    static func levels(_ task: TaskRecord, scope: SQLQueryString, on sql: any SQLDatabase) async throws
+        -> ([TaskSheet.Milestone], [SubtaskRollup.Row], TaskSheet.Parent?) {
+        let id = try task.requireID()
+        let json = JSONArraySQL(dialect: sql.dialect.name)
+        struct M: Decodable { let id: Int; let date: String; let description: String; let reachedOn: String? }
+        struct T: Decodable {
+            let id: Int; let number: Int; let code: String?; let title: String; let regionCode: Int?; let deadline: String?
+            let state: TaskState; let light: WarningLight?; let status: PublicStatus?; let split: Int; let rolled: Int?
+            let percent: Int?; let readable: Int
+        }
+        struct Row: Decodable { let milestones: String; let subtasks: String; let parent: String }
+        let taskFields: KeyValuePairs<String, String> = [
+            "id": "tasks.id", "number": "tasks.number", "code": "tasks.code", "title": "tasks.title",
+            "regionCode": "tasks.region_code", "deadline": "tasks.deadline", "state": "tasks.state", "light": "tasks.light",
+            "status": "tasks.progress_status", "split": "tasks.subtasks_total", "rolled": "tasks.rolled_percent",
+            "percent": "(SELECT r.percent FROM progress_reports r WHERE r.task_id = tasks.id AND r.status = 'accepted' ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1)",
+            // Written by `fieldsSQL` from the scope, whose values are bound.
+            "readable": "",
+        ]
+        let parts: SQLQueryString = "(SELECT \(fieldsSQL(taskFields, scope: scope)) FROM tasks WHERE tasks.parent_task_id = \(bind: id) ORDER BY tasks.id) t"
+        let up: SQLQueryString = "(SELECT \(fieldsSQL(taskFields, scope: scope)) FROM tasks WHERE tasks.id = \(bind: task.$parentTask.id ?? 0)) t"
+        let names: KeyValuePairs<String, String> = [
+            "id": "t.id", "number": "t.number", "code": "t.code", "title": "t.title", "regionCode": "t.region_code",
+            "deadline": "t.deadline", "state": "t.state", "light": "t.light", "status": "t.progress_status",
+            "split": "t.subtasks_total", "rolled": "t.rolled_percent", "percent": "t.percent", "readable": "t.readable",
+        ]
+        guard let row = try await sql.raw("""
+            SELECT \(json.array(["id": "m.id", "date": "m.date", "description": "m.description", "reachedOn": "m.reached_on"],
+                                from: "task_milestones m WHERE m.task_id = \(bind: id)")) AS milestones, \
+            \(json.array(names, from: parts)) AS subtasks, \(json.array(names, from: up)) AS parent
+            """).first(decoding: Row.self) else { throw AppError.notFound }
+        let decoder = JSONDecoder()
+        let milestones = try decoder.decode([M].self, from: Data(row.milestones.utf8))
+            .sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+            .map { TaskSheet.Milestone(id: $0.id, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) }
+        let rows = try decoder.decode([T].self, from: Data(row.subtasks.utf8)).sorted { $0.id < $1.id }.map { t in
+            SubtaskRollup.Row(id: t.id, code: t.code ?? String(t.number), title: t.title, regionCode: t.regionCode,
+                              deadline: t.deadline,
+                              facts: SubtaskFacts(state: t.state, light: t.light, status: t.status,
+                                                  percent: t.split > 0 ? t.rolled : t.percent),
+                              readable: t.readable == 1)
+        }
+        let parent = try decoder.decode([T].self, from: Data(row.parent.utf8)).first.map {
+            TaskSheet.Parent(id: $0.id, code: $0.code ?? String($0.number), title: $0.title, regionCode: $0.regionCode,
+                             readable: $0.readable == 1)
+        }
+        return (milestones, rows, parent)
+    }
+
+    /// The columns of a sub-select, each under its JSON name's snake-case column, for `levels`.
+    private static func fieldsSQL(_ fields: KeyValuePairs<String, String>, scope: SQLQueryString) -> SQLQueryString {
+        let columns: [String: String] = [
+            "id": "id", "number": "number", "code": "code", "title": "title", "regionCode": "region_code",
+            "deadline": "deadline", "state": "state", "light": "light", "status": "progress_status",
+            "split": "subtasks_total", "rolled": "rolled_percent", "percent": "percent", "readable": "readable",
+        ]
+        var out: [SQLQueryString] = []
+        for (key, expression) in fields {
+            let column = columns[key] ?? key
+            if key == "readable" {
+                out.append("CASE WHEN \(scope) THEN 1 ELSE 0 END AS \(unsafeRaw: column)")
+            } else {
+                out.append("\(unsafeRaw: expression) AS \(unsafeRaw: column)")
+            }
+        }
+        return out.joined(separator: ", ")
     }
 
     /// The detail of the API, computed from the sheet without another query.
