@@ -92,11 +92,15 @@ public struct TaskFacts: Sendable {
     public var basicallyCompleted: Bool
     /// Sub-tasks split from this task and not yet closed.
     public var openSubtasks: Int
-    public init(state: TaskState, kind: TaskKind, basicallyCompleted: Bool = false, openSubtasks: Int = 0) {
+    /// Acceptance steps still to pass, this one included (`AcceptanceChain`); 1 without a chain.
+    public var acceptanceStepsLeft: Int
+    public init(state: TaskState, kind: TaskKind, basicallyCompleted: Bool = false, openSubtasks: Int = 0,
+                acceptanceStepsLeft: Int = 1) {
         self.state = state
         self.kind = kind
         self.basicallyCompleted = basicallyCompleted
         self.openSubtasks = openSubtasks
+        self.acceptanceStepsLeft = acceptanceStepsLeft
     }
 }
 
@@ -107,11 +111,14 @@ public struct ActorFacts: Sendable {
     public var officeOverTask: Bool
     /// The roles the user's unit holds on this task.
     public var unitRoles: Set<UnitRole>
+    /// The user's unit is at the level of the task's current acceptance step (always true without a chain).
+    public var atAcceptanceStep: Bool
 
-    public init(roles: Set<Role>, officeOverTask: Bool, unitRoles: Set<UnitRole>) {
+    public init(roles: Set<Role>, officeOverTask: Bool, unitRoles: Set<UnitRole>, atAcceptanceStep: Bool = true) {
         self.roles = roles
         self.officeOverTask = officeOverTask
         self.unitRoles = unitRoles
+        self.atAcceptanceStep = atAcceptanceStep
     }
 
     public func acts(as party: Party) -> Bool {
@@ -119,7 +126,7 @@ public struct ActorFacts: Sendable {
         case .office: roles.contains(.admin) || (roles.contains(.office) && officeOverTask)
         case .assignedUnit: roles.contains(.unit) && !unitRoles.subtracting([.acceptance]).isEmpty
         case .responsibleUnit: roles.contains(.unit) && unitRoles.contains(.responsible)
-        case .acceptanceUnit: roles.contains(.acceptor) && unitRoles.contains(.acceptance)
+        case .acceptanceUnit: roles.contains(.acceptor) && unitRoles.contains(.acceptance) && atAcceptanceStep
         }
     }
 }
@@ -228,7 +235,9 @@ public enum Lifecycle {
         case .acceptFail, .upholdObjection, .lookBackRebound: false
         default: task.basicallyCompleted
         }
-        let to = (action == .claim && task.state == .inProgress) ? .inProgress : t.to
+        var to = (action == .claim && task.state == .inProgress) ? .inProgress : t.to
+        // A step of a chain that is not the last passes the task on to the next level's acceptance.
+        if [.acceptPass, .acceptBasicallyComplete].contains(action), task.acceptanceStepsLeft > 1 { to = .completionSubmitted }
         return .success(Decision(from: task.state, to: to, basicallyCompleted: basically,
                                  rebound: action == .lookBackRebound))
     }

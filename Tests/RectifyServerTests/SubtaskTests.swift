@@ -276,6 +276,79 @@ final class LineageTests: XCTestCase {
     }
 }
 
+/// 逐级验收 (issue 14 §2): a chain set per inspection; each step by the task's acceptance unit
+/// of that level, with its own record and document; a failed step starts the chain again.
+final class AcceptanceChainTests: XCTestCase {
+    func testEachLevelAcceptsInTurn() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            try await SubtaskTests.addLevels(f)
+            let chain = #"{"steps":[{"level":"county","name":"县级初验"},{"level":"city","name":"市级验收"},{"level":"province","name":"省级验收销号"}]}"#
+            _ = try await f.expect(.notFound, .PUT, "/api/v1/inspections/\(f.inspectionID)/acceptance-chain", as: "panjinOffice", chain)
+            _ = try await f.expect(.forbidden, .PUT, "/api/v1/inspections/\(f.inspectionID)/acceptance-chain", as: "leader", chain)
+            let wrong = try await f.expect(.unprocessableEntity, .PUT, "/api/v1/inspections/\(f.inspectionID)/acceptance-chain", as: "office",
+                                           #"{"steps":[{"level":"city","name":"市级验收"},{"level":"county","name":"县级初验"}]}"#)
+            XCTAssertTrue(wrong.body.contains("chain.order"), wrong.body)
+            _ = try await f.expect(.ok, .PUT, "/api/v1/inspections/\(f.inspectionID)/acceptance-chain", as: "office", chain)
+            let read = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/acceptance-chain", as: "leader").json
+            XCTAssertEqual((read["steps"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["县级初验", "市级验收", "省级验收销号"])
+
+            // A county part accepted by the county, then the city (no provincial acceptor on it: no provincial step).
+            let part = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/subtasks", as: "office", """
+                {"responsible": [\(f.units["panshanUnit"]!)], "acceptance": [\(f.units["panshanAcceptor"]!), \(f.units["panjinAcceptor"]!)],
+                 "deadline": "2018-10-31"}
+                """).id
+            func act(_ action: TaskAction, as login: String, _ body: String = "{}", expect status: HTTPStatus = .ok) async throws -> Fixture.Reply {
+                try await f.expect(status, .POST, "/api/v1/tasks/\(part)/actions/\(action.rawValue)", as: login, body)
+            }
+            _ = try await act(.claim, as: "panshanUnit")
+            let submitted = try await act(.submitCompletion, as: "panshanUnit", #"{"narrative":"完成"}"#).json
+            XCTAssertEqual((submitted["acceptanceSteps"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["县级初验", "市级验收"])
+            XCTAssertEqual(submitted["acceptanceStepsPassed"] as? Int, 0)
+            let early = try await act(.acceptPass, as: "panjinAcceptor", #"{"opinion":"同意"}"#, expect: .forbidden)
+            XCTAssertEqual(early.code, "lifecycle.notThisStep")
+            let cityView = try await f.expect(.ok, .GET, "/api/v1/tasks/\(part)", as: "panjinAcceptor").json
+            XCTAssertFalse((cityView["allowedActions"] as? [String] ?? []).contains("acceptPass"))
+
+            let county = try await act(.acceptPass, as: "panshanAcceptor", #"{"opinion":"县级初验通过","people":"初验组"}"#).json
+            XCTAssertEqual(county["state"] as? String, "completionSubmitted")
+            XCTAssertEqual(county["acceptanceStepsPassed"] as? Int, 1)
+            _ = try await act(.acceptPass, as: "panshanAcceptor", #"{"opinion":"再次"}"#, expect: .forbidden)
+            let inbox = try await f.expect(.ok, .GET, "/api/v1/notifications", as: "panjinAcceptor").body
+            XCTAssertTrue(inbox.contains("待市级验收"), inbox)
+
+            // The city sends it back: the chain starts again.
+            let failed = try await act(.acceptFail, as: "panjinAcceptor", #"{"opinion":"仍有一处排口未封堵"}"#).json
+            XCTAssertEqual(failed["state"] as? String, "inProgress")
+            XCTAssertEqual(failed["acceptanceStepsPassed"] as? Int, 0)
+            _ = try await act(.submitCompletion, as: "panshanUnit", #"{"narrative":"已封堵"}"#)
+            _ = try await act(.acceptPass, as: "panshanAcceptor", #"{"opinion":"县级初验通过"}"#)
+            // Not while a task is part-way along it.
+            let inUse = try await f.expect(.conflict, .PUT, "/api/v1/inspections/\(f.inspectionID)/acceptance-chain", as: "office", chain)
+            XCTAssertEqual(inUse.code, "chain.inUse")
+            let accepted = try await act(.acceptPass, as: "panjinAcceptor", #"{"opinion":"市级验收通过"}"#).json
+            XCTAssertEqual(accepted["state"] as? String, "accepted")
+
+            // Each step has its own record and document.
+            let steps = try await TaskEntry.query(on: app.db).filter(\.$task.$id == part).filter(\.$kind == .acceptance).sort(\.$id).all()
+            XCTAssertEqual(steps.map(\.step), ["县级初验", "市级验收", "县级初验", "市级验收"])
+            var docType = "", disposition = ""
+            let cookie = try await f.cookie("panjinOffice")
+            try await app.test(.GET, "/api/v1/tasks/\(part)/acceptances/\(steps[3].id!)/document", beforeRequest: { $0.signIn(cookie) }) { res async in
+                XCTAssertEqual(res.status, .ok)
+                docType = res.headers.contentType?.description ?? ""
+                disposition = res.headers.first(name: .contentDisposition) ?? ""
+            }
+            XCTAssertTrue(docType.contains("wordprocessingml"), docType)
+            XCTAssertTrue(disposition.hasSuffix("docx"), disposition)
+            _ = try await f.expect(.notFound, .GET, "/api/v1/tasks/\(part)/acceptances/\(steps[3].id!)/document", as: "huludaoOffice")
+            let page = try await f.expect(.ok, .GET, "/tasks/\(part)", as: "panjinOffice").body
+            XCTAssertTrue(page.contains("县级初验(已通过)") && page.contains("市级验收(已通过)"), page)
+            XCTAssertTrue(page.contains("下载市级验收意见书"), page)
+        }
+    }
+}
+
 extension Array where Element: Sendable {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []

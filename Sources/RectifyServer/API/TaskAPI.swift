@@ -1,6 +1,7 @@
 import Fluent
 import Vapor
 import RectifyCore
+import RectifyOffice
 
 enum TaskAPI {
     static func list(req: Request) async throws -> LedgerQuery.Page<LedgerQuery.Row> {
@@ -51,6 +52,10 @@ enum TaskAPI {
         let subtasksOpen: Int
         /// Those sub-tasks this user may read.
         let subtasks: [Subtask]
+        /// Its inspection's acceptance steps that apply to it (empty: one step), and how many it
+        /// has passed since it was submitted (issue 14 §2).
+        let acceptanceSteps: [AcceptanceStep]
+        let acceptanceStepsPassed: Int
 
         struct Subtask: Content {
             let id: Int
@@ -166,6 +171,36 @@ enum TaskAPI {
         let link = try await LineageService(db: req.db, access: try await req.access(), clock: req.application.clock)
             .link(problemID: try req.intParameter("id"), body)
         return try await Recorded(id: try link.requireID()).encodeResponse(status: .created, for: req)
+    }
+
+    /// GET /api/v1/tasks/{id}/acceptances/{entry}/document: one acceptance step's 验收意见书.
+    static func acceptanceDocument(req: Request) async throws -> Response {
+        let (view, _) = try await req.readableTask(try req.intParameter("id"))
+        guard let entryID = req.parameters.get("entry").flatMap(Int.init),
+              let entry = try await TaskEntry.query(on: req.db).filter(\.$id == entryID).filter(\.$task.$id == view.id)
+                .filter(\.$kind == .acceptance).with(\.$user).first() else { throw AppError.notFound }
+        let t = view.task
+        let step = entry.step ?? "验收"
+        let verdict = entry.verdict?.label ?? ""
+        let paragraphs: [DOCXDocument.Paragraph] = [
+            .init(.title, "\(step)意见书"),
+            .init(.body, "督察:\(view.inspection?.title ?? "")"),
+            .init(.body, "任务:\(t.displayCode). \(t.title)"),
+            .init(.body, "责任单位:\(view.units(.responsible).map(\.unitName).joined(separator: "、"))"),
+            .init(.body, "验收单位:\(view.units(.acceptance).map(\.unitName).joined(separator: "、"))"),
+            .init(.body, "验收日期:\(entry.onDate.flatMap(LocalDate.init(iso:))?.chinese ?? "")"),
+            .init(.body, "验收人员:\(entry.people.isEmpty ? entry.user.displayName : entry.people)"),
+            .init(.body, "验收结论:\(verdict)"),
+            .init(.heading, "验收意见"),
+            .init(.body, entry.text),
+        ]
+        let name = "\(step)意见书-\(t.displayCode).docx".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "acceptance.docx"
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        headers.replaceOrAdd(name: .contentDisposition,
+                             value: "attachment; filename*=UTF-8''\(name)")
+        return Response(status: .ok, headers: headers,
+                        body: .init(data: try DOCXDocument(title: "\(step)意见书", paragraphs: paragraphs).data()))
     }
 
     /// POST /api/v1/tasks/{id}/subtasks: splits the task to lower-level units (issue 14).

@@ -75,7 +75,8 @@ struct Access: Sendable {
     }
 
     func actorFacts(on task: TaskView) -> ActorFacts {
-        ActorFacts(roles: roles, officeOverTask: oversees(task.regionCodes, as: .office), unitRoles: unitRoles(on: task))
+        ActorFacts(roles: roles, officeOverTask: oversees(task.regionCodes, as: .office), unitRoles: unitRoles(on: task),
+                   atAcceptanceStep: task.acceptance.admits(self))
     }
 
     func isOffice(over task: TaskView) -> Bool { oversees(task.regionCodes, as: .office) }
@@ -104,6 +105,13 @@ struct TaskView: Sendable {
     var regionCodes: [Int] { [task.regionCode].compactMap { $0 } }
 
     func units(_ role: UnitRole) -> [Assignment] { assignments.filter { $0.role == role } }
+
+    /// Where the task stands in its inspection's acceptance chain (issue 14 §2).
+    var acceptance: AcceptanceState {
+        let chain = AcceptanceChain.decode(inspection?.acceptanceChain)
+        let steps = AcceptanceChain.steps(chain, acceptorLevels: Set(units(.acceptance).map { RegionLevel.of($0.unitRegion) }))
+        return AcceptanceState(steps: steps, passed: task.acceptanceStep)
+    }
 
     /// The task with its inspection, and its units: two statements.
     static func load(_ id: Int, on db: any Database) async throws -> TaskView? {
@@ -142,4 +150,21 @@ extension Request {
 
 struct AccessKey: StorageKey {
     typealias Value = Access
+}
+
+/// A task's steps of acceptance and how many it has passed since it was submitted.
+struct AcceptanceState: Sendable {
+    let steps: [AcceptanceStep]
+    let passed: Int
+
+    /// The step to take now; nil without a chain (one step by any acceptance unit).
+    var current: AcceptanceStep? { steps.indices.contains(passed) ? steps[passed] : nil }
+    /// Steps still to pass, this one included.
+    var left: Int { steps.isEmpty ? 1 : max(steps.count - passed, 1) }
+
+    /// Whether this user's unit is at the current step's level.
+    func admits(_ access: Access) -> Bool {
+        guard let current else { return true }
+        return access.regionCode.map(RegionLevel.of) == current.level
+    }
 }

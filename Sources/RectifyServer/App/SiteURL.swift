@@ -26,6 +26,8 @@ enum SiteURL: Equatable {
     case taskInstruction(Int)
     case taskSplit(Int)
     case taskLineage(Int)
+    case acceptanceDocument(Int, Int)
+    case inspectionChain(Int)
     case taskEvidence(Int)
     case evidencePublish(Int)
     case reportReview(Int)
@@ -97,6 +99,7 @@ enum SiteURL: Equatable {
         case .taskInstruction(let id): ("/tasks/:id/instruction", [id])
         case .taskSplit(let id): ("/tasks/:id/split", [id])
         case .taskLineage(let id): ("/tasks/:id/lineage", [id])
+        case .inspectionChain(let id): ("/inspections/:id/acceptance-chain", [id])
         case .taskEvidence(let id): ("/tasks/:id/evidence", [id])
         case .evidencePublish(let id): ("/evidence/:id/publish", [id])
         case .reportReview(let id): ("/reports/:id/review", [id])
@@ -143,12 +146,14 @@ enum SiteURL: Equatable {
         case .exportCSV: (APIOperation.tasksCSV.pattern, [])
         case .evidence(let id): (APIOperation.evidence.pattern, [id])
         case .reportDownload(let id): (APIOperation.inspectionReport.pattern, [id])
+        case .acceptanceDocument(let id, _): (APIOperation.acceptanceDocument.pattern, [id])
         }
     }
 
     var path: String {
         var (template, ids) = parts
         if case .taskAct(_, let action) = self { template = template.replacingOccurrences(of: ":action", with: action.rawValue) }
+        if case .acceptanceDocument(_, let entry) = self { template = template.replacingOccurrences(of: ":entry", with: String(entry)) }
         for id in ids {
             if let r = template.range(of: ":id") { template.replaceSubrange(r, with: String(id)) }
         }

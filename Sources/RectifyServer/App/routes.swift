@@ -54,6 +54,8 @@ func routes(_ app: Application) throws {
     web.post(SiteURL.taskInstruction(0).pathComponents, use: TaskPageController.instruction)
     web.post(SiteURL.taskSplit(0).pathComponents, use: TaskPageController.split)
     web.post(SiteURL.taskLineage(0).pathComponents, use: TaskPageController.linkProblem)
+    web.get(SiteURL.inspectionChain(0).pathComponents, use: AcceptanceChainController.show)
+    web.post(SiteURL.inspectionChain(0).pathComponents, use: AcceptanceChainController.save)
     web.post(SiteURL.reportReview(0).pathComponents, use: TaskPageController.review)
     web.post(SiteURL.extensionDecide(0).pathComponents, use: TaskPageController.decideExtension)
     web.post(SiteURL.noticeObjection(0).pathComponents, use: TaskPageController.objection)

@@ -63,6 +63,7 @@ enum DemoCatalog {
             .init(name: huludaoOffice, kind: .other, region: 211400),
             .init(name: panshanOffice, kind: .other, region: 211122),
             .init(name: panshanGovernment, kind: .government, region: 211122),
+            .init(name: "盘山县环境保护局", kind: .department, region: 211122),
             .init(name: "辽东湾新区管理委员会", kind: .government, region: 211100),
             .init(name: "葫芦岛市生态环境局", kind: .department, region: 211400),
             .init(name: "葫芦岛市海洋与渔业局", kind: .department, region: 211400),

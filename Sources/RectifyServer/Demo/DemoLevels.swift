@@ -32,6 +32,11 @@ enum DemoLevels {
         }
         let store = Store(db: db)
         var made = 0
+        // The province's chain (the example): each task takes the levels its acceptance units are at.
+        if let inspection = try await Inspection.find(liaoning, on: db) {
+            inspection.acceptanceChain = AcceptanceChain.encode(DemoLive.chain)
+            try await inspection.save(on: db)
+        }
         func part(of parent: TaskRecord, _ p: Part) async throws -> TaskRecord {
             let parentID = try parent.requireID()
             guard let responsible = units[p.responsible], let acceptance = units[p.acceptance] else {

@@ -101,6 +101,8 @@ enum DemoLive {
     /// The liaison users who act for the units the demo users do not stand for: they
     /// cannot sign in (no password matches), they only appear as who did what.
     static let liaisons: [(login: String, unit: String, name: String)] = [
+        ("demo-liaison-acc-ps", panshanAcceptor, "盘山县环境保护局 验收组"),
+        ("demo-liaison-acc-pj", pjAcceptor, "盘锦市环境保护局 验收组"),
         ("demo-liaison-zjt", zjt, "省住房城乡建设厅 联络员"), ("demo-liaison-hld", hld, "葫芦岛市政府 联络员"),
         ("demo-liaison-lyt", lyt, "省林业厅 联络员"), ("demo-liaison-hyt", hyt, "省海洋与渔业厅 联络员"),
         ("demo-liaison-nw", nw, "省农委 联络员"), ("demo-liaison-slt", slt, "省水利厅 联络员"),
@@ -108,7 +110,10 @@ enum DemoLive {
         ("demo-liaison-pj", pj, "盘锦市政府 联络员"), ("demo-liaison-ps", DemoCatalog.panshanGovernment, "盘山县政府 联络员"),
     ]
 
-    static let pj = "盘锦市人民政府"
+    static let pj = "盘锦市人民政府", pjAcceptor = "盘锦市环境保护局", panshanAcceptor = "盘山县环境保护局"
+    /// The living inspection's acceptance chain (issue 14 §2).
+    static let chain = [AcceptanceStep(level: .county, name: "县级初验"), AcceptanceStep(level: .city, name: "市级验收"),
+                        AcceptanceStep(level: .province, name: "省级验收销号")]
     /// Sub-tasks the living demo splits (plan 1 to 盘锦 and 葫芦岛, 盘锦's part to 盘山县).
     static let parts = 3
 
@@ -116,13 +121,17 @@ enum DemoLive {
         func day(_ offset: Int) -> LocalDate { t.adding(days: offset) }
         let store = Store(db: db)
         for l in liaisons {
-            let user = User(displayName: l.name, login: l.login, passwordHash: "!", unitID: units[l.unit], roles: [.unit])
+            // Who accepts for a unit is an acceptor; everyone else acts for a unit.
+            let roles: Set<Role> = l.login.hasPrefix("demo-liaison-acc-") ? [.acceptor] : [.unit]
+            let user = User(displayName: l.name, login: l.login, passwordHash: "!", unitID: units[l.unit], roles: roles)
             try await user.create(on: db)
         }
         let inspection = try await store.createInspection(InspectionDraft(
             title: inspectionTitle, level: .provincial, round: nil, kind: .thematic, team: "省生态环境保护督察组(演示)",
             targetRegionCode: 210000, stationedFrom: day(-200), stationedUntil: day(-170), feedbackDate: day(-140),
             planApprovedDate: day(-110)))
+        inspection.acceptanceChain = AcceptanceChain.encode(chain)
+        try await inspection.save(on: db)
         let inspectionID = try inspection.requireID()
         var problemIDs: [Int: Int] = [:]
         for (i, text) in problems.enumerated() {
@@ -194,6 +203,10 @@ enum DemoLive {
         // Province → city → county (issue 14): the province splits its 黑臭水体 task to 盘锦 and 葫芦岛,
         // 盘锦 splits its part to 盘山县; each level's units claim and report to their own office.
         // 盘山县 is well ahead, 葫芦岛 lags (yellow), and the province's task rolls up from both.
+        func unit(_ name: String) throws -> Int {
+            guard let id = units[name] else { throw StartupError("演示单位 \(name) 不在单位目录中") }
+            return id
+        }
         func split(_ parent: Int, as key: String, _ offset: Int, responsible: String, acceptance: String,
                    target: String, deadline: Int) async throws -> Int {
             guard let r = units[responsible], let a = units[acceptance] else { throw StartupError("演示单位 \(responsible) 不存在") }
@@ -205,8 +218,10 @@ enum DemoLive {
                                          target: "盘锦市建成区黑臭水体基本消除", deadline: 180)
         let huludaoPart = try await split(try task(1), as: "office", -100, responsible: hld, acceptance: "葫芦岛市生态环境局",
                                           target: "葫芦岛市建成区黑臭水体基本消除", deadline: 150)
-        let panshanPart = try await split(panjinPart, as: "panjin", -96, responsible: DemoCatalog.panshanGovernment,
-                                          acceptance: "盘锦市环境保护局", target: "盘山县城区黑臭水体基本消除", deadline: 120)
+        let panshanPart = try await SubtaskService(lifecycle: try lifecycle("panjin", -96)).split(parentID: panjinPart, .init(
+            title: nil, target: "盘山县城区黑臭水体基本消除", measures: "按省级任务要求排查本地黑臭水体,实施截污纳管和清淤疏浚。",
+            deadline: day(120), leadOfficial: nil, responsible: [try unit(DemoCatalog.panshanGovernment)], cooperating: nil,
+            supervising: nil, acceptance: [try unit(panshanAcceptor), try unit(pjAcceptor)])).requireID()
         for (part, unit, offset) in [(panjinPart, pj, -98), (huludaoPart, hld, -97), (panshanPart, DemoCatalog.panshanGovernment, -94)] {
             try await LifecycleService(db: db, access: try who("unit:" + unit), clock: .fixed(day(offset)))
                 .perform(.claim, taskID: part, payload: .init())
@@ -220,6 +235,12 @@ enum DemoLive {
             _ = try await ReportService(lifecycle: try lifecycle(office, offset + 1))
                 .review(reportID: try r.requireID(), .init(decision: "accept", reason: nil))
         }
+        // 盘山县 finishes first: 县级初验 passed, 市级验收 waiting for the city's acceptors.
+        try await LifecycleService(db: db, access: try who("unit:" + DemoCatalog.panshanGovernment), clock: .fixed(day(-6)))
+            .perform(.submitCompletion, taskID: panshanPart, payload: .init(narrative: "县城区3条黑臭水体整治完成,水质监测达标。"))
+        try await LifecycleService(db: db, access: try who("demo-liaison-acc-ps"), clock: .fixed(day(-4)))
+            .perform(.acceptPass, taskID: panshanPart, payload: .init(opinion: "经现场核查,截污纳管和清淤完成,水体无黑臭,同意通过县级初验。",
+                                                                      people: "县级初验组"))
 
         // Round one: reports in, reviewed, closed with its figures frozen.
         let first = try await RoundService.open(.init(name: "第1次调度", dueDate: day(-33)), lifecycle: try lifecycle("office", -40))

@@ -45,7 +45,7 @@ enum AuditAction: String, Labelled {
     case objectionPublic = "objection.public"
     // Levels (issue 14).
     case taskSplit = "task.split", taskRollup = "task.rollup", taskReopenedBySubtask = "task.reopenedBySubtask"
-    case problemLink = "problem.link"
+    case problemLink = "problem.link", inspectionAcceptanceChain = "inspection.acceptanceChain"
 
     init(_ action: TaskAction) {
         // Every TaskAction has its case above, by the same raw value.
@@ -132,6 +132,7 @@ enum AuditAction: String, Labelled {
         case .taskRollup: "按子任务汇总进度"
         case .taskReopenedBySubtask: "子任务反弹,任务重新整改"
         case .problemLink: "关联此前督察的问题"
+        case .inspectionAcceptanceChain: "设置逐级验收流程"
         }
     }
 

@@ -104,8 +104,14 @@ struct LifecycleService {
             input.noticeStart = input.noticeStart ?? today
             input.noticeEnd = input.noticeEnd ?? (input.noticeStart ?? today).endOfWorkingDays(5)
         }
+        let acceptance = view.acceptance
         let facts = TaskFacts(state: task.state, kind: task.kind, basicallyCompleted: task.basicallyCompleted,
-                              openSubtasks: task.subtasksOpen)
+                              openSubtasks: task.subtasksOpen, acceptanceStepsLeft: acceptance.left)
+        if [.acceptPass, .acceptBasicallyComplete, .acceptFail].contains(action), let step = acceptance.current,
+           access.roles.contains(.acceptor), access.unitRoles(on: view).contains(.acceptance), !acceptance.admits(access) {
+            throw AppError(status: .forbidden, code: "lifecycle.notThisStep",
+                           message: "当前为“\(step.name)”,应由任务的\(step.level.label)验收单位办理")
+        }
         let decision: Decision
         switch Lifecycle.decide(action, task: facts, actor: access.actorFacts(on: view), input: input) {
         case .failure(let refusal): throw LifecycleService.error(refusal)
@@ -140,8 +146,12 @@ struct LifecycleService {
                                 text: input.narrative ?? "", now: now).create(on: tx)
         case .acceptPass, .acceptBasicallyComplete, .acceptFail:
             let verdict: EntryVerdict = action == .acceptPass ? .pass : action == .acceptFail ? .fail : .basicallyComplete
-            try await TaskEntry(taskID: taskID, kind: .acceptance, userID: access.userID, text: input.opinion ?? "",
-                                onDate: today.iso, people: payload.people ?? "", verdict: verdict, now: now).create(on: tx)
+            let entry = TaskEntry(taskID: taskID, kind: .acceptance, userID: access.userID, text: input.opinion ?? "",
+                                  onDate: today.iso, people: payload.people ?? "", verdict: verdict, now: now)
+            entry.step = acceptance.current?.name
+            try await entry.create(on: tx)
+            // A chain's step passed: on to the next level (after the last, all are passed); a step failed: start again.
+            task.acceptanceStep = action == .acceptFail ? 0 : task.acceptanceStep + 1
         case .openNotice:
             try await TaskEntry(taskID: taskID, kind: .notice, userID: access.userID, text: input.noticeText ?? "",
                                 onDate: input.noticeStart?.iso, untilDate: input.noticeEnd?.iso, now: now).create(on: tx)
@@ -152,6 +162,7 @@ struct LifecycleService {
                                 onDate: today.iso, people: payload.people ?? "", verdict: .rebound, now: now).create(on: tx)
             task.reboundCount += 1
         }
+        if decision.to == .inProgress || action == .submitCompletion { task.acceptanceStep = 0 }
         task.state = decision.to
         task.basicallyCompleted = decision.basicallyCompleted
         try await commit(task, before: before, action: AuditAction(action), on: tx)
@@ -173,11 +184,17 @@ struct LifecycleService {
                 link: SiteURL.task(view.id).path, taskID: view.id, regionCode: task.regionCode,
                 dedupe: "taskAssigned:\(view.id):\(task.version)",
                 recipients: try await Notifier.users(ofUnits: units, role: .unit, on: tx)), on: tx, now: now)
-        case .submitCompletion:
-            let acceptors = view.units(.acceptance).map(\.unitID)
+        case .submitCompletion, .acceptPass, .acceptBasicallyComplete:
+            // The acceptors of the step now due (all of them without a chain), and the office.
+            let state = AcceptanceState(steps: view.acceptance.steps, passed: task.acceptanceStep)
+            if action != .submitCompletion && (task.state != .completionSubmitted || state.current == nil) { break }
+            let acceptors = view.units(.acceptance).filter { a in
+                state.current.map { RegionLevel.of(a.unitRegion) == $0.level } ?? true
+            }.map(\.unitID)
             try await Notifier.emit(NotificationEvent(
-                kind: .acceptanceRequested, title: "\(line):申请验收",
-                body: "责任单位已申请验收,请组织验收。",
+                kind: .acceptanceRequested, title: state.current.map { "\(line):待\($0.name)" } ?? "\(line):申请验收",
+                body: action == .submitCompletion ? "责任单位已申请验收,请组织验收。"
+                    : "上一级验收已通过,请组织\(state.current?.name ?? "验收")。",
                 link: SiteURL.task(view.id).path, taskID: view.id, regionCode: task.regionCode,
                 dedupe: "acceptanceRequested:\(view.id):\(task.version)",
                 recipients: try await Notifier.users(ofUnits: acceptors, role: .acceptor, on: tx)

@@ -17,6 +17,8 @@ final class Inspection: Model, @unchecked Sendable {
     @OptionalField(key: "stationed_until") var stationedUntil: String?
     @OptionalField(key: "feedback_date") var feedbackDate: String?
     @OptionalField(key: "plan_approved_date") var planApprovedDate: String?
+    /// 逐级验收 (migration 022): `AcceptanceChain` as JSON; "[]" for one step.
+    @Field(key: "acceptance_chain") var acceptanceChain: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -33,6 +35,7 @@ final class Inspection: Model, @unchecked Sendable {
         self.stationedUntil = d.stationedUntil?.iso
         self.feedbackDate = d.feedbackDate?.iso
         self.planApprovedDate = d.planApprovedDate?.iso
+        self.acceptanceChain = "[]"
     }
 
 }

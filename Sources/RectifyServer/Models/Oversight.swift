@@ -91,6 +91,8 @@ final class TaskEntry: Model, @unchecked Sendable {
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @Parent(key: "user_id") var user: User
     @Field(key: "created_at") var createdAt: Date
+    /// Which step of an acceptance chain an acceptance record is of (migration 022).
+    @OptionalField(key: "step") var step: String?
 
     init() {}
 

@@ -47,6 +47,8 @@ final class TaskRecord: Model, @unchecked Sendable {
     @Field(key: "subtasks_total") var subtasksTotal: Int
     @Field(key: "subtasks_open") var subtasksOpen: Int
     @OptionalField(key: "rolled_percent") var rolledPercent: Int?
+    /// Acceptance steps of its inspection's chain passed since it was last submitted (migration 022).
+    @Field(key: "acceptance_step") var acceptanceStep: Int
 
     @Children(for: \.$task) var assignments: [TaskUnit]
     @Children(for: \.$task) var milestones: [TaskMilestone]
@@ -75,6 +77,7 @@ final class TaskRecord: Model, @unchecked Sendable {
         self.depth = 0
         self.subtasksTotal = 0
         self.subtasksOpen = 0
+        self.acceptanceStep = 0
     }
 
     /// The number people read (编号).

@@ -152,8 +152,9 @@ enum TaskQueries {
             (light, words) = rollup.combine(state: t.state, ownLight: light, own: words)
             percent = rollup.percent
         }
+        let acceptance = sheet.view.acceptance
         let taskFacts = TaskFacts(state: t.state, kind: t.kind, basicallyCompleted: t.basicallyCompleted,
-                                  openSubtasks: t.subtasksOpen)
+                                  openSubtasks: t.subtasksOpen, acceptanceStepsLeft: acceptance.left)
         let actor = sheet.access.actorFacts(on: sheet.view)
         // Allowed now: who and when; what the form must supply is not judged here.
         let allowed = TaskAction.allCases.filter { action in
@@ -178,7 +179,8 @@ enum TaskQueries {
             subtasks: sheet.subtasks.filter(\.readable).map {
                 .init(id: $0.id, code: $0.code, title: $0.title, regionCode: $0.regionCode, deadline: $0.deadline,
                       state: $0.facts.state, light: $0.facts.light, progressStatus: $0.facts.status, percent: $0.facts.percent)
-            })
+            },
+            acceptanceSteps: acceptance.steps, acceptanceStepsPassed: t.acceptanceStep)
     }
 
     /// The records only the page shows: problems, entries, extension requests, the
@@ -187,7 +189,7 @@ enum TaskQueries {
         struct Problem: Decodable { let id: Int; let number: Int; let text: String }
         struct Entry: Decodable {
             let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
-            let text: String; let verdict: String?; let answer: String?; let parentID: Int?
+            let text: String; let verdict: String?; let answer: String?; let parentID: Int?; let step: String?
             /// Who made an objection online (name and contact): for the office's eyes only.
             let contact: String?
         }
@@ -282,7 +284,7 @@ enum TaskQueries {
             \(json.array(["id": "p.id", "number": "p.number", "text": "p.text"],
                          from: "task_problems tp JOIN problems p ON p.id = tp.problem_id WHERE tp.task_id = \(bind: id)")) AS problems, \
             \(json.array(["id": "e.id", "kind": "e.kind", "onDate": "e.on_date", "untilDate": "e.until_date", "people": "e.people",
-                          "text": "e.text", "verdict": "e.verdict", "answer": "e.answer", "parentID": "e.parent_id",
+                          "text": "e.text", "verdict": "e.verdict", "answer": "e.answer", "parentID": "e.parent_id", "step": "e.step",
                           "contact": "(SELECT oc.contact || ' ' || oc.name FROM objection_contacts oc WHERE oc.entry_id = e.id)"],
                          from: "task_entries e WHERE e.task_id = \(bind: id)")) AS entries, \
             \(json.array(["id": "x.id", "unit": "u.name", "requested": "x.requested_deadline", "previous": "x.previous_deadline",

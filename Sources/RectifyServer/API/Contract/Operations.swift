@@ -113,6 +113,13 @@ extension APIOperation {
     static let inspections = Self(method: .GET, template: "/inspections", id: "listInspections",
                                   summary: "督察及其任务数(按公开状态)", who: anyone, query: Parameter.paging)
     static let inspection = Self(method: .GET, template: "/inspections/:id", id: "getInspection", summary: "一次督察及其任务数", who: anyone)
+    static let inspectionChain = Self(method: .GET, template: "/inspections/:id/acceptance-chain", id: "getAcceptanceChain",
+                                      summary: "督察的逐级验收流程(空为一次验收)", who: "本地区整改办、领导或管理员")
+    static let inspectionChainSet = Self(method: .PUT, template: "/inspections/:id/acceptance-chain", id: "setAcceptanceChain",
+                                         summary: "设置逐级验收流程,如 县级初验 → 市级验收 → 省级验收销号", who: office,
+                                         body: .of(InspectionAPI.Chain.self))
+    static let acceptanceDocument = Self(method: .GET, template: "/tasks/:id/acceptances/:entry/document", id: "getAcceptanceDocument",
+                                         summary: "一级验收的验收意见书(Word)", who: readers, answer: .file([docx]))
     static let inspectionReport = Self(method: .GET, template: "/inspections/:id/report", id: "getOfficialReport",
                                        summary: "整改落实情况报告:当日,或某日(date),或某轮调度冻结时(round)", who: "整改办、领导(本地区)或管理员",
                                        query: [.optional("format", .enumeration(["text", "html", "docx"]), "默认 text"),

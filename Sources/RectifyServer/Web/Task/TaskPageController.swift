@@ -31,7 +31,7 @@ enum TaskPageController {
                                                reason: $0.reviewReason, submittedAt: $0.submittedAt) },
             entries: records.entries.map { .init(id: $0.id, kind: $0.kind, onDate: $0.onDate, untilDate: $0.untilDate, people: $0.people,
                                                  text: $0.text, verdict: $0.verdict, answer: $0.answer, parentID: $0.parentID,
-                                                 contact: office ? $0.contact : nil) },
+                                                 contact: office ? $0.contact : nil, step: $0.step) },
             extensions: records.extensions.map { .init(id: $0.id, unit: $0.unit, requested: $0.requested, previous: $0.previous,
                                                        reason: $0.reason, status: $0.status, note: $0.note) },
             events: records.events.map { .init(at: $0.at, who: $0.who, action: $0.action) },

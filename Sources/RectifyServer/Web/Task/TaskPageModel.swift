@@ -12,7 +12,9 @@ struct TaskPageModel {
     struct Entry { let id: Int; let kind: String; let onDate: String?; let untilDate: String?; let people: String
         let text: String; let verdict: String?; let answer: String?; let parentID: Int?
         /// Who made an objection online: only ever filled for the office.
-        let contact: String? }
+        let contact: String?
+        /// The acceptance step an acceptance record is of (县级初验…).
+        let step: String? }
     struct Extension { let id: Int; let unit: String; let requested: String; let previous: String?; let reason: String
         let status: String; let note: String? }
     struct Event { let at: String; let who: String; let action: String }

@@ -56,6 +56,12 @@ struct TaskPageView: PageView {
                                        .dd(.words((units[role] ?? []).map(\.name).joined(separator: "、").isEmpty
                                                  ? "—" : (units[role] ?? []).map(\.name).joined(separator: "、"))))
                             },
+                            .if(!d.acceptanceSteps.isEmpty, .group(.dt("逐级验收"), .dd(.forEach(Array(d.acceptanceSteps.enumerated())) { i, step in
+                                .group(.if(i > 0, .words(" → ")),
+                                       .span(.class(i < d.acceptanceStepsPassed ? "tag" : ""),
+                                             .words(step.name + (i < d.acceptanceStepsPassed ? "(已通过)"
+                                                : i == d.acceptanceStepsPassed && d.state == .completionSubmitted ? "(待办)" : ""))))
+                            }))),
                             .if(d.reboundCount > 0, .group(.dt("反弹次数"), .dd(.words(String(d.reboundCount))))),
                             .if(!model.orders.isEmpty, .group(.dt("督办"), .dd(.words(model.orders.map { "\($0.0)(\($0.1))" }.joined(separator: "、")))))
                           ),
@@ -339,11 +345,13 @@ struct TaskPageView: PageView {
             .if(model.entries.isEmpty, .p(.class("empty"), .words("还没有记录。"))),
             .forEach(model.entries.filter { $0.kind != TaskEntryKind.objection.rawValue }) { e in
                 .article(.class("entry"),
-                         .p(.strong(.words(TaskEntryKind(rawValue: e.kind)?.label ?? e.kind)),
+                         .p(.strong(.words(e.step ?? TaskEntryKind(rawValue: e.kind)?.label ?? e.kind)),
                             .words(" \(Fmt.date(e.onDate))" + (e.untilDate.map { " 至 \(Fmt.date($0))" } ?? "")),
                             .if(!e.people.isEmpty, .words(" · \(e.people)")),
                             .unwrap(e.verdict) { .span(.class("tag"), .words(verdictWord($0))) }),
                          .p(.class("pre"), .words(e.text)),
+                         .if(e.kind == TaskEntryKind.acceptance.rawValue,
+                             .p(.a(.href(SiteURL.acceptanceDocument(model.detail.id, e.id).path), .words("下载\(e.step ?? "验收")意见书(Word)")))),
                          .if(e.kind == TaskEntryKind.notice.rawValue, .div(
                             .forEach(objections[e.id] ?? []) { objection($0) },
                             .if(model.isOffice && model.detail.state == .publicNotice, .form(
