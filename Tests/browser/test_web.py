@@ -282,5 +282,43 @@ class WebTest(unittest.TestCase):
         self.logout()
 
 
+    def test_7_each_level_has_its_own_ledger_and_splits_further(self):
+        # The city office: the parts split to 盘锦, labelled with where they came from.
+        self.login("panjin")
+        self.go("/ledger")
+        body = self.text()
+        self.assertIn("由辽宁省分解", body)
+        self.assertIn("滨海湿地修复和岸线整治(盘锦市)", body)
+        self.assertNotIn("滨海湿地修复和岸线整治(葫芦岛市)", body)
+        self.shot("24-city-ledger")
+        self.click_and_wait(self.d.find_element(By.PARTIAL_LINK_TEXT, "滨海湿地修复和岸线整治(盘锦市)"))
+        page = self.text()
+        self.assertIn("分解自", page)
+        self.assertIn("分解的子任务(1 项", page)
+        # It splits its part once more, to a county unit of its own.
+        form = self.d.find_element(By.XPATH, "//form[.//h3[text()='分解给下级地区或单位']]")
+        Select(form.find_element(By.NAME, "responsible")).select_by_visible_text("盘山县 盘山县环境保护局")
+        self.set_value("split-deadline", "2018-11-30")
+        self.set_value("split-title", "浏览器测试:盘山县滨海湿地修复")
+        self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("已分解子任务", self.flash())
+        self.assertIn("分解的子任务(2 项", self.text())
+        self.assertIn("浏览器测试:盘山县滨海湿地修复", self.text())
+        self.shot("25-city-part")
+        self.logout()
+        # The county office sees its own; the province's task and the other city are hidden from it.
+        self.login("panshan")
+        self.go("/ledger")
+        body = self.text()
+        self.assertIn("浏览器测试:盘山县滨海湿地修复", body)
+        self.assertNotIn("(葫芦岛市)", body)
+        self.logout()
+        # The province sets out its acceptance chain.
+        self.login("office")
+        self.go("/inspections/1/acceptance-chain")
+        self.assertIn("县级初验 → 市级验收 → 省级验收销号", self.text())
+        self.shot("26-acceptance-chain")
+        self.logout()
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
