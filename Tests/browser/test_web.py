@@ -311,7 +311,10 @@ class WebTest(unittest.TestCase):
         self.go("/ledger")
         body = self.text()
         self.assertIn("浏览器测试:盘山县滨海湿地修复", body)
-        self.assertNotIn("(葫芦岛市)", body)
+        table = self.d.find_element(By.CSS_SELECTOR, "table.ledger").text
+        self.assertNotIn("(葫芦岛市)", table)
+        self.assertNotIn("省级任务", table)
+        self.assertTrue(all("由盘锦市分解" in row.text for row in self.d.find_elements(By.CSS_SELECTOR, "table.ledger tbody tr")))
         self.logout()
         # The province sets out its acceptance chain.
         self.login("office")
