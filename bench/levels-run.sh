@@ -157,7 +157,7 @@ for who in "$PROV_COOKIE" "$CITY_COOKIE" "$COUNTY_COOKIE"; do
 done
 
 {
-  echo "Province → city → county (issue 14, Speed): release build, PostgreSQL 15, $(date -u +%Y-%m-%d)"
+  echo "Province → city → county (issue 14, Speed): $CONFIG build, PostgreSQL 15, $(date -u +%Y-%m-%d)"
   echo "tasks in the database: $TOTAL ($PARTS of them parts split from another task); filled in ${FILLED} s"
   echo "hierarchy: 100 provincial tasks × 14 cities × 10 counties = 100 + 1,400 + 14,000 tasks"
   echo

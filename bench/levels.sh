@@ -25,6 +25,6 @@ CONFIG="${BUILD:-release}"   # BUILD=debug for a quick check of the script itsel
 swift build -c "$CONFIG" --product rectify >/dev/null
 swift build -c "$CONFIG" --product bench-hello >/dev/null
 BINDIR="$(swift build -c "$CONFIG" --show-bin-path)"
-export BIN="$BINDIR/rectify" HELLO="$BINDIR/bench-hello" TASKS SECONDS_PER_RUN
+export BIN="$BINDIR/rectify" HELLO="$BINDIR/bench-hello" TASKS SECONDS_PER_RUN CONFIG
 
 scripts/with-postgres.sh bash bench/levels-run.sh
