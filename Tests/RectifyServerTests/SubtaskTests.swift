@@ -182,6 +182,29 @@ final class SubtaskTests: XCTestCase {
         }
     }
 
+    /// Supervision orders go down across levels (issue 14 §3): the province and the city may order
+    /// a county's unit on the county's part; the county may not order on the city's part.
+    func testOrdersGoDownAcrossLevels() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .assigned)
+            try await Self.addLevels(f)
+            let city = try await split(f, f.taskID, as: "office", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                       deadline: "2018-10-31").id
+            let county = try await split(f, city, as: "panjinOffice", responsible: "panshanUnit", acceptance: "panshanAcceptor",
+                                         deadline: "2018-09-30").id
+            func order(_ task: Int, unit: String, level: String, as login: String, expect status: HTTPStatus) async throws -> Fixture.Reply {
+                try await f.expect(status, .POST, "/api/v1/orders", as: login, """
+                    {"unitID": \(f.units[unit]!), "taskIDs": [\(task)], "level": "\(level)", "reason": "进度滞后", "replyBy": "2018-03-10"}
+                    """)
+            }
+            let fromProvince = try await order(county, unit: "panshanUnit", level: "listed", as: "office", expect: .created).id
+            _ = try await order(county, unit: "panshanUnit", level: "order", as: "panjinOffice", expect: .created)
+            _ = try await order(city, unit: "panjinUnit", level: "order", as: "panshanOffice", expect: .notFound)
+            _ = try await order(county, unit: "panshanUnit", level: "order", as: "huludaoOffice", expect: .notFound)
+            _ = try await f.expect(.ok, .POST, "/api/v1/orders/\(fromProvince)/reply", as: "panshanUnit", #"{"text":"已整改"}"#)
+        }
+    }
+
     /// The daily recompute refreshes parts before the tasks they roll up into.
     func testRecomputeRollsUpFromTheDeepest() async throws {
         try await withApp { app in

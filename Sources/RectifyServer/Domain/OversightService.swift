@@ -143,7 +143,7 @@ struct OversightService {
                 let view = try await lifecycle.load(id, on: tx, expectedVersion: nil)
                 guard access.isOffice(over: view) else { throw refuse("order.forbidden", "只有本地区整改办可以下发督办单") }
                 guard view.assignments.contains(where: { $0.unitID == r.unitID }) else {
-                    throw ValidationFailure([.init("order.unitNotAssigned", field: "unitID", "被督办单位未承担任务 \(view.task.number)")])
+                    throw ValidationFailure([.init("order.unitNotAssigned", field: "unitID", "被督办单位未承担任务 \(view.task.displayCode)")])
                 }
                 region = region ?? view.task.regionCode
             }
