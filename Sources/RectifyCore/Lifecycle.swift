@@ -230,7 +230,10 @@ public enum Lifecycle {
         for r in t.requires {
             if let refusal = check(r, task: task, input: input) { return .failure(refusal) }
         }
+        let intermediate = [.acceptPass, .acceptBasicallyComplete].contains(action) && task.acceptanceStepsLeft > 1
         let basically: Bool = switch action {
+        // A lower step's verdict is not the task's: the last level decides.
+        case .acceptBasicallyComplete where intermediate: task.basicallyCompleted
         case .acceptBasicallyComplete: true
         case .acceptFail, .upholdObjection, .lookBackRebound: false
         default: task.basicallyCompleted

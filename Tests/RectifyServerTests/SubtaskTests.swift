@@ -205,6 +205,40 @@ final class SubtaskTests: XCTestCase {
         }
     }
 
+    /// Review fixes: no split once the work is submitted; a round asks a part split among its own
+    /// region's units; a ledger import never takes a part's inner number for a row of the plan.
+    func testSplitLimitsRoundsAndImports() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            try await Self.addLevels(f)
+            // Split among the province's own units: a provincial round still asks for it.
+            let part = try await split(f, f.taskID, as: "office", responsible: "stranger", acceptance: "acceptor", deadline: "2018-10-31").id
+            let round = try await RoundService.open(.init(name: "第1次调度", dueDate: LocalDate(iso: "2018-03-10")!),
+                                                    lifecycle: try await RoleMatrixTests.service(f, as: "office"))
+            let figures = try await RoundService.compute(round, on: app.db)
+            XCTAssertEqual(Set(figures.rows.map(\.taskID)), [part], "the part, not the split task")
+            // The part's inner number is not a row of the plan.
+            let number = try await TaskRecord.find(part, on: app.db)!.number
+            let csv = [["序号", "整改任务", "牵头单位", "完成时限"], ["\(number)", "想改子任务", "辽宁省发展和改革委员会", "2018年12月31日"]]
+                .map(CSV.line).joined()
+            let cookie = try await f.cookie("office")
+            var body = ""
+            try await app.test(.POST, "/api/v1/inspections/\(f.inspectionID)/ledger/preview", beforeRequest: { req in
+                req.signIn(cookie)
+                req.headers.contentType = .plainText
+                req.body = ByteBuffer(string: csv)
+            }, afterResponse: { res async in body = res.body.string })
+            XCTAssertTrue(body.contains("ledger.numberOfPart"), body)
+            // Once submitted for acceptance, a task is not split any more.
+            let other = try await Store(db: app.db).createTask(inspectionID: f.inspectionID, TaskDraft(
+                number: 50, title: "另一项", kind: .timeLimited, deadline: LocalDate(iso: "2018-12-31"),
+                assignments: [.init(unitID: f.units["responsible"]!, role: .responsible)]), state: .completionSubmitted).requireID()
+            let refused = try await split(f, other, as: "office", responsible: "panjinUnit", acceptance: "panjinAcceptor",
+                                          deadline: "2018-10-31", expect: .unprocessableEntity)
+            XCTAssertTrue(refused.body.contains("task.parentFinished"), refused.body)
+        }
+    }
+
     /// The daily recompute refreshes parts before the tasks they roll up into.
     func testRecomputeRollsUpFromTheDeepest() async throws {
         try await withApp { app in

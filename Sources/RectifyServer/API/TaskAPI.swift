@@ -159,8 +159,8 @@ enum TaskAPI {
             l.readable == 1 ? l : TaskQueries.Records.Lineage(
                 dir: l.dir, linkID: l.linkID, kind: l.kind, note: l.note, mine: l.mine, otherNumber: l.otherNumber,
                 otherText: l.otherText, inspectionID: l.inspectionID, inspectionTitle: l.inspectionTitle,
-                feedbackDate: l.feedbackDate, taskID: nil, taskCode: l.taskCode, taskTitle: nil, taskState: l.taskState,
-                taskStatus: l.taskStatus, readable: l.readable)
+                feedbackDate: l.feedbackDate, taskID: nil, taskCode: l.taskCode, taskTitle: nil, taskState: nil,
+                taskStatus: nil, readable: l.readable)
         }
         return Paged(items: all, page: 1, per: max(all.count, 1), total: all.count)
     }

@@ -144,6 +144,7 @@ struct LedgerImport {
         // The inspection's tasks and problems as they stand.
         let tasks = try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).all()
         var existing: [Int: Existing] = [:]
+        var partNumbers: [Int: String] = [:]
         if !tasks.isEmpty {
             var byID: [Int: Existing] = [:]
             for t in tasks { byID[t.id!] = Existing(task: t, assignments: [], problemIDs: [], milestones: []) }
@@ -169,7 +170,9 @@ struct LedgerImport {
                 """).all(decoding: M.self) {
                 if let d = LocalDate(iso: m.date) { byID[m.task_id]?.milestones.append(.init(date: d, description: m.description)) }
             }
-            for e in byID.values { existing[e.task.number] = e }
+            // Parts split to lower levels are not the plan's rows: they keep their own pages.
+            for e in byID.values where e.task.$parentTask.id == nil { existing[e.task.number] = e }
+            for e in byID.values where e.task.$parentTask.id != nil { partNumbers[e.task.number] = e.task.displayCode }
         }
         let problems = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).all()
         let problemByNumber = Dictionary(problems.map { ($0.number, $0.id!) }, uniquingKeysWith: { a, _ in a })
@@ -222,6 +225,10 @@ struct LedgerImport {
                 }
             }
 
+            if let n = row.number, let code = partNumbers[n] {
+                problemsOfRow.append(.init("ledger.numberOfPart", field: "序号",
+                                           "序号 \(n) 已用于分解的子任务 \(code);台账导入只建立和更新方案的任务,请改用其他序号"))
+            }
             var r = Resolved(row: row, header: present, assignments: assignments, problem: ref,
                              existing: row.number.flatMap { existing[$0] })
             let action: String
@@ -412,6 +419,8 @@ struct LedgerImport {
                 guard wanted != have else { continue }
                 try await TaskUnit.query(on: tx).filter(\.$task.$id == id).filter(\.$role == role.rawValue).delete()
                 for a in r.assignments where a.role == role { try await TaskUnit(taskID: id, a).create(on: tx) }
+                // Other acceptance units, other steps: a chain part-way along starts again.
+                if role == .acceptance, t.acceptanceStep > 0, t.state == .completionSubmitted { t.acceptanceStep = 0 }
             }
             if r.header.contains(.milestones), Set(r.row.milestones) != Set(e.milestones) {
                 try await TaskMilestone.query(on: tx).filter(\.$task.$id == id).delete()

@@ -50,6 +50,7 @@ struct LifecycleService {
 
     /// Saves the task with a new version and appends the audit event.
     func commit(_ task: TaskRecord, before: TaskSnapshot, action: AuditAction, on tx: any Database) async throws {
+        if task.$parentTask.id != nil { try await SubtaskRollup.lockAncestors(of: try task.requireID(), on: tx) }
         try await TaskAssessment.refresh(task, on: tx, today: today)
         task.version += 1
         task.$updatedBy.id = access.userID

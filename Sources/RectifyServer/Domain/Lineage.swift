@@ -98,7 +98,7 @@ struct LineageService {
         let tasks: SQLQueryString = """
             (SELECT otp.problem_id, tasks.id, COALESCE(tasks.code, CAST(tasks.number AS TEXT)) AS code, tasks.title, tasks.state, \
             tasks.progress_status, CASE WHEN \(scope) THEN 1 ELSE 0 END AS readable FROM task_problems otp \
-            JOIN tasks ON tasks.id = otp.task_id WHERE tasks.parent_task_id IS NULL)
+            JOIN tasks ON tasks.id = otp.task_id WHERE tasks.parent_task_id IS NULL AND tasks.state <> 'draft')
             """
         func side(_ dir: String, mine: String, other: String) -> SQLQueryString {
             """

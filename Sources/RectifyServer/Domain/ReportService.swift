@@ -190,9 +190,10 @@ enum RoundService {
     /// The tasks a round of `range` asks about (issue 14 §3): those of its own level, i.e. not
     /// split further (a split task's figures roll up from its parts) and not split from a task
     /// of the same region (those parts answer the lower level's own round; this one reads
-    /// their latest figures through the roll-up instead of asking twice). Alias `t`.
+    /// their latest figures through the roll-up instead of asking twice) — unless split among
+    /// units of the round's own region itself (a province's task split to its departments). Alias `t`.
     static func ownLevel(_ range: ClosedRange<Int>) -> SQLQueryString {
-        "t.subtasks_total = 0 AND (t.parent_region_code IS NULL OR t.parent_region_code NOT BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound))"
+        "t.subtasks_total = 0 AND (t.parent_region_code IS NULL OR t.parent_region_code NOT BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound) OR (t.parent_region_code = t.region_code AND t.region_code = \(bind: range.lowerBound)))"
     }
 
     struct NewRound: Content {
@@ -254,8 +255,12 @@ enum RoundService {
         let tasks = try await TaskRecord.query(on: db).filter(\.$state ~~ TaskState.inWork)
             .filter(\.$regionCode >= range.lowerBound).filter(\.$regionCode <= range.upperBound)
             .filter(\.$subtasksTotal == 0)
-            .group(.or) { $0.filter(\.$parentRegionCode == nil).filter(\.$parentRegionCode < range.lowerBound)
-                .filter(\.$parentRegionCode > range.upperBound) }
+            .group(.or) { or in
+                or.filter(\.$parentRegionCode == nil).filter(\.$parentRegionCode < range.lowerBound)
+                    .filter(\.$parentRegionCode > range.upperBound)
+                    // Split among units of the round's own region (a province's departments): its own level too.
+                    .group(.and) { $0.filter(\.$parentRegionCode == range.lowerBound).filter(\.$regionCode == range.lowerBound) }
+            }
             .sort(\.$inspection.$id).sort(\.$number).all()
         let taskIDs = tasks.compactMap(\.id)
         let links = taskIDs.isEmpty ? [] : try await TaskUnit.query(on: db).filter(\.$task.$id ~~ taskIDs)

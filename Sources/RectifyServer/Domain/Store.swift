@@ -144,6 +144,9 @@ struct Store {
         }
     }
 
+    /// A task may be split while its work is still to do: not once it is submitted for acceptance.
+    static let splittable: [TaskState] = [.draft, .assigned, .inProgress]
+
     /// How deep a split may go: province → city → county → township is three below the plan.
     static let maxSubtaskDepth = 4
 
@@ -165,8 +168,9 @@ struct Store {
         if parent.depth + 1 > maxSubtaskDepth {
             v.append(.init("task.subtaskTooDeep", field: "parentTaskID", "任务最多逐级分解 \(maxSubtaskDepth) 层"))
         }
-        if !parent.state.isOpen {
-            v.append(.init("task.parentClosed", field: "parentTaskID", "上级任务已销号,不能再分解"))
+        if !Store.splittable.contains(parent.state) {
+            v.append(.init("task.parentFinished", field: "parentTaskID",
+                           "上级任务为“\(parent.state.label)”,只有草稿、已交办、整改中的任务可以分解"))
         }
         return v
     }

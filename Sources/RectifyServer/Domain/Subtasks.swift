@@ -50,6 +50,22 @@ enum SubtaskRollup {
         try await rows(of: parentID, on: db).map(\.facts)
     }
 
+    /// On PostgreSQL, locks the rows of the tasks above `taskID`, nearest first. A write takes
+    /// them before its first audit event (whose lock every writer takes): a writer holding the
+    /// audit lock and waiting for a parent's row, while the parent's own writer holds that row
+    /// and waits for the audit lock, would be a deadlock. Rows are always taken deepest first.
+    static func lockAncestors(of taskID: Int, on tx: any Database) async throws {
+        guard let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        struct Row: Decodable { let parent_task_id: Int? }
+        var current = taskID
+        for _ in 0..<maxWalk {
+            guard let parent = try await sql.raw("SELECT parent_task_id FROM tasks WHERE id = \(bind: current)")
+                .first(decoding: Row.self)?.parent_task_id else { return }
+            try await sql.raw("SELECT id FROM tasks WHERE id = \(bind: parent) FOR UPDATE").run()
+            current = parent
+        }
+    }
+
     /// After a change to a task whose parent is `parentID`, inside the change's transaction:
     /// refreshes each task above it, saving and auditing what changed, and stops at the first
     /// that did not change. `reopen`: the change was a rebound, which reopens finished tasks above.
@@ -82,6 +98,13 @@ enum SubtaskRollup {
             if after != before {
                 try await Audit.record(on: tx, actor: actor, action: action, recordType: "task", recordID: id, taskID: id,
                                        before: before, after: after, now: now)
+            } else {
+                // Only the roll-up's counts moved: recorded apart from the task's snapshots.
+                struct Counts: Encodable { let subtasksTotal: Int; let subtasksOpen: Int; let rolledPercent: Int? }
+                try await Audit.record(on: tx, actor: actor, action: .taskRollup, recordType: "task_rollup", recordID: id, taskID: id,
+                                       before: Counts(subtasksTotal: counts.0, subtasksOpen: counts.1, rolledPercent: counts.2),
+                                       after: Counts(subtasksTotal: parent.subtasksTotal, subtasksOpen: parent.subtasksOpen,
+                                                     rolledPercent: parent.rolledPercent), now: now)
             }
             next = parent.$parentTask.id
         }

@@ -245,9 +245,10 @@ enum DeadlineWatch {
         struct Row: Decodable {
             let id: Int; let number: Int; let title: String; let region_code: Int?; let light_since: String?
             let parent_id: Int; let parent_number: Int; let parent_title: String; let parent_region: Int?
+            let code: String?; let parent_code: String?
         }
         let rows = try await sql.raw("""
-            SELECT t.id, t.number, t.title, t.region_code, t.light_since, p.id AS parent_id, p.number AS parent_number, \
+            SELECT t.id, t.number, t.code, t.title, t.region_code, t.light_since, p.id AS parent_id, p.number AS parent_number, p.code AS parent_code, \
             p.title AS parent_title, p.region_code AS parent_region FROM tasks t JOIN tasks p ON p.id = t.parent_task_id \
             WHERE t.light = 'red' AND t.light_since IS NOT NULL AND t.light_since <= \(bind: day.iso) \
             AND t.light_since > \(bind: day.adding(days: -catchUpDays).iso) ORDER BY t.light_since, t.id LIMIT \(unsafeRaw: String(limit))
@@ -255,8 +256,8 @@ enum DeadlineWatch {
         var out: [NotificationEvent] = []
         for r in rows {
             out.append(NotificationEvent(
-                kind: .childBehind, title: "第\(r.parent_number)项 \(r.parent_title):下级任务“\(r.title)”亮红灯",
-                body: "下级任务第\(r.number)项自 \(LocalDate(iso: r.light_since ?? "")?.chinese ?? "") 起为红灯。",
+                kind: .childBehind, title: "第\(r.parent_code ?? String(r.parent_number))项 \(r.parent_title):下级任务“\(r.title)”亮红灯",
+                body: "下级任务第\(r.code ?? String(r.number))项自 \(LocalDate(iso: r.light_since ?? "")?.chinese ?? "") 起为红灯。",
                 link: SiteURL.task(r.id).path, taskID: r.id, regionCode: r.parent_region,
                 dedupe: "childBehind:\(r.id):\(r.light_since ?? "")",
                 // The office over the task above: the units of that task may not read the one below.

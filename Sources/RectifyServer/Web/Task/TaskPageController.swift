@@ -17,8 +17,11 @@ enum TaskPageController {
         var forms: TaskQueries.OfficeForms?
         if office {
             let t = sheet.view.task
-            forms = .init(splitRange: t.state.isOpen ? t.regionCode.map(Access.subtree(of:)) : nil,
-                          inspection: t.$parentTask.id == nil ? sheet.view.inspection : nil)
+            let inspectionRegion = sheet.view.inspection.map { [$0.$targetRegion.id] } ?? []
+            forms = .init(splitRange: Store.splittable.contains(t.state) ? t.regionCode.map(Access.subtree(of:)) : nil,
+                          // Linking is for the office over the inspection's region.
+                          inspection: t.$parentTask.id == nil && access.oversees(inspectionRegion, as: .office)
+                              ? sheet.view.inspection : nil)
         }
         let records = try await TaskQueries.records(id, access: access, forms: forms, on: req.db)
         let view = sheet.view

@@ -157,8 +157,8 @@ struct TaskPageView: PageView {
                            .ul(.forEach(rows.filter { $0.taskCode != nil }) { t in
                                .li(t.readable == 1 && t.taskID != nil
                                    ? .a(.href(SiteURL.task(t.taskID ?? 0).path), .words("\(t.taskCode ?? ""). \(t.taskTitle ?? "")"))
-                                   : .span(.words("任务 \(t.taskCode ?? "")")),
-                                   .words(" \(t.taskState?.label ?? "")" + (t.taskStatus.map { ",\($0.label)" } ?? "")))
+                                   : .span(.words("任务 \(t.taskCode ?? "")(不在您的查看范围内)")),
+                                   .if(t.readable == 1, .words(" \(t.taskState?.label ?? "")" + (t.taskStatus.map { ",\($0.label)" } ?? ""))))
                            }))
             }),
             .if(!model.linkCandidates.isEmpty, .form(
