@@ -40,6 +40,9 @@ struct LifecycleService {
             // Writers of one task queue here, so none acts on a version another has just replaced.
             // (SQLite takes one writer at a time; a writer that read too early fails and is retried.)
             try await sql.raw("SELECT id FROM tasks WHERE id = \(bind: taskID) FOR UPDATE").run()
+            // And the tasks above it, nearest first, before any audit event takes its lock: a change
+            // here rolls up into them (`SubtaskRollup.lockAncestors`).
+            try await SubtaskRollup.lockAncestors(of: taskID, on: tx)
         }
         guard let view = try await TaskView.load(taskID, on: tx), access.canRead(view) else { throw AppError.notFound }
         if let expected = expectedVersion, expected != view.task.version {

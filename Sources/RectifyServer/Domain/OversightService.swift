@@ -139,7 +139,9 @@ struct OversightService {
                 throw ValidationFailure([.init("order.tasksRequired", field: "taskIDs", "督办单至少涉及一项任务")])
             }
             var region: Int?
-            for id in Set(r.taskIDs) {
+            // Newest first: a part is always newer than the task it was split from, so rows are
+            // locked deepest first, as every other writer takes them.
+            for id in Set(r.taskIDs).sorted(by: >) {
                 let view = try await lifecycle.load(id, on: tx, expectedVersion: nil)
                 guard access.isOffice(over: view) else { throw refuse("order.forbidden", "只有本地区整改办可以下发督办单") }
                 guard view.assignments.contains(where: { $0.unitID == r.unitID }) else {
