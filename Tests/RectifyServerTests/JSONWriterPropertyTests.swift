@@ -49,6 +49,11 @@ import RectifyCore
             item["regionCode"] = light == nil ? nil : number
             item["lightSince"] = since
             item["assignedOn"] = deadline
+            // Levels (issue 14): the code people read, where a part came from, how many parts.
+            item["code"] = title
+            item["parentTaskID"] = light == nil ? nil : count
+            item["parentRegionCode"] = light == nil ? nil : number
+            item["subtasksTotal"] = count
             guard let data = try? JSONSerialization.data(withJSONObject: ["items": [item, item], "page": 1, "per": count, "total": number]),
                   let page = try? JSONDecoder().decode(LedgerQuery.Page<LedgerQuery.Row>.self, from: data) else {
                 Issue.record("the generated page does not decode")
