@@ -46,6 +46,9 @@ enum AuditAction: String, Labelled {
     // Levels (issue 14).
     case taskSplit = "task.split", taskRollup = "task.rollup", taskReopenedBySubtask = "task.reopenedBySubtask"
     case problemLink = "problem.link", inspectionAcceptanceChain = "inspection.acceptanceChain"
+    // Plans and indicators (issue 15).
+    case planApprove = "plan.approve", indicatorCreate = "indicator.create", indicatorTarget = "indicator.target"
+    case indicatorValue = "indicator.value", indicatorImport = "indicator.import"
 
     init(_ action: TaskAction) {
         // Every TaskAction has its case above, by the same raw value.
@@ -133,6 +136,11 @@ enum AuditAction: String, Labelled {
         case .taskReopenedBySubtask: "子任务反弹,任务重新整改"
         case .problemLink: "关联此前督察的问题"
         case .inspectionAcceptanceChain: "设置逐级验收流程"
+        case .planApprove: "登记整改方案(批准版本)"
+        case .indicatorCreate: "新增目标指标"
+        case .indicatorTarget: "设置指标基准和目标"
+        case .indicatorValue: "填报指标监测值"
+        case .indicatorImport: "导入指标监测值"
         }
     }
 

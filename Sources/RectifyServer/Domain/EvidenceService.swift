@@ -52,6 +52,12 @@ struct EvidenceService {
         guard mayUpload else {
             throw AppError(status: .forbidden, code: "evidence.forbidden", message: "只有整改办、承办单位和验收单位可以上传佐证材料")
         }
+        return try await storeFile(name: name, body: body)
+    }
+
+    /// Checks the name, size and content type, and stores the bytes: for whoever the
+    /// caller has already found may upload (a task's units, the office with its plan).
+    func storeFile(name: String, body: ByteBuffer?) async throws -> StoredFile {
         let cleanName = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleanName.isEmpty, cleanName.count <= 200, !cleanName.contains("/"), !cleanName.contains("\\") else {
             throw AppError(status: .unprocessableEntity, code: "evidence.nameInvalid", message: "请用 ?name= 给出文件名(不超过200字,不含路径)")
@@ -85,16 +91,7 @@ struct EvidenceService {
 
     /// Links a stored file to its task (and report) inside the caller's transaction.
     func link(_ stored: StoredFile, taskID: Int, reportID: Int?, on tx: any Database) async throws -> EvidenceLink {
-        let file: EvidenceFile
-        if let existing = try await EvidenceFile.query(on: tx).filter(\.$sha256 == stored.sha256).first() {
-            file = existing
-        } else {
-            file = EvidenceFile()
-            file.sha256 = stored.sha256
-            file.size = stored.size
-            file.kind = stored.kind
-            try await file.create(on: tx)
-        }
+        let file = try await Self.fileRecord(stored, on: tx)
         let link = EvidenceLink()
         link.$file.id = try file.requireID()
         link.$task.id = taskID
@@ -129,6 +126,17 @@ struct EvidenceService {
 }
 
 extension EvidenceService {
+    /// The record of a stored file: one per content, however many things it belongs to.
+    static func fileRecord(_ stored: StoredFile, on tx: any Database) async throws -> EvidenceFile {
+        if let existing = try await EvidenceFile.query(on: tx).filter(\.$sha256 == stored.sha256).first() { return existing }
+        let file = EvidenceFile()
+        file.sha256 = stored.sha256
+        file.size = stored.size
+        file.kind = stored.kind
+        try await file.create(on: tx)
+        return file
+    }
+
     static func tooLargeMessage(_ maxBytes: Int) -> String { "上传的文件超过大小上限(\(maxBytes / 1024 / 1024) MB),未保存" }
 }
 
@@ -193,19 +201,24 @@ enum EvidenceAPI {
     }
 
     static func stream(_ link: EvidenceLink, _ req: Request) async throws -> Response {
+        try await stream(fileID: link.$file.id, name: link.originalName, req)
+    }
+
+    /// A stored file as a download under the name it was uploaded with.
+    static func stream(fileID: Int, name: String, _ req: Request) async throws -> Response {
         guard let config = req.application.rectifyConfig,
-              let file = try await EvidenceFile.find(link.$file.id, on: req.db) else { throw AppError.notFound }
+              let file = try await EvidenceFile.find(fileID, on: req.db) else { throw AppError.notFound }
         let path = "\(config.evidenceDirectory)/\(file.sha256.prefix(2))/\(file.sha256)"
         guard FileManager.default.fileExists(atPath: path) else {
             // The record is there and its file is not: the evidence store is not the one
             // this instance should see (RECTIFY_EVIDENCE_DIR), or it was damaged.
-            req.logger.critical("evidence file missing for link \(link.id ?? 0): \(path); is RECTIFY_EVIDENCE_DIR shared by every instance?")
+            req.logger.critical("evidence file \(fileID) missing: \(path); is RECTIFY_EVIDENCE_DIR shared by every instance?")
             throw AppError(status: .notFound, code: "evidence.fileMissing",
                            message: "该材料的文件不在材料库中,请联系系统管理员")
         }
         let response = try await req.fileio.asyncStreamFile(at: path)
         response.headers.replaceOrAdd(name: .contentType, value: file.kind.mimeType)
-        let encoded = link.originalName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return response

@@ -231,6 +231,55 @@ extension APIOperation {
                                            body: .of(AccountabilityService.NewPerson.self),
                                            answer: .of(AccountabilityAPI.CaseOut.self, .created))
 
+    // MARK: Plans and indicators (整改方案、目标指标, issue 15)
+
+    private static let planReaders = "本地区整改办、领导或管理员"
+    static let plans = Self(method: .GET, template: "/inspections/:id/plans", id: "listPlans",
+                            summary: "整改方案的各个批准版本(新到旧),最新版附与批准时基线相比的变化", who: planReaders)
+    static let planCreate = Self(method: .POST, template: "/inspections/:id/plans", id: "approvePlan",
+                                 summary: "登记整改方案的一个批准版本(文号、批准机关、日期),同时冻结当时的问题和任务作为基线",
+                                 who: office, body: .of(PlanService.NewPlan.self), answer: .of(PlanService.PlanOut.self, .created))
+    static let planDocumentUpload = Self(method: .POST, template: "/plans/:id/document", id: "uploadPlanDocument",
+                                         summary: "上传这一版方案的文件(PDF、OFD 或 Word):请求体是文件本身", who: office,
+                                         query: [.optional("name", .string(format: nil), "文件名(含扩展名)")],
+                                         body: .file(["application/octet-stream"]))
+    static let planDocument = Self(method: .GET, template: "/plans/:id/document", id: "downloadPlanDocument",
+                                   summary: "下载这一版方案的文件", who: planReaders, answer: .file(evidenceTypes))
+    private static let indicatorFilters: [Parameter] = [
+        .optional("region", .integer, "只看这个地区及其下级"), .optional("area", .enumeration(IndicatorArea.allCases.map(\.rawValue)), "领域"),
+        .optional("inspection", .integer, "只看这次督察的指标"),
+    ]
+    static let indicators = Self(method: .GET, template: "/indicators", id: "listIndicators",
+                                 summary: "指标目录,每项附此用户可见的各地区基准、目标和最新值(含灯色、同比)",
+                                 who: "任何已登录用户;目标:已公开的,或本地区整改办、领导,或填报单位", query: indicatorFilters + Parameter.paging)
+    static let indicatorCreate = Self(method: .POST, template: "/indicators", id: "createIndicator", summary: "在目录中新增指标",
+                                      who: "整改办或管理员", body: .of(IndicatorService.NewIndicator.self),
+                                      answer: .of(IndicatorAPI.IndicatorOut.self, .created))
+    static let indicatorTarget = Self(method: .PUT, template: "/indicators/:id/targets", id: "setIndicatorTarget",
+                                      summary: "设置(或修改)一个地区的基准值和年份、目标值和年份、年度目标、容差、填报单位、关联任务",
+                                      who: "该地区的整改办或管理员", body: .of(IndicatorService.TargetIn.self))
+    static let indicatorValues = Self(method: .GET, template: "/indicators/:id/values", id: "listIndicatorValues",
+                                      summary: "指标的全部监测值(旧到新),每个值附目标路径值、灯色和同比",
+                                      who: "同指标目录", query: indicatorFilters + Parameter.paging)
+    static let indicatorValueRecord = Self(method: .POST, template: "/indicators/:id/values", id: "recordIndicatorValue",
+                                           summary: "填报(或更正)一个期间的值:period 为 2025(全年)或 2025-03(1—3月累计)",
+                                           who: "该地区的整改办、指标的填报单位", body: .of(IndicatorService.ValueIn.self),
+                                           answer: .of(IndicatorAPI.ValueOut.self, .created))
+    static let indicatorRanking = Self(method: .GET, template: "/indicators/:id/ranking", id: "rankIndicator",
+                                       summary: "下一级地区在一个指标上的排名(好到差),未报的排在最后", who: "同指标目录",
+                                       query: [.optional("region", .integer, "在这个地区的下一级中排名,默认本人所在地区"),
+                                               .optional("period", .string(format: nil), "2025 或 2025-03,默认最近一期")])
+    static let indicatorImportPreview = Self(method: .POST, template: "/indicators/import/preview", id: "previewIndicatorImport",
+                                             summary: "监测值导入预览:请求体是 XLSX 或 CSV(指标、地区、期间或年份月份、数值、单位);不写入",
+                                             who: "整改办、指标的填报单位", body: .file(ledgerFile))
+    static let indicatorImport = Self(method: .POST, template: "/indicators/import", id: "importIndicatorValues",
+                                      summary: "监测值导入:每行都对时在一个事务里写入,否则 422、不写入", who: "整改办、指标的填报单位",
+                                      body: .file(ledgerFile))
+    static let indicatorExport = Self(method: .GET, template: "/indicators/export", id: "exportIndicatorValues",
+                                      summary: "监测值导出(与导入同一格式,可改后再导入)",
+                                      who: "同指标目录", query: indicatorFilters + [.optional("format", .enumeration(["xlsx", "csv"]), "默认 xlsx")],
+                                      answer: .file([xlsx, "text/csv"]))
+
     // MARK: Tokens
 
     static let tokens = Self(method: .GET, template: "/tokens", id: "listTokens", summary: "本人的 API 令牌", who: anyone,

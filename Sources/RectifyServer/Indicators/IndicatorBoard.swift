@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import RectifyCore
+
+/// The targets a user may read with their values, in two statements however many there
+/// are: what the API, the indicators page, the portal, the report and the export share,
+/// so every view of an indicator prints the same figures and lights.
+struct IndicatorBoard: Sendable {
+    struct Point: Sendable, Equatable {
+        let period: IndicatorPeriod
+        let value: Double
+    }
+
+    struct Line: Sendable {
+        let targetID: Int
+        let indicatorID: Int
+        let spec: IndicatorSpec
+        let national: Bool
+        let regionCode: Int
+        let regionName: String
+        let inspectionID: Int?
+        let path: IndicatorPath
+        let unitID: Int?
+        let unitName: String?
+        let taskIDs: [Int]
+        let published: Bool
+        let note: String
+        let version: Int
+        /// Oldest first.
+        let points: [Point]
+
+        var latest: Point? { points.last }
+
+        func value(at p: IndicatorPeriod) -> Double? { points.last { $0.period == p }?.value }
+
+        func light(_ p: Point) -> IndicatorLight { IndicatorLight.of(p.value, year: p.period.year, path: path, spec: spec) }
+
+        /// The same period a year before, when it was reported.
+        func previous(_ p: Point) -> Double? { p.period.yearBefore.flatMap(value(at:)) }
+
+        func yearOnYear(_ p: Point) -> String? {
+            previous(p).map { YearOnYear(current: p.value, previous: $0).words(spec: spec) }
+        }
+
+        func sentence(at p: Point) -> String {
+            IndicatorSentence.of(spec: spec, regionName: regionName, period: p.period, value: p.value, previous: previous(p), path: path)
+        }
+    }
+
+    struct Filter: Sendable {
+        var indicatorID: Int?
+        var region: ClosedRange<Int>?
+        var area: IndicatorArea?
+        var inspectionID: Int?
+        var publishedOnly = false
+    }
+
+    let lines: [Line]
+
+    static func load(_ access: Access?, _ f: Filter, on db: any Database) async throws -> IndicatorBoard {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var conditions: [SQLQueryString] = [access.map { IndicatorAccess(access: $0).scope } ?? "t.published = \(bind: true)"]
+        if f.publishedOnly { conditions.append("t.published = \(bind: true)") }
+        if let i = f.indicatorID { conditions.append("t.indicator_id = \(bind: i)") }
+        if let r = f.region { conditions.append("t.region_code BETWEEN \(bind: r.lowerBound) AND \(bind: r.upperBound)") }
+        if let a = f.area { conditions.append("i.area = \(bind: a.rawValue)") }
+        if let i = f.inspectionID { conditions.append("t.inspection_id = \(bind: i)") }
+        let condition = conditions.joined(separator: " AND ")
+        struct T: Decodable {
+            let id: Int; let indicator_id: Int; let region_code: Int; let inspection_id: Int?; let baseline_year: Int
+            let baseline_value: Double; let target_year: Int; let target_value: Double; let path: String; let tolerance_percent: Double
+            let unit_id: Int?; let task_ids: String; let published: Bool; let note: String; let version: Int
+            let code: String; let name: String; let unit: String; let direction: String; let area: String; let decimals: Int
+            let lower_bound: Double; let upper_bound: Double; let national: Bool; let region_name: String?; let unit_name: String?
+        }
+        let targets = try await sql.raw("""
+            SELECT t.id, t.indicator_id, t.region_code, t.inspection_id, t.baseline_year, t.baseline_value, t.target_year, t.target_value, \
+            t.path, t.tolerance_percent, t.unit_id, t.task_ids, t.published, t.note, t.version, i.code, i.name, i.unit, i.direction, i.area, \
+            i.decimals, i.lower_bound, i.upper_bound, i.national, r.name AS region_name, u.name AS unit_name \
+            FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id LEFT JOIN regions r ON r.code = t.region_code \
+            LEFT JOIN units u ON u.id = t.unit_id WHERE \(condition) ORDER BY i.id, t.region_code
+            """).all(decoding: T.self)
+        guard !targets.isEmpty else { return IndicatorBoard(lines: []) }
+        struct V: Decodable { let target_id: Int; let year: Int; let month: Int; let value: Double }
+        let values = try await sql.raw("""
+            SELECT v.target_id, v.year, v.month, v.value FROM indicator_values v WHERE v.target_id IN \
+            (SELECT t.id FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id WHERE \(condition))
+            """).all(decoding: V.self)
+        var byTarget: [Int: [Point]] = [:]
+        for v in values {
+            guard let p = IndicatorPeriod(year: v.year, month: v.month), v.value.isFinite else { continue }
+            byTarget[v.target_id, default: []].append(Point(period: p, value: v.value))
+        }
+        let lines = targets.map { t in
+            let spec = IndicatorSpec(code: t.code, name: t.name, unit: t.unit, direction: IndicatorDirection(rawValue: t.direction) ?? .lower,
+                                     area: IndicatorArea(rawValue: t.area) ?? .other, decimals: t.decimals,
+                                     range: min(t.lower_bound, t.upper_bound)...max(t.lower_bound, t.upper_bound))
+            return Line(targetID: t.id, indicatorID: t.indicator_id, spec: spec, national: t.national, regionCode: t.region_code,
+                        regionName: t.region_name ?? String(t.region_code), inspectionID: t.inspection_id,
+                        path: IndicatorPath(baselineYear: t.baseline_year, baselineValue: t.baseline_value, targetYear: t.target_year,
+                                            targetValue: t.target_value, yearly: IndicatorTarget.yearly(t.path),
+                                            tolerancePercent: t.tolerance_percent),
+                        unitID: t.unit_id, unitName: t.unit_name, taskIDs: AccountabilityCase.ids(t.task_ids), published: t.published,
+                        note: t.note, version: t.version, points: (byTarget[t.id] ?? []).sorted { $0.period < $1.period })
+        }
+        return IndicatorBoard(lines: lines)
+    }
+
+    /// Regions ranked on one indicator at a period (the latest any of them reported, unless
+    /// given), best first by the indicator's direction; regions that did not report it last.
+    struct Rank: Content {
+        let rank: Int?
+        let regionCode: Int
+        let regionName: String
+        let period: String?
+        let value: Double?
+        let light: IndicatorLight?
+    }
+
+    static func ranking(_ lines: [Line], at asked: IndicatorPeriod?) -> (period: IndicatorPeriod?, ranks: [Rank]) {
+        guard let spec = lines.first?.spec else { return (nil, []) }
+        let period = asked ?? lines.compactMap { $0.latest?.period }.max()
+        var reported: [(Line, Double)] = []
+        var missing: [Line] = []
+        for l in lines {
+            if let period, let v = l.value(at: period) { reported.append((l, v)) } else { missing.append(l) }
+        }
+        reported.sort { a, b in
+            a.1 == b.1 ? a.0.regionCode < b.0.regionCode : (spec.direction == .higher ? a.1 > b.1 : a.1 < b.1)
+        }
+        var ranks: [Rank] = []
+        var previous: Double?
+        var rank = 0
+        for (i, (l, v)) in reported.enumerated() {
+            if v != previous { rank = i + 1 }
+            previous = v
+            let light = period.map { IndicatorLight.of(v, year: $0.year, path: l.path, spec: spec) }
+            ranks.append(Rank(rank: rank, regionCode: l.regionCode, regionName: l.regionName, period: period?.description, value: v, light: light))
+        }
+        for l in missing {
+            ranks.append(Rank(rank: nil, regionCode: l.regionCode, regionName: l.regionName, period: nil, value: nil, light: nil))
+        }
+        return (period, ranks)
+    }
+}
