@@ -66,6 +66,12 @@ enum SiteURL: Equatable {
     case petitions
     case accountability
     case accountabilityPeople(Int)
+    case indicators
+    case indicatorValues
+    case indicatorTargets
+    case indicatorImport
+    case inspectionPlans(Int)
+    case planDocumentWeb(Int)
     case petitionCase(Int)
     case petitionProgress(Int)
     case petitionLink(Int)
@@ -138,6 +144,12 @@ enum SiteURL: Equatable {
         case .petitions: ("/petitions", [])
         case .accountability: ("/accountability", [])
         case .accountabilityPeople(let id): ("/accountability/:id/people", [id])
+        case .indicators: ("/indicators", [])
+        case .indicatorValues: ("/indicators/values", [])
+        case .indicatorTargets: ("/indicators/targets", [])
+        case .indicatorImport: ("/indicators/import", [])
+        case .inspectionPlans(let id): ("/inspections/:id/plans", [id])
+        case .planDocumentWeb(let id): ("/plans/:id/document", [id])
         case .petitionCase(let id): ("/petitions/:id", [id])
         case .petitionProgress(let id): ("/petitions/:id/progress", [id])
         case .petitionLink(let id): ("/petitions/:id/task", [id])

@@ -46,7 +46,11 @@ enum PlanService {
             }
     }
 
-    static func approve(inspectionID: Int, _ n: NewPlan, access: Access, clock: AppClock, on db: any Database) async throws -> RectificationPlan {
+    static let documentKinds: Set<EvidenceType> = [.pdf, .officeOpenXML, .openDocument, .ofd, .oleCompound]
+
+    /// `document`: the approved text, already stored, recorded with the version in its transaction.
+    static func approve(inspectionID: Int, _ n: NewPlan, document: EvidenceService.StoredFile? = nil, access: Access, clock: AppClock,
+                        on db: any Database) async throws -> RectificationPlan {
         _ = try await inspection(inspectionID, access: access, write: true, on: db)
         var v: [Violation] = []
         for (field, text, word, limit) in [("title", n.title, "方案名称", 200), ("documentNumber", n.documentNumber, "文号", 60),
@@ -74,12 +78,17 @@ enum PlanService {
             plan.baselineJSON = String(decoding: try JSONEncoder().encode(base), as: UTF8.self)
             plan.$createdBy.id = access.userID
             plan.createdAt = clock.now()
+            if let document {
+                plan.$file.id = try await EvidenceService.fileRecord(document, on: tx).requireID()
+                plan.fileName = document.name
+            }
             try await plan.create(on: tx)
             try await Audit.record(on: tx, actor: access.auditActor, action: .planApprove, recordType: "rectification_plan",
                                    recordID: try plan.requireID(), taskID: nil, before: Optional<String>.none,
                                    after: ["inspection": String(inspectionID), "version": String(plan.version), "title": plan.title,
                                            "documentNumber": plan.documentNumber, "approvedBy": plan.approvedBy, "approvedOn": plan.approvedOn,
-                                           "problems": String(base.problems), "tasks": String(base.tasks.count)],
+                                           "problems": String(base.problems), "tasks": String(base.tasks.count),
+                                           "document": document?.name ?? ""],
                                    now: clock.now())
             return plan
         }
@@ -92,7 +101,7 @@ enum PlanService {
         _ = try await inspection(plan.$inspection.id, access: access, write: true, on: req.db)
         let evidence = try await EvidenceAPI.service(req)
         let stored = try await evidence.storeFile(name: name, body: body)
-        guard [.pdf, .officeOpenXML, .openDocument, .ofd, .oleCompound].contains(stored.kind) else {
+        guard documentKinds.contains(stored.kind) else {
             throw AppError(status: .unsupportedMediaType, code: "plan.documentType", message: "方案文件应是 PDF、OFD 或 Word 文档")
         }
         let clock = req.application.clock

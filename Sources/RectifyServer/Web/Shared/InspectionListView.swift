@@ -61,6 +61,7 @@ struct InspectionListView: PageView {
                         .td(.class("links"),
                             .a(.href(SiteURL.report(row.id).path), .words("整改报告")),
                             .a(.href(SiteURL.inspectionChain(row.id).path), .words("验收流程")),
+                            .a(.href(SiteURL.inspectionPlans(row.id).path), .words("整改方案")),
                             .if(canEdit, .group(.a(.href(SiteURL.taskNew(row.id).path), .words("新增任务")),
                                                 .a(.href(SiteURL.ledgerImport(row.id).path), .words("导入台账")))))
                     )

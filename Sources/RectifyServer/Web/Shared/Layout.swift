@@ -4,7 +4,7 @@ import RectifyCore
 
 /// The parts of the interface a page lives in.
 enum Section {
-    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal, notifications, channels, scheduler, petitions, accountability
+    case dashboard, ledger, myWork, rounds, orders, inspections, imports, admin, tokens, portal, notifications, channels, scheduler, petitions, accountability, indicators
 }
 
 /// What every page needs to know about the request: who is looking (for the menu and
@@ -60,6 +60,7 @@ struct PageContext {
         if oversees { items.append((.inspections, "督察", SiteURL.inspections.path)) }
         if oversees || isUnit { items.append((.petitions, "信访件", SiteURL.petitions.path)) }
         if oversees || roles.contains(.discipline) { items.append((.accountability, "责任追究", SiteURL.accountability.path)) }
+        if oversees || isUnit { items.append((.indicators, "目标指标", SiteURL.indicators.path)) }
         if isOffice { items.append((.imports, "导入", SiteURL.reportImport.path)) }
         if isOffice || isLeader { items.append((.channels, "推送", SiteURL.channels.path)) }
         if isAdmin { items.append((.admin, "管理", SiteURL.adminUsers.path)) }

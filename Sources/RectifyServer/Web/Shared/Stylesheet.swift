@@ -70,6 +70,7 @@ enum Stylesheet {
     svg.chart text { font-size:11px; fill:var(--ink); } svg.chart text.big { font-size:26px; font-weight:700; } svg.chart text.small { font-size:11px; }
     svg.chart .ring { fill:none; stroke:#eef2f7; stroke-width:22; } svg.chart .arc { fill:none; stroke-width:22; }
     svg.chart .line { fill:none; stroke:var(--accent); stroke-width:2; } svg.chart .dot { fill:var(--accent); } svg.chart .axis { stroke:var(--line); }
+    svg.chart .target { fill:none; stroke:var(--muted); stroke-width:1.5; stroke-dasharray:5 4; } svg.chart .line.thin { stroke-width:1; opacity:.6; }
     .s-red { fill:var(--red); stroke:var(--red); } .s-yellow { fill:var(--yellow); stroke:var(--yellow); } .s-green { fill:var(--green); stroke:var(--green); }
     .s-grey { fill:var(--grey); stroke:var(--grey); } .s-blue { fill:var(--blue); stroke:var(--blue); } .s-done { fill:#1b5e20; stroke:#1b5e20; }
     .s-basic { fill:#66bb6a; stroke:#66bb6a; } .s-full { fill:#26a69a; stroke:#26a69a; }
