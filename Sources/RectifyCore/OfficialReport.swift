@@ -33,6 +33,10 @@ public struct OfficialReport: Sendable, Equatable {
     public let petitions: PetitionFigures?
     /// How many of its problems earlier inspections found (issue 14 §4).
     public let lineage: LineageFigures?
+    /// The approved plan's figures, when the inspection has one (issue 15 §1).
+    public var plan: PlanFigures?
+    /// 目标指标完成情况, one sentence per indicator (issue 15 §3).
+    public var indicators: [String] = []
 
     public init(title: String, team: String, regionName: String, stationedFrom: LocalDate?, stationedUntil: LocalDate?,
                 feedbackDate: LocalDate?, asOf: String, tasksTotal: Int, counts: [PublicStatus: Int], problems: [ProblemSection],
@@ -76,13 +80,19 @@ public struct OfficialReport: Sendable, Equatable {
         default: facts = "\(team)对\(regionName)开展了生态环境保护督察"
         }
         if let feedback = feedbackDate { facts += ",并于\(feedback.chinese)反馈了督察意见" }
-        return facts + "。截至\(asOf)," + OfficialReport.countSentence(total: tasksTotal, counts: counts) + "。"
+        return facts + "。截至\(asOf)," + (plan?.sentence ?? OfficialReport.countSentence(total: tasksTotal, counts: counts)) + "。"
             + (lineage?.sentence ?? "") + (petitions?.sentence ?? "")
+    }
+
+    /// 主要目标指标完成情况:… — nil without indicators.
+    public var indicatorParagraph: String? {
+        indicators.isEmpty ? nil : "主要目标指标完成情况:" + indicators.joined(separator: ";") + "。"
     }
 
     /// Plain text, as offices paste it into their own documents.
     public var text: String {
         var lines = ["关于\(title)整改落实情况的报告", "", opening, ""]
+        if let p = indicatorParagraph { lines += [p, ""] }
         for p in problems {
             lines.append("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")
             lines.append("整改进展情况:\(p.statusWords)。")

@@ -128,3 +128,31 @@ public struct PlanChange: Codable, Sendable, Equatable {
         return "《整改方案》确定的\(baselineTasks)项整改任务" + (notes.isEmpty ? "" : "(" + notes.joined(separator: ",") + ")")
     }
 }
+
+/// The count sentence from the approved plan (issue 15 §1): the plan's own tasks counted
+/// by status, tasks added since named apart.
+public struct PlanFigures: Sendable, Equatable {
+    public let documentNumber: String
+    public let baselineTasks: Int
+    public let counts: [PublicStatus: Int]
+    public let added: Int
+
+    public init(documentNumber: String, baselineTasks: Int, counts: [PublicStatus: Int], added: Int) {
+        self.documentNumber = documentNumber
+        self.baselineTasks = baselineTasks
+        self.counts = counts
+        self.added = added
+    }
+
+    /// 《整改方案》(辽委办发〔2017〕88号)确定的58项整改任务中,已有13项基本完成整改,…;举一反三新增2项整改任务
+    public var sentence: String {
+        let subject = "《整改方案》" + (documentNumber.isEmpty ? "" : "(\(documentNumber))") + "确定的\(baselineTasks)项整改任务"
+        let parts = OfficialReport.phrasing.compactMap { status, words -> String? in
+            guard let n = counts[status], n > 0 else { return nil }
+            return "\(n)项\(words)"
+        }
+        var s = parts.isEmpty ? subject + "均已部署推进" : subject + "中,已有" + parts.joined(separator: ",")
+        if added > 0 { s += ";举一反三新增\(added)项整改任务" }
+        return s
+    }
+}

@@ -57,6 +57,7 @@ enum SiteURL: Equatable {
     case publicObjection(Int)
     case publicPetitionBatch(Int)
     case publicPetitions(Int)
+    case publicIndicators(Int)
     case notifications
     case notificationRead(Int)
     case notificationsReadAll
@@ -135,6 +136,7 @@ enum SiteURL: Equatable {
         case .publicObjection(let id): ("/public/notices/:id/objections", [id])
         case .publicPetitionBatch(let id): ("/public/petition-batches/:id", [id])
         case .publicPetitions(let id): ("/public/inspections/:id/petitions", [id])
+        case .publicIndicators(let id): ("/public/inspections/:id/indicators", [id])
         case .notifications: ("/notifications", [])
         case .notificationRead(let id): ("/notifications/:id/read", [id])
         case .notificationsReadAll: ("/notifications/read-all", [])

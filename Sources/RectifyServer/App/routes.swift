@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.publicInspection(0).pathComponents, use: PublicPagesController.inspection)
     app.get(SiteURL.publicPetitionBatch(0).pathComponents, use: HandlingListExport.publicPage)
     app.get(SiteURL.publicPetitions(0).pathComponents, use: PublicPetitionsPage.show)
+    app.get(SiteURL.publicIndicators(0).pathComponents, use: PublicIndicatorsPage.show)
     // A citizen's objection during 公示: no login, no CSRF token (there is no session to
     // ride on); limited per address instead.
     app.on(.POST, SiteURL.publicObjection(0).pathComponents, body: .collect(maxSize: "64kb"), use: PublicPagesController.objection)

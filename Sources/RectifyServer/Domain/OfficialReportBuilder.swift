@@ -108,12 +108,53 @@ enum OfficialReportBuilder {
                                                                           longTerm: longTerm),
                                   narratives: tasks.compactMap { latest[$0.task_id] }))
         }
-        return OfficialReport(title: inspection.title, team: inspection.team, regionName: inspection.targetRegion.name,
+        var report = OfficialReport(title: inspection.title, team: inspection.team, regionName: inspection.targetRegion.name,
                               stationedFrom: inspection.stationedFrom.flatMap(LocalDate.init(iso:)),
                               stationedUntil: inspection.stationedUntil.flatMap(LocalDate.init(iso:)),
                               feedbackDate: inspection.feedbackDate.flatMap(LocalDate.init(iso:)),
                               asOf: asOf, tasksTotal: total, counts: counts, problems: sections, petitions: petitions,
                               lineage: try await LineageService.figures(inspectionID: inspectionID, at: cutoff, on: db))
+        let asOfDay = cutoff.map { LocalDate.today(now: $0) } ?? today
+        report.plan = try await planFigures(inspectionID: inspectionID, asOf: asOfDay, past: roundID == nil ? past : nil, frozen: roundID != nil, on: db)
+        report.indicators = try await indicatorSentences(inspection, asOf: asOfDay, access: access, on: db)
+        return report
+    }
+
+    /// The latest plan approved by the report's day, its own tasks counted by their status
+    /// then (`past`) or now; nil without a plan, or for a round's frozen figures (which
+    /// were counted over every task and are not re-counted).
+    static func planFigures(inspectionID: Int, asOf: LocalDate, past: [Int: String?]?, frozen: Bool,
+                            on db: any Database) async throws -> PlanFigures? {
+        guard !frozen, let plan = try await RectificationPlan.query(on: db).filter(\.$inspection.$id == inspectionID)
+            .filter(\.$approvedOn <= asOf.iso).sort(\.$version, .descending).first() else { return nil }
+        let baseline = plan.baseline
+        var statuses: [Int: String?]
+        if let past { statuses = past } else {
+            statuses = [:]
+            for t in try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).filter(\.$parentTask.$id == nil).all() {
+                if let id = t.id { statuses[id] = t.progressStatus?.rawValue }
+            }
+        }
+        let ids = Set(baseline.tasks.map(\.id))
+        var counts: [PublicStatus: Int] = [:]
+        for (id, status) in statuses where ids.contains(id) {
+            if let s = status.flatMap(PublicStatus.init(rawValue:)) { counts[s, default: 0] += 1 }
+        }
+        return PlanFigures(documentNumber: plan.documentNumber, baselineTasks: baseline.tasks.count, counts: counts,
+                           added: statuses.keys.filter { !ids.contains($0) }.count)
+    }
+
+    /// One sentence per indicator of the inspection (or, when none is tied to it, of its
+    /// region), from the latest value reported for a period ended by the report's day.
+    static func indicatorSentences(_ inspection: Inspection, asOf: LocalDate, access: Access, on db: any Database) async throws -> [String] {
+        let region = inspection.$targetRegion.id
+        var lines = try await IndicatorBoard.load(access, .init(region: region...region), on: db).lines
+        let tied = lines.filter { $0.inspectionID == inspection.id }
+        if !tied.isEmpty { lines = tied }
+        return lines.compactMap { l in
+            l.points.last { p in p.period.year < asOf.year || (p.period.year == asOf.year && p.period.month != 0 && p.period.month < asOf.month) }
+                .map { l.sentence(at: $0) }
+        }
     }
 
     /// The end of a day in China time (UTC+8), as an instant.
@@ -165,6 +206,7 @@ enum OfficialReportBuilder {
             .body(
                 .h1(.words("关于\(r.title)整改落实情况的报告")),
                 .p(.words(r.opening)),
+                .unwrap(r.indicatorParagraph) { .p(.words($0)) },
                 .forEach(r.problems) { p in
                     .div(
                         .h2(.words("\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)")),
@@ -182,6 +224,7 @@ extension OfficialReportBuilder {
     /// with its status line and narratives, in the official layout.
     static func docx(_ r: OfficialReport) throws -> Data {
         var paragraphs: [DOCXDocument.Paragraph] = [.init(.title, "关于\(r.title)整改落实情况的报告"), .init(.body, r.opening)]
+        if let p = r.indicatorParagraph { paragraphs.append(.init(.body, p)) }
         for p in r.problems {
             paragraphs.append(.init(.heading, "\(ChineseNumeral.string(p.number) ?? String(p.number))、\(p.text)"))
             paragraphs.append(.init(.body, "整改进展情况:\(p.statusWords)。"))
