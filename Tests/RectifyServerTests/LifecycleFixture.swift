@@ -153,7 +153,7 @@ final class Fixture: @unchecked Sendable {
         for table in ["audit_events", "progress_reports", "extension_requests", "supervision_orders", "task_entries",
                       "task_claims", "dispatch_rounds", "api_tokens", "task_milestones", "evidence_links",
                       "notifications", "notification_channels", "deliveries", "objection_contacts",
-                      "petition_batches", "petition_cases", "accountability_cases", "accountability_people", "problem_links"] {
+                      "petition_batches", "petition_cases", "accountability_cases", "accountability_people", "problem_links", "indicator_targets", "indicator_values", "rectification_plans"] {
             struct N: Decodable { let n: Int }
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? -1
             parts.append("\(table)=\(n)")

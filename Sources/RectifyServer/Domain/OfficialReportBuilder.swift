@@ -132,7 +132,8 @@ enum OfficialReportBuilder {
         if let past { statuses = past } else {
             statuses = [:]
             for t in try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).filter(\.$parentTask.$id == nil).all() {
-                if let id = t.id { statuses[id] = t.progressStatus?.rawValue }
+                // Not `statuses[id] = nil`, which would drop a task not yet assessed.
+                if let id = t.id { statuses.updateValue(t.progressStatus?.rawValue, forKey: id) }
             }
         }
         let ids = Set(baseline.tasks.map(\.id))

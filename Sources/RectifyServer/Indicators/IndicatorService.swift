@@ -201,9 +201,11 @@ enum IndicatorService {
     static func recordValue(indicatorID: Int, _ n: ValueIn, access: Access, clock: AppClock, on db: any Database) async throws -> IndicatorValue {
         guard let indicator = try await Indicator.find(indicatorID, on: db) else { throw AppError.notFound }
         let rules = IndicatorAccess(access: access)
+        // A target this user may not read answers as if it were not there.
         guard let target = try await IndicatorTarget.query(on: db).filter(\.$indicator.$id == indicatorID)
             .filter(\.$regionCode == n.regionCode).first(), rules.canRead(target) || rules.canManage(region: n.regionCode) else {
-            throw AppError(status: .unprocessableEntity, code: "indicator.noTarget", message: "该地区还没有设置“\(indicator.name)”的目标,请先由整改办设置基准和目标")
+            guard rules.canManage(region: n.regionCode) else { throw AppError.notFound }
+            throw AppError(status: .unprocessableEntity, code: "indicator.noTarget", message: "该地区还没有设置“\(indicator.name)”的目标,请先设置基准和目标")
         }
         guard rules.canReport(target) else { throw forbidden("只有本地区整改办和该指标的责任单位可以填报监测值") }
         let p = try period(n.period, today: clock.today)
