@@ -144,14 +144,10 @@ public struct PlanFigures: Sendable, Equatable {
         self.added = added
     }
 
-    /// 《整改方案》(辽委办发〔2017〕88号)确定的58项整改任务中,已有13项基本完成整改,…;举一反三新增2项整改任务
+    /// 《整改方案》58项整改任务中,已有13项基本完成整改,…;举一反三新增2项整改任务 — the
+    /// published phrasing (seed 004), counting the plan's own tasks.
     public var sentence: String {
-        let subject = "《整改方案》" + (documentNumber.isEmpty ? "" : "(\(documentNumber))") + "确定的\(baselineTasks)项整改任务"
-        let parts = OfficialReport.phrasing.compactMap { status, words -> String? in
-            guard let n = counts[status], n > 0 else { return nil }
-            return "\(n)项\(words)"
-        }
-        var s = parts.isEmpty ? subject + "均已部署推进" : subject + "中,已有" + parts.joined(separator: ",")
+        var s = OfficialReport.countSentence(total: baselineTasks, counts: counts)
         if added > 0 { s += ";举一反三新增\(added)项整改任务" }
         return s
     }

@@ -107,7 +107,7 @@ final class IndicatorRulesTests: XCTestCase {
         XCTAssertEqual(changes[1].after, "2019-06-30")
         XCTAssertEqual(PlanChange.between(base, base.tasks.map { .init(task: $0, withdrawn: nil) }), [])
         let figures = PlanFigures(documentNumber: "辽委办发〔2017〕88号", baselineTasks: 3, counts: [.completed: 1, .onSchedule: 2], added: 1)
-        XCTAssertEqual(figures.sentence, "《整改方案》(辽委办发〔2017〕88号)确定的3项整改任务中,已有1项完成整改,2项按照序时进度有序推进;举一反三新增1项整改任务")
+        XCTAssertEqual(figures.sentence, "《整改方案》3项整改任务中,已有1项完成整改,2项按照序时进度有序推进;举一反三新增1项整改任务")
     }
 
     func testSheetRowsFindTheirColumnsAndFlagRowsWithoutAPeriod() throws {

@@ -178,7 +178,7 @@ final class IndicatorTests: XCTestCase {
             let changes = versions.first?["changes"] as? [[String: Any]] ?? []
             XCTAssertEqual(changes.map { $0["kind"] as? String }, ["deadlineChanged", "added"], list.body)
             let report = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?format=text", as: "office")
-            XCTAssertTrue(report.body.contains("《整改方案》(辽委办发〔2017〕88号)确定的1项整改任务"), report.body)
+            XCTAssertTrue(report.body.contains("《整改方案》1项整改任务中,已有1项按照序时进度有序推进;举一反三新增1项整改任务"), report.body)
             XCTAssertTrue(report.body.contains("举一反三新增1项整改任务"), report.body)
             // A re-approval is a new version with its own baseline; an earlier date is refused.
             _ = try await f.expect(.unprocessableEntity, .POST, "/api/v1/inspections/\(f.inspectionID)/plans", as: "office",

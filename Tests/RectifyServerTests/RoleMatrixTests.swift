@@ -242,6 +242,22 @@ final class RoleMatrixTests: XCTestCase {
             return (.POST, "/api/v1/accountability-cases/\(c.id!)/people",
                     #"{"name":"某某","post":"副局长","rank":"division","organisation":"某市生态环境局","measure":"admonition","decidedOn":"2018-02-20"}"#)
         },
+        // Plans and indicators (issue 15): the office sets targets and plans; the reporting unit enters values.
+        Route(name: "set indicator target", allowed: office, hidden: []) { f in
+            (.PUT, "/api/v1/indicators/1/targets", #"{"regionCode":210000,"baselineYear":2016,"baselineValue":46,"targetYear":2020,"targetValue":42}"#)
+        },
+        Route(name: "record indicator value", allowed: office.union(["responsible"]),
+              hidden: Set(Fixture.people.map(\.login)).subtracting(["admin", "office", "responsible", "leader"])) { f in
+            let office = try await Access.load(try await User.query(on: f.app.db).filter(\.$login == "office").first()!, on: f.app.db)
+            _ = try await IndicatorService.setTarget(indicatorID: 1, .init(regionCode: 210000, baselineYear: 2016, baselineValue: 46, targetYear: 2020,
+                                                                           targetValue: 42, unitID: f.units["responsible"]),
+                                                     access: office, clock: f.app.clock, on: f.app.db)
+            return (.POST, "/api/v1/indicators/1/values", #"{"regionCode":210000,"period":"2017","value":44}"#)
+        },
+        Route(name: "approve rectification plan", allowed: office,
+              hidden: Set(Fixture.people.map(\.login)).subtracting(["admin", "office", "leader"])) { f in
+            (.POST, "/api/v1/inspections/\(f.inspectionID)/plans", #"{"title":"整改方案","documentNumber":"辽委办发〔2017〕88号","approvedBy":"省委、省政府","approvedOn":"2017-10-20"}"#)
+        },
         // Levels (issue 14): the province splits its task; the city splits its part; offices link problems.
         Route(name: "split task", allowed: office) { f in
             try await state(f, .inProgress)

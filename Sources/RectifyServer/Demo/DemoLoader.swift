@@ -88,6 +88,7 @@ enum DemoLoader {
                     summary.tasks += 1
                 }
             }
+            try await DemoIndicators.load(on: tx, today: today, inspections: inspectionIDs, units: unitIDs)
             summary.tasks += try await DemoLevels.load(on: tx, inspections: inspectionIDs, units: unitIDs)
             try await DemoLive.load(on: tx, today: today, units: unitIDs)
             try await DemoPetitions.load(on: tx, inspections: inspectionIDs, units: unitIDs)
