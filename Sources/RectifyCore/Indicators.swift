@@ -53,6 +53,13 @@ public struct IndicatorSpec: Sendable, Equatable {
 
     /// The largest magnitude any indicator value may have, so sums and differences stay finite.
     public static let limit = 1.0e12
+
+    /// A range from two stored bounds whatever they are (NaN, infinite, reversed): never traps.
+    public static func range(_ a: Double, _ b: Double) -> ClosedRange<Double> {
+        func clean(_ x: Double, _ fallback: Double) -> Double { x.isFinite ? min(max(x, -limit), limit) : fallback }
+        let lo = clean(a, -limit), hi = clean(b, limit)
+        return min(lo, hi)...max(lo, hi)
+    }
 }
 
 public enum IndicatorCatalog {
@@ -184,11 +191,21 @@ public enum IndicatorNumber {
         if !suffix.isEmpty, suffix != spec.unit {
             return .failure(.init("indicator.wrongUnit", field: "unit", "\(spec.name)的单位是“\(spec.unit)”,不是“\(suffix.prefix(20))”"))
         }
-        return check(v, unit: rawUnit, for: spec).map { _ in v }
+        return check(v, unit: rawUnit, for: spec)
     }
 
-    /// A number already read (a JSON number): finite, in the indicator's unit and range.
-    public static func check(_ v: Double, unit rawUnit: String = "", for spec: IndicatorSpec) -> Result<Double, Violation> {
+    /// `v` to the indicator's decimals, as it prints: stored, compared and ranked that way,
+    /// so two values that print the same are the same.
+    public static func rounded(_ v: Double, _ decimals: Int) -> Double {
+        guard v.isFinite, abs(v) < 1e15 else { return v }
+        let scale = [1.0, 10, 100, 1_000, 10_000][min(max(decimals, 0), 4)]
+        return (v * scale).rounded() / scale
+    }
+
+    /// A number already read (a JSON number): finite, in the indicator's unit and range;
+    /// answered rounded to the indicator's decimals.
+    public static func check(_ raw: Double, unit rawUnit: String = "", for spec: IndicatorSpec) -> Result<Double, Violation> {
+        let v = rounded(raw, spec.decimals)
         let written = canonicalUnit(rawUnit)
         if !written.isEmpty, written != spec.unit {
             return .failure(.init("indicator.wrongUnit", field: "unit", "\(spec.name)的单位是“\(spec.unit)”,不是“\(rawUnit.prefix(20))”"))
@@ -280,9 +297,10 @@ public struct IndicatorPath: Sendable, Equatable {
 }
 
 /// The light of one value (issue 15 §2), the one rule every page, export and report uses:
-/// - green: the value is on the year's path value or better (方向: higher or lower is better);
+/// - green: the value is on the year's path value or better (方向: higher or lower is better),
+///   both as printed (at the indicator's decimals);
 /// - yellow: short of it by no more than the tolerance (5% of the path value unless the
-///   office sets another; at a path value of 0, one step of the indicator's last decimal);
+///   office sets another; never less than one step of the indicator's last decimal);
 /// - red: further short.
 /// A monthly value is the year to date and is held to its year's path value.
 public enum IndicatorLight: String, Codable, CaseIterable, Sendable {
@@ -297,13 +315,16 @@ public enum IndicatorLight: String, Codable, CaseIterable, Sendable {
     }
 
     public static func of(_ value: Double, year: Int, path: IndicatorPath, spec: IndicatorSpec) -> IndicatorLight {
-        let expected = path.expected(in: year)
-        let shortfall = spec.direction.shortfall(value, expected: expected)
-        // Compare at the indicator's printed precision, so a value printed equal to the path is on it.
-        let step = pow(10, -Double(spec.decimals))
+        // Compared as printed: the value and the path value at the indicator's decimals, so a
+        // value printed equal to the path is on it, and the sentence never says 78.6 falls short of 78.6.
+        let d = spec.decimals
+        let expected = IndicatorNumber.rounded(path.expected(in: year), d)
+        let shortfall = spec.direction.shortfall(IndicatorNumber.rounded(value, d), expected: expected)
+        let step = pow(10, -Double(d))
+        // Rounded values differ by whole steps; half a step absorbs the binary fractions.
         if shortfall < step / 2 { return .green }
         let tolerance = max(abs(expected) * path.tolerancePercent / 100, step)
-        return shortfall <= tolerance + step / 2 ? .yellow : .red
+        return shortfall <= tolerance + step * 1e-6 ? .yellow : .red
     }
 }
 

@@ -33,6 +33,13 @@ public enum PlanWithdrawal: String, Codable, CaseIterable, Sendable {
     case cancelled, merged
 
     public var label: String { self == .cancelled ? "核减(取消)" : "核减(合并)" }
+
+    /// 2024年3月1日经辽委办发〔2024〕3号批准核减(合并入第12项):原因
+    public static func words(_ kind: PlanWithdrawal, intoNumber: Int?, documentNumber: String, approvedOn: LocalDate?, reason: String) -> String {
+        let when = approvedOn.map { $0.chinese } ?? ""
+        let how = kind == .merged ? "核减(合并入第\(intoNumber.map(String.init) ?? "?")项)" : "核减(取消)"
+        return "\(when)经\(documentNumber)批准\(how)" + (reason.isEmpty ? "" : ":\(reason)")
+    }
 }
 
 /// One difference between the plan as approved and the tasks as they stand.
@@ -96,7 +103,10 @@ public struct PlanChange: Codable, Sendable, Equatable {
         for c in current {
             let t = c.task
             guard let b = base[t.id] else {
-                changes.append(.init(kind: .added, taskID: t.id, number: t.number, title: t.title, before: nil, after: t.deadline))
+                // Withdrawn before this version was approved: not in it, not added to it.
+                if c.withdrawn == nil {
+                    changes.append(.init(kind: .added, taskID: t.id, number: t.number, title: t.title, before: nil, after: t.deadline))
+                }
                 continue
             }
             if b.parts == 0, t.parts > 0 {
@@ -136,18 +146,27 @@ public struct PlanFigures: Sendable, Equatable {
     public let baselineTasks: Int
     public let counts: [PublicStatus: Int]
     public let added: Int
+    /// The plan's tasks withdrawn (核减) since: not counted by status.
+    public let withdrawn: Int
 
-    public init(documentNumber: String, baselineTasks: Int, counts: [PublicStatus: Int], added: Int) {
+    public init(documentNumber: String, baselineTasks: Int, counts: [PublicStatus: Int], added: Int, withdrawn: Int = 0) {
         self.documentNumber = documentNumber
         self.baselineTasks = baselineTasks
         self.counts = counts
         self.added = added
+        self.withdrawn = withdrawn
     }
 
     /// 《整改方案》58项整改任务中,已有13项基本完成整改,…;举一反三新增2项整改任务 — the
     /// published phrasing (seed 004), counting the plan's own tasks.
     public var sentence: String {
         var s = OfficialReport.countSentence(total: baselineTasks, counts: counts)
+        if withdrawn > 0, withdrawn <= baselineTasks {
+            // 《整改方案》58项整改任务经批准核减1项,其余57项中,已有… — the rest counted by status.
+            let rest = OfficialReport.countSentence(total: baselineTasks - withdrawn, counts: counts)
+                .replacingOccurrences(of: "《整改方案》\(baselineTasks - withdrawn)项整改任务", with: "")
+            s = "《整改方案》\(baselineTasks)项整改任务经批准核减\(withdrawn)项,其余\(baselineTasks - withdrawn)项" + rest
+        }
         if added > 0 { s += ";举一反三新增\(added)项整改任务" }
         return s
     }

@@ -39,6 +39,12 @@ final class IndicatorRulesTests: XCTestCase {
         XCTAssertEqual(IndicatorLight.of(84.1, year: 2025, path: higher, spec: goodDays), .green)
         XCTAssertEqual(IndicatorLight.of(80.0, year: 2025, path: higher, spec: goodDays), .yellow)
         XCTAssertEqual(IndicatorLight.of(79.8, year: 2025, path: higher, spec: goodDays), .red)
+        // As printed: 78.574 is entered as 78.6; the 2019 path value 78.625 prints 78.6: on the path.
+        let printed = IndicatorPath(baselineYear: 2016, baselineValue: 74.5, targetYear: 2020, targetValue: 80)
+        XCTAssertEqual(try IndicatorNumber.check(78.574, for: goodDays).get(), 78.6)
+        XCTAssertEqual(IndicatorLight.of(78.574, year: 2019, path: printed, spec: goodDays), .green)
+        XCTAssertEqual(IndicatorSentence.of(spec: goodDays, regionName: "某市", period: IndicatorPeriod(year: 2019, month: 0)!, value: 78.6,
+                                            previous: nil, path: printed), "2019年,某市优良天数比率为78.6%,已完成年度目标(78.6%)")
         let strict = IndicatorPath(baselineYear: 2023, baselineValue: 80, targetYear: 2025, targetValue: 84.1, tolerancePercent: 0)
         XCTAssertEqual(IndicatorLight.of(84.0, year: 2025, path: strict, spec: goodDays), .yellow, "a tolerance of 0 still allows one printed step")
         XCTAssertEqual(IndicatorLight.of(83.9, year: 2025, path: strict, spec: goodDays), .red)

@@ -85,8 +85,13 @@ import RectifyTestSupport
                 let rows = try XLSXReader.rows(Data(contentsOf: url))
                 var expected = cells.map(Self.carried)
                 while expected.last == "" { expected.removeLast() }
-                #expect(rows.count == 2)
-                #expect(rows.last?.cells ?? [] == (expected.isEmpty ? [] : expected))
+                // A row of empty cells is no row to the reader (blank lines of a sheet are skipped).
+                if expected.isEmpty {
+                    #expect(rows.count == 1)
+                } else {
+                    #expect(rows.count == 2)
+                    #expect(rows.last?.cells ?? [] == expected)
+                }
             } catch {
                 Issue.record("XLSX round trip failed: \(error)")
             }

@@ -45,6 +45,9 @@ final class IndicatorTests: XCTestCase {
                                             #"{"regionCode":210000,"period":"2018-05","value":40}"#)
             XCTAssertEqual(future.code, "validationFailed")
             XCTAssertTrue(future.body.contains("indicator.periodFuture"), future.body)
+            let wholeYear = try await f.expect(.unprocessableEntity, .POST, "/api/v1/indicators/\(id)/values", as: "office",
+                                               #"{"regionCode":210000,"period":"2018","value":40}"#)
+            XCTAssertTrue(wholeYear.body.contains("全年值要到年度结束后"), "a year's value waits for the year's end: \(wholeYear.body)")
             let unit = try await f.expect(.unprocessableEntity, .POST, "/api/v1/indicators/\(id)/values", as: "office",
                                           #"{"regionCode":210000,"period":"2017","value":0.044,"unit":"毫克/立方米"}"#)
             XCTAssertTrue(unit.body.contains("indicator.wrongUnit"), unit.body)
@@ -127,7 +130,7 @@ final class IndicatorTests: XCTestCase {
             XCTAssertEqual(again.json["same"] as? Int, 2, "the same file twice changes nothing")
             // The export reads back through the import.
             let export = try await f.expect(.ok, .GET, "/api/v1/indicators/export?format=csv&region=210000", as: "office")
-            XCTAssertTrue(export.body.contains("PM2.5年均浓度,辽宁省,2017-06,45.5,微克/立方米"), export.body)
+            XCTAssertTrue(export.body.contains("PM2.5年均浓度,辽宁省,210000,2017-06,45.5,微克/立方米"), export.body)
             let roundTrip = try await f.expect(.ok, .POST, "/api/v1/indicators/import/preview", as: "office", export.body)
             XCTAssertEqual(roundTrip.json["same"] as? Int, 2, roundTrip.body)
         }
@@ -173,6 +176,11 @@ final class IndicatorTests: XCTestCase {
             _ = try await Store(db: app.db).createTask(inspectionID: f.inspectionID, TaskDraft(
                 number: 2, title: "举一反三排查同类问题", target: "排查", measures: "排查", kind: .timeLimited, deadline: LocalDate(iso: "2018-12-31"),
                 assignments: [.init(unitID: f.units["responsible"]!, role: .responsible)]), state: .inProgress)
+            // A task added after approval is not the plan's to withdraw.
+            let added = try await TaskRecord.query(on: app.db).filter(\.$number == 2).filter(\.$inspection.$id == f.inspectionID).first()!.id!
+            let notInPlan = try await f.expect(.unprocessableEntity, .POST, "/api/v1/tasks/\(added)/withdrawal", as: "office",
+                                               #"{"kind":"cancelled","documentNumber":"x","approvedOn":"2018-02-01","reason":"x"}"#)
+            XCTAssertTrue(notInPlan.body.contains("plan.notInPlan"), notInPlan.body)
             let list = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/plans", as: "leader")
             let versions = (try? JSONSerialization.jsonObject(with: Data(list.body.utf8))) as? [[String: Any]] ?? []
             let changes = versions.first?["changes"] as? [[String: Any]] ?? []
@@ -202,6 +210,45 @@ final class IndicatorTests: XCTestCase {
             _ = try await f.expect(.notFound, .GET, "/api/v1/plans/\(second.id)/document", as: "responsible")
             let events = try await AuditEvent.query(on: app.db).filter(\.$action == "plan.approve").count()
             XCTAssertEqual(events, 3)
+        }
+    }
+
+    func testAWithdrawalLeavesTheTaskButTheReportCountsThePlanWithoutIt() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let second = try await Store(db: app.db).createTask(inspectionID: f.inspectionID, TaskDraft(
+                number: 2, title: "同类问题一并整改", target: "整改", measures: "整改", kind: .timeLimited, deadline: LocalDate(iso: "2018-12-31"),
+                assignments: [.init(unitID: f.units["responsible"]!, role: .responsible)]), state: .inProgress).id!
+            let body = #"{"kind":"merged","mergedIntoTaskID":\#(f.taskID),"documentNumber":"辽整改办〔2018〕3号","approvedOn":"2018-02-15","reason":"与第1项同一问题,合并办理"}"#
+            let none = try await f.expect(.unprocessableEntity, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "office", body)
+            XCTAssertEqual(none.code, "plan.none")
+            _ = try await f.expect(.created, .POST, "/api/v1/inspections/\(f.inspectionID)/plans", as: "office",
+                                   #"{"title":"整改方案","documentNumber":"辽委办发〔2017〕88号","approvedBy":"省委、省政府","approvedOn":"2017-10-20"}"#)
+            _ = try await f.expect(.forbidden, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "leader", body)
+            _ = try await f.expect(.forbidden, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "responsible", body)
+            _ = try await f.expect(.notFound, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "foreignOffice", body)
+            let itself = try await f.expect(.unprocessableEntity, .POST, "/api/v1/tasks/\(f.taskID)/withdrawal", as: "office", body)
+            XCTAssertTrue(itself.body.contains("plan.mergeIntoItself"), itself.body)
+            let before = try await f.fingerprint()
+            _ = try await f.expect(.unprocessableEntity, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "office",
+                                   #"{"kind":"merged","documentNumber":" ","approvedOn":"2030-01-01","reason":""}"#)
+            let after = try await f.fingerprint()
+            XCTAssertEqual(before, after)
+            let done = try await f.expect(.created, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "office", body)
+            let changes = done.json["changes"] as? [[String: Any]] ?? []
+            XCTAssertEqual(changes.map { $0["kind"] as? String }, ["withdrawn"], done.body)
+            XCTAssertEqual(changes.first?["after"] as? String, "2018年2月15日经辽整改办〔2018〕3号批准核减(合并入第1项):与第1项同一问题,合并办理")
+            _ = try await f.expect(.conflict, .POST, "/api/v1/tasks/\(second)/withdrawal", as: "office", body)
+            // The task stays in the ledger; its page says it was withdrawn; the report counts the plan without it.
+            let page = try await f.expect(.ok, .GET, "/tasks/\(second)", as: "responsible")
+            XCTAssertTrue(page.body.contains("已从整改方案中核减:"), page.body)
+            let report = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?format=text", as: "office")
+            XCTAssertTrue(report.body.contains("《整改方案》2项整改任务经批准核减1项,其余1项中,已有1项按照序时进度有序推进。"), report.body)
+            let earlier = try await f.expect(.ok, .GET, "/api/v1/inspections/\(f.inspectionID)/report?format=text&date=2018-02-10", as: "office")
+            XCTAssertTrue(earlier.body.contains("《整改方案》2项整改任务") && !earlier.body.contains("核减"),
+                          "before its approval the withdrawal does not count: \(earlier.body)")
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "plan.withdraw").filter(\.$taskID == second).count()
+            XCTAssertEqual(events, 1)
         }
     }
 }

@@ -19,6 +19,8 @@ final class StatementBudgetTests: XCTestCase {
             let task = try await unwrap(try await TaskRecord.query(on: app.db).filter(\.$state == .inProgress)
                 .filter(\.$regionCode >= 210000).filter(\.$regionCode <= 219999).first()?.id)
             let inspection = try await unwrap(try await Inspection.query(on: app.db).first()?.id)
+            // The office's own (Liaoning's): its plan pages are the office's to read.
+            let liaoning = try await unwrap(try await Inspection.query(on: app.db).filter(\.$targetRegion.$id == 210000).sort(\.$id).first()?.id)
             // Warm the day's status recompute, which the first request of a day pays once.
             try await app.test(.GET, "/public") { _ async in }
             // An open dispatch round and an open order, so the pages show them too.
@@ -37,6 +39,9 @@ final class StatementBudgetTests: XCTestCase {
                 ("/my", unit), ("/ledger", unit), ("/rounds", office), ("/orders", office),
                 ("/public", nil), ("/public/inspections/\(inspection)", nil), ("/public/inspections/\(inspection)/petitions", nil),
                 ("/petitions", office), ("/accountability", office),
+                ("/indicators", office), ("/indicators?region=210000&indicator=1", office), ("/indicators", unit),
+                ("/inspections/\(liaoning)/plans", office), ("/public/inspections/\(liaoning)/indicators", nil),
+                ("/api/v1/indicators", office), ("/api/v1/inspections/\(liaoning)/plans", office),
                 ("/api/v1/tasks", office), ("/api/v1/tasks/\(task)", office), ("/api/v1/inspections", office),
                 ("/healthz", office),
             ]

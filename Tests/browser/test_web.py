@@ -323,5 +323,41 @@ class WebTest(unittest.TestCase):
         self.shot("26-acceptance-chain")
         self.logout()
 
+    def test_8_indicators_charts_an_entered_value_and_the_plans_changes(self):
+        # The province's indicators: a chart each, the cities side by side, a value entered.
+        self.login("office")
+        self.go("/indicators")
+        body = self.text()
+        self.assertIn("PM2.5年均浓度", body)
+        self.assertIn("下一级地区", body)
+        self.assertIn("葫芦岛市", body)
+        self.assertGreaterEqual(len(self.d.find_elements(By.CSS_SELECTOR, "svg.chart")), 2)
+        form = self.d.find_element(By.XPATH, "//form[.//button[normalize-space(text())='保存']][.//select[@name='indicatorID']]")
+        Select(form.find_element(By.NAME, "indicatorID")).select_by_visible_text("PM2.5年均浓度(微克/立方米)")
+        Select(form.find_element(By.NAME, "regionCode")).select_by_visible_text("辽宁省")
+        self.set_value("value-value", "50毫克/立方米")
+        self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("单位是“微克/立方米”", self.text())
+        form = self.d.find_element(By.XPATH, "//form[.//select[@name='indicatorID']][.//input[@name='value']]")
+        self.set_value("value-value", "38.5")
+        self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("监测值已保存", self.flash())
+        self.shot("27-indicators")
+        # The plan as approved, and the splits made since.
+        self.go("/inspections/1/plans")
+        page = self.text()
+        self.assertIn("第 1 版", page)
+        self.assertIn("分解", page)
+        self.shot("28-plan")
+        self.logout()
+        # The public reads the published indicators of 乌海.
+        self.go("/public")
+        self.click_and_wait(self.d.find_element(By.PARTIAL_LINK_TEXT, "乌海"))
+        self.click_and_wait(self.d.find_element(By.LINK_TEXT, "目标指标完成情况"))
+        page = self.text()
+        self.assertIn("优良天数比率", page)
+        self.assertRegex(page, r"乌海市PM2\.5年均浓度为[0-9.]+微克/立方米")
+        self.shot("29-public-indicators")
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

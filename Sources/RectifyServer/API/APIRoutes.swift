@@ -108,6 +108,7 @@ func apiRoutes(_ app: Application) {
     api.on(.planDocumentUpload, maxBytes: maxBytes, use: PlanAPI.attach)
         .tooLarge(maxBytes, EvidenceService.tooLargeMessage(maxBytes), code: "payloadTooLarge")
     api.on(.planDocument, use: PlanAPI.document)
+    api.on(.taskWithdrawal, use: PlanAPI.withdraw)
     api.on(.indicators, use: IndicatorAPI.list)
     api.on(.indicatorCreate, use: IndicatorAPI.create)
     api.on(.indicatorTarget, use: IndicatorAPI.setTarget)

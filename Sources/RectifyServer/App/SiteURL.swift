@@ -72,6 +72,7 @@ enum SiteURL: Equatable {
     case indicatorTargets
     case indicatorImport
     case inspectionPlans(Int)
+    case planWithdrawal(Int)
     case planDocumentWeb(Int)
     case petitionCase(Int)
     case petitionProgress(Int)
@@ -151,6 +152,7 @@ enum SiteURL: Equatable {
         case .indicatorTargets: ("/indicators/targets", [])
         case .indicatorImport: ("/indicators/import", [])
         case .inspectionPlans(let id): ("/inspections/:id/plans", [id])
+        case .planWithdrawal(let id): ("/inspections/:id/plans/withdrawal", [id])
         case .planDocumentWeb(let id): ("/plans/:id/document", [id])
         case .petitionCase(let id): ("/petitions/:id", [id])
         case .petitionProgress(let id): ("/petitions/:id/progress", [id])

@@ -100,6 +100,7 @@ func routes(_ app: Application) throws {
     web.on(.POST, SiteURL.inspectionPlans(0).pathComponents, body: .collect(maxSize: ByteCount(value: app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024)),
            use: PlanPagesController.approve)
     web.get(SiteURL.planDocumentWeb(0).pathComponents, use: PlanAPI.document)
+    web.post(SiteURL.planWithdrawal(0).pathComponents, use: PlanPagesController.withdraw)
     web.get(SiteURL.tokens.pathComponents, use: AdminPagesController.tokens)
     web.post(SiteURL.tokens.pathComponents, use: AdminPagesController.createToken)
     web.post(SiteURL.tokenRevoke(0).pathComponents, use: AdminPagesController.revokeToken)

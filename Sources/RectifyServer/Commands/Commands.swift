@@ -21,6 +21,10 @@ func registerCommands(_ app: Application) {
     petitions.use(PetitionImportCommand(), as: "import")
     petitions.use(PetitionExportCommand(), as: "export")
     app.asyncCommands.use(PetitionCommands(commands: petitions.commands), as: "petitions")
+    var indicators = AsyncCommandGroupBuilder()
+    indicators.use(IndicatorListCommand(), as: "list")
+    indicators.use(IndicatorImportCommand(), as: "import")
+    app.asyncCommands.use(IndicatorCommands(commands: indicators.commands), as: "indicators")
 }
 
 struct AsyncCommandGroupBuilder {

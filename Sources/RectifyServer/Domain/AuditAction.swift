@@ -47,7 +47,7 @@ enum AuditAction: String, Labelled {
     case taskSplit = "task.split", taskRollup = "task.rollup", taskReopenedBySubtask = "task.reopenedBySubtask"
     case problemLink = "problem.link", inspectionAcceptanceChain = "inspection.acceptanceChain"
     // Plans and indicators (issue 15).
-    case planApprove = "plan.approve", indicatorCreate = "indicator.create", indicatorTarget = "indicator.target"
+    case planApprove = "plan.approve", planWithdraw = "plan.withdraw", indicatorCreate = "indicator.create", indicatorTarget = "indicator.target"
     case indicatorValue = "indicator.value", indicatorImport = "indicator.import"
 
     init(_ action: TaskAction) {
@@ -137,6 +137,7 @@ enum AuditAction: String, Labelled {
         case .problemLink: "关联此前督察的问题"
         case .inspectionAcceptanceChain: "设置逐级验收流程"
         case .planApprove: "登记整改方案(批准版本)"
+        case .planWithdraw: "登记任务核减"
         case .indicatorCreate: "新增目标指标"
         case .indicatorTarget: "设置指标基准和目标"
         case .indicatorValue: "填报指标监测值"

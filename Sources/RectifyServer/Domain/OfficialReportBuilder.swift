@@ -137,24 +137,23 @@ enum OfficialReportBuilder {
             }
         }
         let ids = Set(baseline.tasks.map(\.id))
+        // 核减 approved by the report's day: out of the counts, named in the sentence.
+        let withdrawn = Set(try await TaskWithdrawal.query(on: db).filter(\.$inspection.$id == inspectionID)
+            .filter(\.$approvedOn <= asOf.iso).all().map(\.$task.id))
         var counts: [PublicStatus: Int] = [:]
-        for (id, status) in statuses where ids.contains(id) {
+        for (id, status) in statuses where ids.contains(id) && !withdrawn.contains(id) {
             if let s = status.flatMap(PublicStatus.init(rawValue:)) { counts[s, default: 0] += 1 }
         }
         return PlanFigures(documentNumber: plan.documentNumber, baselineTasks: baseline.tasks.count, counts: counts,
-                           added: statuses.keys.filter { !ids.contains($0) }.count)
+                           added: statuses.keys.filter { !ids.contains($0) && !withdrawn.contains($0) }.count,
+                           withdrawn: withdrawn.intersection(ids).count)
     }
 
     /// One sentence per indicator of the inspection (or, when none is tied to it, of its
     /// region), from the latest value reported for a period ended by the report's day.
     static func indicatorSentences(_ inspection: Inspection, asOf: LocalDate, access: Access, on db: any Database) async throws -> [String] {
-        let region = inspection.$targetRegion.id
-        var lines = try await IndicatorBoard.load(access, .init(region: region...region), on: db).lines
-        let tied = lines.filter { $0.inspectionID == inspection.id }
-        if !tied.isEmpty { lines = tied }
-        return lines.compactMap { l in
-            l.points.last { p in p.period.year < asOf.year || (p.period.year == asOf.year && p.period.month != 0 && p.period.month < asOf.month) }
-                .map { l.sentence(at: $0) }
+        try await IndicatorBoard.forInspection(inspection, access: access, on: db).compactMap { l in
+            l.reportable(asOf: asOf).map { l.sentence(at: $0) }
         }
     }
 

@@ -169,7 +169,9 @@ enum IndicatorAPI {
             }
             asked = p
         }
-        let lines = try await IndicatorBoard.load(access, .init(indicatorID: i.id, region: Access.subtree(of: region)), on: req.db).lines
+        // Without a region of one's own (an administrator): the provinces.
+        let lines = try await IndicatorBoard.load(access, .init(indicatorID: i.id, region: region == 0 ? Bounds.region : Access.subtree(of: region)),
+                                                  on: req.db).lines
         let r = IndicatorBoard.ranking(lines.filter { Self.isChild($0.regionCode, of: region) }, at: asked)
         return Ranking(indicatorID: i.id ?? 0, period: r.period?.description, ranks: r.ranks)
     }

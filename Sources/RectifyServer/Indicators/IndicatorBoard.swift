@@ -44,6 +44,12 @@ struct IndicatorBoard: Sendable {
             previous(p).map { YearOnYear(current: p.value, previous: $0).words(spec: spec) }
         }
 
+        /// The latest value of a period ended by `day` (a month's once the month is over, a year's
+        /// once the year is): what a report or the portal as of that day speaks of.
+        func reportable(asOf day: LocalDate) -> Point? {
+            points.last { p in p.period.year < day.year || (p.period.year == day.year && p.period.month != 0 && p.period.month < day.month) }
+        }
+
         func sentence(at p: Point) -> String {
             IndicatorSentence.of(spec: spec, regionName: regionName, period: p.period, value: p.value, previous: previous(p), path: path)
         }
@@ -58,6 +64,11 @@ struct IndicatorBoard: Sendable {
     }
 
     let lines: [Line]
+
+    /// A stored number as the JSON encoder can write it (PostgreSQL keeps NaN and infinities; nothing we write does).
+    static func finite(_ v: Double) -> Double { v.isFinite ? v : 0 }
+
+    static func year(_ y: Int) -> Int { min(max(y, IndicatorPeriod.years.lowerBound), IndicatorPeriod.years.upperBound) }
 
     static func load(_ access: Access?, _ f: Filter, on db: any Database) async throws -> IndicatorBoard {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
@@ -88,24 +99,37 @@ struct IndicatorBoard: Sendable {
             SELECT v.target_id, v.year, v.month, v.value FROM indicator_values v WHERE v.target_id IN \
             (SELECT t.id FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id WHERE \(condition))
             """).all(decoding: V.self)
+        let decimals = Dictionary(targets.map { ($0.id, $0.decimals) }, uniquingKeysWith: { a, _ in a })
         var byTarget: [Int: [Point]] = [:]
         for v in values {
             guard let p = IndicatorPeriod(year: v.year, month: v.month), v.value.isFinite else { continue }
-            byTarget[v.target_id, default: []].append(Point(period: p, value: v.value))
+            // As printed (values entered through Rectify are stored so; others are read so).
+            byTarget[v.target_id, default: []].append(Point(period: p, value: IndicatorNumber.rounded(v.value, decimals[v.target_id] ?? 4)))
         }
         let lines = targets.map { t in
             let spec = IndicatorSpec(code: t.code, name: t.name, unit: t.unit, direction: IndicatorDirection(rawValue: t.direction) ?? .lower,
                                      area: IndicatorArea(rawValue: t.area) ?? .other, decimals: t.decimals,
-                                     range: min(t.lower_bound, t.upper_bound)...max(t.lower_bound, t.upper_bound))
+                                     range: IndicatorSpec.range(t.lower_bound, t.upper_bound))
             return Line(targetID: t.id, indicatorID: t.indicator_id, spec: spec, national: t.national, regionCode: t.region_code,
                         regionName: t.region_name ?? String(t.region_code), inspectionID: t.inspection_id,
-                        path: IndicatorPath(baselineYear: t.baseline_year, baselineValue: t.baseline_value, targetYear: t.target_year,
-                                            targetValue: t.target_value, yearly: IndicatorTarget.yearly(t.path),
-                                            tolerancePercent: t.tolerance_percent),
+                        // Years as validated on the way in (1990–2100), whatever the stored row says, so no arithmetic on them can overflow.
+                        path: IndicatorPath(baselineYear: Self.year(t.baseline_year), baselineValue: Self.finite(t.baseline_value),
+                                            targetYear: max(Self.year(t.target_year), Self.year(t.baseline_year)),
+                                            targetValue: Self.finite(t.target_value), yearly: IndicatorTarget.yearly(t.path),
+                                            tolerancePercent: Self.finite(t.tolerance_percent)),
                         unitID: t.unit_id, unitName: t.unit_name, taskIDs: AccountabilityCase.ids(t.task_ids), published: t.published,
                         note: t.note, version: t.version, points: (byTarget[t.id] ?? []).sorted { $0.period < $1.period })
         }
         return IndicatorBoard(lines: lines)
+    }
+
+    /// The targets an inspection's report and public page speak of: those tied to the inspection
+    /// (its region and below), else its region's own; the public (`access` nil) sees the published ones.
+    static func forInspection(_ i: Inspection, access: Access?, on db: any Database) async throws -> [Line] {
+        let region = i.$targetRegion.id
+        let lines = try await load(access, .init(region: Access.subtree(of: region), publishedOnly: access == nil), on: db).lines
+        let tied = lines.filter { $0.inspectionID == i.id }
+        return tied.isEmpty ? lines.filter { $0.regionCode == region } : tied
     }
 
     /// Regions ranked on one indicator at a period (the latest any of them reported, unless

@@ -6,12 +6,12 @@ import RectifyOffice
 /// Indicator values as a sheet in the import's own layout (指标、地区、期间、数值、单位),
 /// with the path value and light beside them: the file an office edits and imports back.
 enum IndicatorExport {
-    static let headers = ["指标", "地区", "期间", "数值", "单位", "目标路径值", "灯色", "同比"]
+    static let headers = ["指标", "地区", "地区代码", "期间", "数值", "单位", "目标路径值", "灯色", "同比"]
 
     static func rows(_ board: IndicatorBoard) -> [[String]] {
         board.lines.flatMap { l in
             l.points.map { p in
-                [l.spec.name, l.regionName, p.period.description, IndicatorNumber.format(p.value, l.spec.decimals), l.spec.unit,
+                [l.spec.name, l.regionName, String(l.regionCode), p.period.description, IndicatorNumber.format(p.value, l.spec.decimals), l.spec.unit,
                  IndicatorNumber.format(l.path.expected(in: p.period.year), l.spec.decimals), l.light(p).label, l.yearOnYear(p) ?? ""]
             }
         }
@@ -31,7 +31,7 @@ enum IndicatorExport {
         case "xlsx":
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("rectify-indicators-\(UUID().uuidString).xlsx")
             do {
-                let writer = try XLSXWriter(sheetName: "目标指标监测值", columnWidths: [28, 12, 10, 10, 12, 12, 14, 18])
+                let writer = try XLSXWriter(sheetName: "目标指标监测值", columnWidths: [28, 12, 10, 10, 10, 12, 12, 14, 18])
                 try writer.header(headers)
                 for r in rows { try writer.append(r.map { .text($0) }) }
                 try writer.finish(to: url)

@@ -45,16 +45,27 @@ enum IndicatorImport {
         let indicators = try await Indicator.query(on: db).all()
         var byName: [String: Indicator] = [:]
         for i in indicators { byName[i.name] = i; byName[i.code] = i }
-        let regionNames = Set(rows.map(\.region).filter { !$0.isEmpty })
-        let regions = regionNames.isEmpty ? [] : try await Region.query(on: db).filter(\.$name ~~ regionNames).all()
-        // A name several regions share (朝阳区) is read within the user's own region first.
-        var regionByName: [String: Int] = [:]
-        for r in regions.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
-            guard let code = r.id else { continue }
-            let mine = access.oversight?.contains(code) == true
-            if regionByName[r.name] == nil || mine { regionByName[r.name] = code }
+        let regionNames = Set(rows.filter { $0.regionCode == nil }.map(\.region).filter { !$0.isEmpty })
+        let givenCodes = Set(rows.compactMap(\.regionCode))
+        let named = regionNames.isEmpty ? [] : try await Region.query(on: db).filter(\.$name ~~ regionNames).all()
+        let coded = givenCodes.isEmpty ? [] : try await Region.query(on: db).filter(\.$id ~~ givenCodes).all()
+        let knownCodes = Set(coded.compactMap(\.id))
+        // A name several regions share (朝阳区) is read within the user's own region; if it is
+        // still not one region, the row needs its 地区代码.
+        var codesByName: [String: [Int]] = [:]
+        for r in named { if let code = r.id { codesByName[r.name, default: []].append(code) } }
+        func resolve(_ r: IndicatorSheet.Row) -> (Int?, String?) {
+            if let c = r.regionCode { return knownCodes.contains(c) ? (c, nil) : (nil, "地区代码 \(c) 不存在") }
+            guard !r.region.isEmpty else { return (nil, nil) }
+            let all = codesByName[r.region] ?? []
+            let mine = all.filter { access.oversight?.contains($0) == true }
+            if mine.count == 1 { return (mine[0], nil) }
+            if all.count == 1 { return (all[0], nil) }
+            if all.isEmpty { return (nil, "地区“\(r.region.prefix(40))”无法识别") }
+            return (nil, "地区名称“\(r.region.prefix(40))”不止一个(\(all.sorted().map(String.init).joined(separator: "、"))),请在“地区代码”列写明")
         }
-        let codes = Set(regionByName.values)
+        let resolved = rows.map(resolve)
+        let codes = Set(resolved.compactMap(\.0))
         let targets = codes.isEmpty ? [] : try await IndicatorTarget.query(on: db).filter(\.$regionCode ~~ codes).all()
         let targetByKey = Dictionary(targets.map { ("\($0.$indicator.id)|\($0.regionCode)", $0) }, uniquingKeysWith: { a, _ in a })
         let targetIDs = targets.compactMap(\.id)
@@ -64,12 +75,11 @@ enum IndicatorImport {
         var plans: [RowPlan] = []
         var writes: [(IndicatorTarget, IndicatorPeriod, Double)] = []
         var seen: [String: Int] = [:]
-        for r in rows {
+        for (r, (region, regionProblem)) in zip(rows, resolved) {
             var problems = r.violations.map(\.message)
             let indicator = byName[r.indicator] ?? byName[r.indicator.filter { !$0.isWhitespace }]
             if indicator == nil, !r.indicator.isEmpty { problems.append("指标“\(r.indicator.prefix(40))”不在指标目录中") }
-            let region = regionByName[r.region]
-            if region == nil, !r.region.isEmpty { problems.append("地区“\(r.region.prefix(40))”无法识别") }
+            if let regionProblem { problems.append(regionProblem) }
             var target: IndicatorTarget?
             if let indicator, let region {
                 if let t = targetByKey["\(indicator.id ?? 0)|\(region)"], rules.canRead(t) || rules.canManage(region: region) {
@@ -85,9 +95,7 @@ enum IndicatorImport {
                 case .failure(let v): problems.append(v.message)
                 }
             }
-            if let p = r.period, p.year > today.year || (p.year == today.year && p.month > today.month) {
-                problems.append("期间 \(p.chinese) 还没有到")
-            }
+            if let p = r.period, let problem = IndicatorService.futureProblem(p, today: today) { problems.append(problem) }
             var before: Double?
             if let t = target, let p = r.period {
                 let key = "\(t.id ?? 0)|\(p.year)|\(p.month)"

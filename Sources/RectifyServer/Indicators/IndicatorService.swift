@@ -191,10 +191,17 @@ enum IndicatorService {
         guard let p = IndicatorPeriod.parse(text) else {
             throw ValidationFailure([.init("indicator.periodInvalid", field: "period", "期间“\(text.prefix(20))”应写作 2025 或 2025-03")])
         }
-        guard p.year < today.year || (p.year == today.year && p.month <= today.month) else {
-            throw ValidationFailure([.init("indicator.periodFuture", field: "period", "期间 \(p.chinese) 还没有到")])
+        if let problem = futureProblem(p, today: today) {
+            throw ValidationFailure([.init("indicator.periodFuture", field: "period", problem)])
         }
         return p
+    }
+
+    /// A period that has not begun, or a whole year not yet over: nothing to report for it yet.
+    static func futureProblem(_ p: IndicatorPeriod, today: LocalDate) -> String? {
+        if p.year > today.year || (p.year == today.year && p.month > today.month) { return "期间 \(p.chinese) 还没有到" }
+        if p.year == today.year && p.month == 0 { return "\(p.year) 年的全年值要到年度结束后才能填报,年内请按月填报累计值" }
+        return nil
     }
 
     /// Enters (or corrects) one value: the year's, or the year to a month.
@@ -231,7 +238,7 @@ enum IndicatorService {
         row.year = p.year
         row.month = p.month
         row.value = value
-        row.$enteredBy.id = access.userID
+        row.$enteredBy.id = access.userID == 0 ? nil : access.userID
         row.enteredAt = clock.now()
         try await row.save(on: tx)
         try await Audit.record(on: tx, actor: access.auditActor, action: action, recordType: "indicator_value", recordID: try row.requireID(),

@@ -32,18 +32,104 @@ enum PlanService {
         return i
     }
 
-    /// The baseline: the inspection's problems and top-level tasks as they stand now.
+    /// The baseline: the inspection's problems and top-level tasks as they stand now, less
+    /// those already withdrawn (核减) from an earlier version.
     static func baseline(inspectionID: Int, on db: any Database) async throws -> PlanBaseline {
         let problems = try await Problem.query(on: db).filter(\.$inspection.$id == inspectionID).count()
-        return PlanBaseline(problems: problems, tasks: try await current(inspectionID: inspectionID, on: db).map(\.task))
+        return PlanBaseline(problems: problems, tasks: try await current(inspectionID: inspectionID, on: db).filter { $0.withdrawn == nil }.map(\.task))
     }
 
+    /// The inspection's top-level tasks as they stand, each with its withdrawal (核减) in words.
     static func current(inspectionID: Int, on db: any Database) async throws -> [PlanChange.Current] {
-        try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).filter(\.$parentTask.$id == nil)
-            .sort(\.$number).all().map { t in
-                PlanChange.Current(task: .init(id: t.id ?? 0, number: t.number, title: t.title, deadline: t.deadline, parts: t.subtasksTotal),
-                                   withdrawn: nil)
+        let tasks = try await TaskRecord.query(on: db).filter(\.$inspection.$id == inspectionID).filter(\.$parentTask.$id == nil)
+            .sort(\.$number).all()
+        let withdrawals = try await TaskWithdrawal.query(on: db).filter(\.$inspection.$id == inspectionID).all()
+        let numbers = Dictionary(tasks.map { ($0.id ?? 0, $0.number) }, uniquingKeysWith: { a, _ in a })
+        let words = Dictionary(withdrawals.map { w in
+            (w.$task.id, PlanWithdrawal.words(w.kind, intoNumber: w.$mergedInto.id.flatMap { numbers[$0] }, documentNumber: w.documentNumber,
+                                              approvedOn: LocalDate(iso: w.approvedOn), reason: w.reason))
+        }, uniquingKeysWith: { a, _ in a })
+        return tasks.map { t in
+            PlanChange.Current(task: .init(id: t.id ?? 0, number: t.number, title: t.title, deadline: t.deadline, parts: t.subtasksTotal),
+                               withdrawn: words[t.id ?? 0])
+        }
+    }
+
+    struct Withdrawal: Content {
+        var kind: PlanWithdrawal
+        /// For a merge: the task it is merged into (of the same inspection).
+        var mergedIntoTaskID: Int?
+        var documentNumber: String
+        var approvedOn: LocalDate
+        var reason: String
+    }
+
+    /// 核减: records that the approving body took a task out of the approved plan. The task
+    /// stays in the ledger as it was; the plan's changes and the report's sentence name it.
+    static func withdraw(taskID: Int, _ n: Withdrawal, access: Access, clock: AppClock, on db: any Database) async throws -> TaskWithdrawal {
+        guard let view = try await TaskView.load(taskID, on: db), access.canRead(view) else { throw AppError.notFound }
+        guard access.isOffice(over: view) else {
+            throw AppError(status: .forbidden, code: "plan.forbidden", message: "只有本地区整改办可以登记核减")
+        }
+        let task = view.task
+        let inspectionID = task.$inspection.id
+        // The plan is the inspection's: only its region's office changes it, whoever the task's units are.
+        _ = try await inspection(inspectionID, access: access, write: true, on: db)
+        var v: [Violation] = []
+        if task.$parentTask.id != nil { v.append(.init("plan.withdrawPart", field: "taskID", "分解给下级的子任务不在方案中,不能核减")) }
+        for (field, text, word, limit) in [("documentNumber", n.documentNumber, "批准文号", 60), ("reason", n.reason, "核减理由", 500)]
+        where text.allSatisfy(\.isWhitespace) || text.count > limit
+            || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+            v.append(.init("plan.\(field)Invalid", field: field, "请填写\(word)(不超过 \(limit) 字)"))
+        }
+        if n.approvedOn > clock.today { v.append(.init("plan.approvedInFuture", field: "approvedOn", "批准日期不得晚于今天")) }
+        switch (n.kind, n.mergedIntoTaskID) {
+        case (.merged, nil): v.append(.init("plan.mergeTargetMissing", field: "mergedIntoTaskID", "合并须指明并入哪一项任务"))
+        case (.cancelled, .some): v.append(.init("plan.mergeTargetUnexpected", field: "mergedIntoTaskID", "取消的任务不并入其他任务"))
+        case (.merged, let into?) where into == taskID: v.append(.init("plan.mergeIntoItself", field: "mergedIntoTaskID", "任务不能并入自身"))
+        default: break
+        }
+        try v.throwIfAny()
+        return try await db.writeTransaction { tx in
+            guard let plan = try await RectificationPlan.query(on: tx).filter(\.$inspection.$id == inspectionID)
+                .sort(\.$version, .descending).first() else {
+                throw AppError(status: .unprocessableEntity, code: "plan.none", message: "本次督察还没有登记批准的整改方案,无从核减")
             }
+            // 核减 takes a task out of the approved plan: it, and a task it merges into, must be in it.
+            let inPlan = Set(plan.baseline.tasks.map(\.id))
+            guard inPlan.contains(taskID) else {
+                throw ValidationFailure([.init("plan.notInPlan", field: "taskID", "该任务不在第 \(plan.version) 版方案中(方案批准后新增的任务不能核减)")])
+            }
+            if let into = n.mergedIntoTaskID, !inPlan.contains(into) {
+                throw ValidationFailure([.init("plan.mergeTargetUnknown", field: "mergedIntoTaskID", "并入的任务应是本次督察方案中未核减的任务")])
+            }
+            if try await TaskWithdrawal.query(on: tx).filter(\.$task.$id == taskID).first() != nil {
+                throw AppError(status: .conflict, code: "plan.alreadyWithdrawn", message: "该任务已经核减")
+            }
+            if let into = n.mergedIntoTaskID {
+                guard let target = try await TaskRecord.find(into, on: tx), target.$inspection.id == inspectionID, target.$parentTask.id == nil,
+                      try await TaskWithdrawal.query(on: tx).filter(\.$task.$id == into).first() == nil else {
+                    throw ValidationFailure([.init("plan.mergeTargetUnknown", field: "mergedIntoTaskID", "并入的任务应是本次督察方案中未核减的任务")])
+                }
+            }
+            let w = TaskWithdrawal()
+            w.$task.id = taskID
+            w.$inspection.id = inspectionID
+            w.kind = n.kind
+            w.$mergedInto.id = n.mergedIntoTaskID
+            w.documentNumber = n.documentNumber.trimmingCharacters(in: .whitespacesAndNewlines)
+            w.approvedOn = n.approvedOn.iso
+            w.reason = n.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            w.$createdBy.id = access.userID == 0 ? nil : access.userID
+            w.createdAt = clock.now()
+            try await w.create(on: tx)
+            try await Audit.record(on: tx, actor: access.auditActor, action: .planWithdraw, recordType: "task_withdrawal",
+                                   recordID: try w.requireID(), taskID: taskID, before: Optional<String>.none,
+                                   after: ["kind": n.kind.rawValue, "into": n.mergedIntoTaskID.map(String.init) ?? "",
+                                           "documentNumber": w.documentNumber, "approvedOn": w.approvedOn, "reason": w.reason],
+                                   now: clock.now())
+            return w
+        }
     }
 
     static let documentKinds: Set<EvidenceType> = [.pdf, .officeOpenXML, .openDocument, .ofd, .oleCompound]
@@ -76,7 +162,7 @@ enum PlanService {
             plan.approvedBy = n.approvedBy.trimmingCharacters(in: .whitespacesAndNewlines)
             plan.approvedOn = n.approvedOn.iso
             plan.baselineJSON = String(decoding: try JSONEncoder().encode(base), as: UTF8.self)
-            plan.$createdBy.id = access.userID
+            plan.$createdBy.id = access.userID == 0 ? nil : access.userID
             plan.createdAt = clock.now()
             if let document {
                 plan.$file.id = try await EvidenceService.fileRecord(document, on: tx).requireID()
@@ -170,6 +256,17 @@ enum PlanAPI {
         let out = try await PlanService.versions(inspectionID: plan.$inspection.id, access: try await req.access(), on: req.db)
         guard let mine = out.first(where: { $0.id == plan.id }) else { throw AppError.notFound }
         return mine
+    }
+
+    /// POST /api/v1/tasks/{id}/withdrawal: 核减, answers the plan's versions with the change.
+    static func withdraw(req: Request) async throws -> Response {
+        let body = try req.decodeBody(PlanService.Withdrawal.self)
+        let access = try await req.access()
+        let w = try await PlanService.withdraw(taskID: try req.intParameter("id"), body, access: access, clock: req.application.clock, on: req.db)
+        guard let latest = try await PlanService.versions(inspectionID: w.$inspection.id, access: access, on: req.db).first else {
+            throw AppError.notFound
+        }
+        return try await latest.encodeResponse(status: .created, for: req)
     }
 
     static func document(req: Request) async throws -> Response {

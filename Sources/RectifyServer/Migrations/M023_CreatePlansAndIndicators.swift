@@ -3,7 +3,7 @@ import Foundation
 import RectifyCore
 
 /// 整改方案 versions and 目标指标 (issue 15): the plan as an approved document with its
-/// baseline, the indicator catalogue (the national indicators preloaded), each region's
+/// baseline, the tasks taken out of it (核减), the indicator catalogue (the national indicators preloaded), each region's
 /// targets and the values reported against them.
 struct M023_CreatePlansAndIndicators: AsyncMigration {
     var name: String { "023_CreatePlansAndIndicators" }
@@ -20,9 +20,22 @@ struct M023_CreatePlansAndIndicators: AsyncMigration {
             .field("baseline", .string, .required)
             .field("file_id", .int, .references("evidence_files", .id))
             .field("file_name", .string)
-            .field("created_by", .int, .required, .references("users", .id))
+            .field("created_by", .int, .references("users", .id))
             .field("created_at", .datetime, .required)
             .unique(on: "inspection_id", "version")
+            .create()
+        try await db.schema("task_withdrawals")
+            .field(.id, .int, .identifier(auto: true))
+            .field("task_id", .int, .required, .references("tasks", .id))
+            .field("inspection_id", .int, .required, .references("inspections", .id))
+            .field("kind", .string, .required)
+            .field("merged_into_task_id", .int, .references("tasks", .id))
+            .field("document_number", .string, .required)
+            .field("approved_on", .string, .required)
+            .field("reason", .string, .required)
+            .field("created_by", .int, .references("users", .id))
+            .field("created_at", .datetime, .required)
+            .unique(on: "task_id")
             .create()
         try await db.schema("indicators")
             .field(.id, .int, .identifier(auto: true))
@@ -64,7 +77,7 @@ struct M023_CreatePlansAndIndicators: AsyncMigration {
             .field("year", .int, .required)
             .field("month", .int, .required)
             .field("value", .double, .required)
-            .field("entered_by", .int, .required, .references("users", .id))
+            .field("entered_by", .int, .references("users", .id))
             .field("entered_at", .datetime, .required)
             .unique(on: "target_id", "year", "month")
             .create()
@@ -75,6 +88,7 @@ struct M023_CreatePlansAndIndicators: AsyncMigration {
         try await db.schema("indicator_values").delete()
         try await db.schema("indicator_targets").delete()
         try await db.schema("indicators").delete()
+        try await db.schema("task_withdrawals").delete()
         try await db.schema("rectification_plans").delete()
     }
 }

@@ -17,7 +17,8 @@ final class RectificationPlan: Model, @unchecked Sendable {
     @Field(key: "baseline") var baselineJSON: String
     @OptionalParent(key: "file_id") var file: EvidenceFile?
     @OptionalField(key: "file_name") var fileName: String?
-    @Parent(key: "created_by") var createdBy: User
+    /// Nil when written from the command line.
+    @OptionalParent(key: "created_by") var createdBy: User?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
@@ -25,6 +26,24 @@ final class RectificationPlan: Model, @unchecked Sendable {
     var baseline: PlanBaseline {
         (try? JSONDecoder().decode(PlanBaseline.self, from: Data(baselineJSON.utf8))) ?? PlanBaseline(problems: 0, tasks: [])
     }
+}
+
+/// 核减: a task the approving body took out of the plan, cancelled or merged into another.
+final class TaskWithdrawal: Model, @unchecked Sendable {
+    static let schema = "task_withdrawals"
+
+    @ID(custom: .id) var id: Int?
+    @Parent(key: "task_id") var task: TaskRecord
+    @Parent(key: "inspection_id") var inspection: Inspection
+    @Field(key: "kind") var kind: PlanWithdrawal
+    @OptionalParent(key: "merged_into_task_id") var mergedInto: TaskRecord?
+    @Field(key: "document_number") var documentNumber: String
+    @Field(key: "approved_on") var approvedOn: String
+    @Field(key: "reason") var reason: String
+    @OptionalParent(key: "created_by") var createdBy: User?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
 }
 
 /// 目标指标 in the catalogue.
@@ -59,7 +78,7 @@ final class Indicator: Model, @unchecked Sendable {
 
     var spec: IndicatorSpec {
         IndicatorSpec(code: code, name: name, unit: unit, direction: direction, area: area, decimals: decimals,
-                      range: min(lowerBound, upperBound)...max(lowerBound, upperBound))
+                      range: IndicatorSpec.range(lowerBound, upperBound))
     }
 }
 
@@ -119,7 +138,8 @@ final class IndicatorValue: Model, @unchecked Sendable {
     @Field(key: "year") var year: Int
     @Field(key: "month") var month: Int
     @Field(key: "value") var value: Double
-    @Parent(key: "entered_by") var enteredBy: User
+    /// Nil when written from the command line (`rectify indicators import`).
+    @OptionalParent(key: "entered_by") var enteredBy: User?
     @Field(key: "entered_at") var enteredAt: Date
 
     init() {}

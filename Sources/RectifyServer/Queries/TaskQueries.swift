@@ -223,7 +223,10 @@ enum TaskQueries {
         /// earlier inspections' problems its problems may be linked to.
         let splitUnits: [SplitUnit]
         let linkCandidates: [Candidate]
+        /// 核减 (issue 15 §1): the approval that took the task out of the plan, if any.
+        let withdrawal: [Withdrawal]
 
+        struct Withdrawal: Decodable { let kind: String; let document: String; let approvedOn: String; let reason: String; let into: Int? }
         struct SplitUnit: Decodable { let id: Int; let name: String; let region: Int }
         struct Candidate: Decodable { let id: Int; let number: Int; let text: String; let inspectionID: Int; let inspection: String }
     }
@@ -299,11 +302,14 @@ enum TaskQueries {
             \(json.array(["id": "c.id", "number": "c.case_number", "place": "c.place", "status": "c.status"],
                          from: "petition_cases c WHERE c.task_id = \(bind: id) AND \(PetitionAccess(access: access).scope)")) AS cases, \
             \(LineageService.recordsSQL(taskID: id, scope: LedgerQuery(access: access).scope, json: json)) AS lineage, \
+            \(json.array(["kind": "w.kind", "document": "w.document_number", "approvedOn": "w.approved_on", "reason": "w.reason",
+                          "into": "(SELECT t2.number FROM tasks t2 WHERE t2.id = w.merged_into_task_id)"],
+                         from: "task_withdrawals w WHERE w.task_id = \(bind: id)")) AS withdrawal, \
             \(officeFormsSQL(forms, json: json))
             """
         struct Row: Decodable {
             let problems: String, entries: String, extensions: String, events: String, evidence: String, orders: String, cases: String
-            let lineage: String
+            let lineage: String, withdrawal: String
             let split_units: String, link_candidates: String
         }
         guard let row = try await sql.raw(query).first(decoding: Row.self) else { throw AppError.notFound }
@@ -322,7 +328,8 @@ enum TaskQueries {
             },
             splitUnits: try decode(row.split_units, as: [Records.SplitUnit].self).sorted { ($0.region, $0.name) < ($1.region, $1.name) },
             linkCandidates: try decode(row.link_candidates, as: [Records.Candidate].self)
-                .sorted { ($1.inspectionID, $0.number) < ($0.inspectionID, $1.number) })
+                .sorted { ($1.inspectionID, $0.number) < ($0.inspectionID, $1.number) },
+            withdrawal: try decode(row.withdrawal, as: [Records.Withdrawal].self))
     }
 }
 

@@ -245,6 +245,9 @@ extension APIOperation {
                                          body: .file(["application/octet-stream"]))
     static let planDocument = Self(method: .GET, template: "/plans/:id/document", id: "downloadPlanDocument",
                                    summary: "下载这一版方案的文件", who: planReaders, answer: .file(evidenceTypes))
+    static let taskWithdrawal = Self(method: .POST, template: "/tasks/:id/withdrawal", id: "withdrawTask",
+                                     summary: "核减:登记批准机关把任务从方案中取消或并入另一项任务(文号、日期、理由);台账中的任务不变",
+                                     who: office, body: .of(PlanService.Withdrawal.self), answer: .of(PlanService.PlanOut.self, .created))
     private static let indicatorFilters: [Parameter] = [
         .optional("region", .integer, "只看这个地区及其下级"), .optional("area", .enumeration(IndicatorArea.allCases.map(\.rawValue)), "领域"),
         .optional("inspection", .integer, "只看这次督察的指标"),

@@ -35,8 +35,8 @@ enum IndicatorPagesController {
         let manage = rules.canManage(region: region)
         let units = manage ? try await Unit.query(on: req.db).filter(\.$region.$id >= Access.subtree(of: region).lowerBound)
             .filter(\.$region.$id <= Access.subtree(of: region).upperBound).sort(\.$name).limit(500).all() : []
-        let reportable = board.lines.filter { l in l.regionCode == region || manage || l.unitID == access.unitID }
-            .filter { l in manage || (access.roles.contains(.unit) && l.unitID != nil && l.unitID == access.unitID) }
+        // What this user may enter values for: every target below an office it oversees, a unit's own targets.
+        let reportable = board.lines.filter { l in manage || (access.roles.contains(.unit) && l.unitID != nil && l.unitID == access.unitID) }
         let view = IndicatorsView(context: PageContext(req, section: .indicators), region: region,
                                   regionName: regions.first { $0.region_code == region }?.name ?? board.lines.first { $0.regionCode == region }?.regionName
                                     ?? String(region),
@@ -103,11 +103,14 @@ enum IndicatorPagesController {
                 }
                 path[String(parts[0])] = v
             }
+            // What the form does not carry (the inspection, the linked tasks) stays as it was.
+            let existing = try await IndicatorTarget.query(on: req.db).filter(\.$indicator.$id == f.indicatorID)
+                .filter(\.$regionCode == f.regionCode).first()
             _ = try await IndicatorService.setTarget(indicatorID: f.indicatorID,
-                                                     .init(regionCode: f.regionCode, inspectionID: nil, baselineYear: f.baselineYear,
+                                                     .init(regionCode: f.regionCode, inspectionID: existing?.$inspection.id, baselineYear: f.baselineYear,
                                                            baselineValue: f.baselineValue, targetYear: f.targetYear, targetValue: f.targetValue,
                                                            path: path, tolerancePercent: f.tolerancePercent,
-                                                           unitID: f.unitID.flatMap { Int($0) }, taskIDs: nil,
+                                                           unitID: f.unitID.flatMap { Int($0) }, taskIDs: existing?.taskIDs,
                                                            published: f.published == "on" || f.published == "true", note: f.note),
                                                      access: access, clock: req.application.clock, on: req.db)
         }, page: { try await page(req, state: $0) })
@@ -170,8 +173,8 @@ enum IndicatorPagesController {
 enum IndicatorChart {
     static func svg(_ l: IndicatorBoard.Line, width: Double = 520, height: Double = 160) -> Node<HTML.BodyContext> {
         let path = l.path
-        let lastYear = max(path.targetYear, l.points.last?.period.year ?? path.targetYear)
         let firstYear = min(path.baselineYear, l.points.first?.period.year ?? path.baselineYear)
+        let lastYear = max(path.targetYear, l.points.last?.period.year ?? path.targetYear, firstYear)
         func x(_ year: Int, _ month: Int) -> Double { Double(year - firstYear) + (month == 0 ? 1 : Double(month) / 12) }
         let span = max(Double(lastYear - firstYear + 1), 1)
         let pathYears = Array(path.baselineYear...max(path.baselineYear, path.targetYear))
@@ -266,6 +269,8 @@ struct IndicatorsView: PageView {
                      .if(!l.published, .span(.class("sub"), .words(" 未公开")))),
                  IndicatorChart.svg(l),
                  IndicatorChart.figures(l, all: all),
+                 .if(!l.taskIDs.isEmpty, .p(.class("sub"), .words("关联任务:"),
+                                            .forEach(l.taskIDs) { .a(.href(SiteURL.task($0).path), .words(" #\($0)")) })),
                  .if(!l.note.isEmpty, .p(.class("sub"), .words(l.note))))
     }
 
@@ -327,6 +332,12 @@ struct IndicatorsView: PageView {
         guard manage else { return .empty }
         let f = "target"
         let err = { (name: String) in state?.isFor(f) == true ? state?.error(name) : nil }
+        // One indicator chosen and set for this region: the form starts from its target, so saving changes only what is changed.
+        let current = chosen.flatMap { id in board.lines.first { $0.indicatorID == id && $0.regionCode == region } }
+        func number(_ v: Double?, _ d: Int) -> String { v.map { IndicatorNumber.format($0, d) } ?? "" }
+        let d = current?.spec.decimals ?? 2
+        let pathText = current.map { l in l.path.yearly.sorted { $0.key < $1.key }.map { "\($0.key):\(IndicatorNumber.format($0.value, d))" }
+            .joined(separator: ", ") } ?? ""
         return .section(.class("panel"), .h2("设置指标的基准和目标"),
             .form(.class("action wide"), .method(.post), .action(SiteURL.indicatorTargets.path),
                   Forms.csrf(context), Forms.message(state, f),
@@ -335,15 +346,17 @@ struct IndicatorsView: PageView {
                   Forms.select("地区", "regionCode", options: regions.filter { Access.subtree(of: region).contains($0.0) }.map { (String($0.0), $0.1) }
                                + (regions.contains { $0.0 == region } ? [] : [(String(region), regionName)]),
                                selected: state?.value("regionCode") ?? String(region), form: f),
-                  Forms.field("基准年份", "baselineYear", type: .number, value: state?.value("baselineYear") ?? "", required: true, error: err("baselineYear"), form: f),
-                  Forms.field("基准值", "baselineValue", value: state?.value("baselineValue") ?? "", required: true, error: err("baselineValue"), form: f),
-                  Forms.field("目标年份", "targetYear", type: .number, value: state?.value("targetYear") ?? "", required: true, error: err("targetYear"), form: f),
-                  Forms.field("目标值", "targetValue", value: state?.value("targetValue") ?? "", required: true, error: err("targetValue"), form: f),
-                  Forms.field("年度目标(可选)", "path", value: state?.value("path") ?? "", hint: "如 2024:33, 2025:31;未写的年份按基准到目标的直线", error: err("path"), form: f),
-                  Forms.field("容差(%)", "tolerancePercent", value: state?.value("tolerancePercent") ?? "5", error: err("tolerancePercent"), form: f),
-                  Forms.select("填报单位", "unitID", options: units.map { (String($0.0), $0.1) }, selected: state?.value("unitID"), form: f, blank: "整改办"),
-                  .div(.class("field"), .label(.input(.type(.checkbox), .name("published"), .value("on")), .text(" 在信息公开页公开"))),
-                  Forms.area("说明", "note", value: state?.value("note") ?? "", rows: 2, error: err("note"), form: f),
+                  Forms.field("基准年份", "baselineYear", type: .number, value: state?.value("baselineYear") ?? current.map { String($0.path.baselineYear) } ?? "", required: true, error: err("baselineYear"), form: f),
+                  Forms.field("基准值", "baselineValue", value: state?.value("baselineValue") ?? number(current?.path.baselineValue, d), required: true, error: err("baselineValue"), form: f),
+                  Forms.field("目标年份", "targetYear", type: .number, value: state?.value("targetYear") ?? current.map { String($0.path.targetYear) } ?? "", required: true, error: err("targetYear"), form: f),
+                  Forms.field("目标值", "targetValue", value: state?.value("targetValue") ?? number(current?.path.targetValue, d), required: true, error: err("targetValue"), form: f),
+                  Forms.field("年度目标(可选)", "path", value: state?.value("path") ?? pathText, hint: "如 2024:33, 2025:31;未写的年份按基准到目标的直线", error: err("path"), form: f),
+                  Forms.field("容差(%)", "tolerancePercent", value: state?.value("tolerancePercent") ?? number(current?.path.tolerancePercent ?? 5, 1), error: err("tolerancePercent"), form: f),
+                  Forms.select("填报单位", "unitID", options: units.map { (String($0.0), $0.1) }, selected: state?.value("unitID") ?? current?.unitID.map(String.init), form: f, blank: "整改办"),
+                  .div(.class("field"), .label(.input(.type(.checkbox), .name("published"), .value("on"),
+                                                     .checked((state.map { $0.value("published") == "on" }) ?? current?.published ?? false)),
+                                              .text(" 在信息公开页公开"))),
+                  Forms.area("说明", "note", value: state?.value("note") ?? current?.note ?? "", rows: 2, error: err("note"), form: f),
                   Forms.submit("保存目标", style: "secondary")))
     }
 

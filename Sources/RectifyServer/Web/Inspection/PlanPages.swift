@@ -54,7 +54,24 @@ struct PlanPageView: PageView {
                                   error: state?.error("approvedOn"), form: f),
                       .div(.class("field"), .label(.for("plan-file"), .words("方案文件(PDF、OFD 或 Word,可选)")),
                            .input(.id("plan-file"), .type(.file), .name("file"))),
-                      Forms.submit("登记"))))
+                      Forms.submit("登记")))),
+            .if(canEdit && !versions.isEmpty, .section(.class("panel"), .h2("登记核减(取消或合并任务)"),
+                .p(.class("sub"), .words("批准机关同意核减后登记;台账中的任务保持原样,方案的变化和整改报告的总述会写明核减。")),
+                .form(.class("action wide"), .method(.post), .action(SiteURL.planWithdrawal(inspectionID).path),
+                      Forms.csrf(context), Forms.message(state, "withdraw"),
+                      Forms.field("任务序号", "number", type: .number, value: state?.value("number") ?? "", required: true,
+                                  error: state?.isFor("withdraw") == true ? state?.error("taskID") : nil, form: "withdraw"),
+                      Forms.select("方式", "kind", options: PlanWithdrawal.allCases.map { ($0.rawValue, $0.label) }, selected: state?.value("kind"),
+                                   form: "withdraw"),
+                      Forms.field("并入任务序号(合并时)", "into", type: .number, value: state?.value("into") ?? "",
+                                  error: state?.isFor("withdraw") == true ? state?.error("mergedIntoTaskID") : nil, form: "withdraw"),
+                      Forms.field("批准文号", "documentNumber", value: state?.value("documentNumber") ?? "", required: true,
+                                  error: state?.isFor("withdraw") == true ? state?.error("documentNumber") : nil, form: "withdraw"),
+                      Forms.field("批准日期", "approvedOn", type: .date, value: state?.value("approvedOn") ?? "", required: true,
+                                  error: state?.isFor("withdraw") == true ? state?.error("approvedOn") : nil, form: "withdraw"),
+                      Forms.area("核减理由", "reason", value: state?.value("reason") ?? "", required: true, rows: 2,
+                                 error: state?.isFor("withdraw") == true ? state?.error("reason") : nil, form: "withdraw"),
+                      Forms.submit("登记核减", style: "secondary"))))
         )
     }
 }
@@ -77,6 +94,42 @@ enum PlanPagesController {
         var approvedBy: String
         var approvedOn: LocalDate
         var file: File?
+    }
+
+    struct WithdrawForm: Content {
+        var number: Int
+        var kind: PlanWithdrawal
+        var into: String?
+        var documentNumber: String
+        var approvedOn: LocalDate
+        var reason: String
+    }
+
+    static func withdraw(req: Request) async throws -> Response {
+        let id = try req.intParameter("id")
+        return try await WebForm.handle(req, form: "withdraw", success: "核减已登记", redirect: { SiteURL.inspectionPlans(id).path }, action: {
+            let f = try req.form(WithdrawForm.self)
+            let access = try await req.access()
+            _ = try await PlanService.inspection(id, access: access, write: true, on: req.db)
+            func task(_ number: Int, field: String) async throws -> Int {
+                guard let t = try await TaskRecord.query(on: req.db).filter(\.$inspection.$id == id).filter(\.$number == number)
+                    .filter(\.$parentTask.$id == nil).first(), let tid = t.id else {
+                    throw ValidationFailure([.init("plan.taskUnknown", field: field, "本次督察没有序号为 \(number) 的任务")])
+                }
+                return tid
+            }
+            let taskID = try await task(f.number, field: "taskID")
+            var into: Int?
+            if let text = f.into?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let n = Int(text) else {
+                    throw ValidationFailure([.init("plan.mergeTargetUnknown", field: "mergedIntoTaskID", "并入任务序号应是数字")])
+                }
+                into = try await task(n, field: "mergedIntoTaskID")
+            }
+            _ = try await PlanService.withdraw(taskID: taskID, .init(kind: f.kind, mergedIntoTaskID: into, documentNumber: f.documentNumber,
+                                                                     approvedOn: f.approvedOn, reason: f.reason),
+                                               access: access, clock: req.application.clock, on: req.db)
+        }, page: { try await page(req, state: $0) })
     }
 
     static func approve(req: Request) async throws -> Response {

@@ -7,13 +7,13 @@ import RectifyCore
 /// inspection's region, each with its chart, its numbers and the report's sentence.
 enum PublicIndicatorsPage {
     static func show(req: Request) async throws -> Response {
-        guard let i = try await Inspection.find(try req.intParameter("id"), on: req.db) else { throw AppError.notFound }
-        let region = i.$targetRegion.id
-        var lines = try await IndicatorBoard.load(nil, .init(region: Access.subtree(of: region), publishedOnly: true), on: req.db).lines
-        let tied = lines.filter { $0.inspectionID == i.id }
-        if !tied.isEmpty { lines = tied }
-        return PublicIndicatorsView(context: PageContext(req, section: .portal), inspectionID: try i.requireID(), inspectionTitle: i.title,
-                                    lines: lines).response()
+        let id = try req.intParameter("id")
+        // As the inspection's own public page: nothing until one of its tasks is past its draft.
+        guard let i = try await Inspection.find(id, on: req.db),
+              (try await InspectionQueries.taskCounts(inspectionIDs: [id], on: req.db)[id])?.isEmpty == false else { throw AppError.notFound }
+        return PublicIndicatorsView(context: PageContext(req, section: .portal), inspectionID: id, inspectionTitle: i.title,
+                                    lines: try await IndicatorBoard.forInspection(i, access: nil, on: req.db),
+                                    today: req.application.clock.today).response()
     }
 }
 
@@ -22,6 +22,7 @@ struct PublicIndicatorsView: PageView {
     let inspectionID: Int
     let inspectionTitle: String
     let lines: [IndicatorBoard.Line]
+    let today: LocalDate
     var title: String { "目标指标完成情况" }
 
     var content: Node<HTML.BodyContext> {
@@ -33,7 +34,8 @@ struct PublicIndicatorsView: PageView {
             .forEach(lines) { l in
                 .section(.class("panel"),
                          .h2(.words("\(l.regionName) · \(l.spec.name)")),
-                         .unwrap(l.latest) { .p(.class("lead"), .words(l.sentence(at: $0) + "。")) },
+                         // The report's sentence as of today: the latest period already over.
+                         .unwrap(l.reportable(asOf: today)) { .p(.class("lead"), .words(l.sentence(at: $0) + "。")) },
                          IndicatorChart.svg(l),
                          IndicatorChart.figures(l))
             }

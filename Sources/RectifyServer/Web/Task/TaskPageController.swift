@@ -49,6 +49,10 @@ enum TaskPageController {
             problemIDs: records.problems.map { ($0.id, $0.number) }, lineage: records.lineage,
             linkCandidates: records.problems.isEmpty ? [] : records.linkCandidates.map {
                 ($0.id, "\($0.inspection) 问题\(ChineseNumeral.string($0.number) ?? String($0.number)):\(String($0.text.prefix(40)))")
+            },
+            withdrawal: records.withdrawal.first.map { w in
+                PlanWithdrawal.words(PlanWithdrawal(rawValue: w.kind) ?? .cancelled, intoNumber: w.into, documentNumber: w.document,
+                                     approvedOn: LocalDate(iso: w.approvedOn), reason: w.reason)
             })
     }
 

@@ -48,4 +48,6 @@ struct TaskPageModel {
     let lineage: [TaskQueries.Records.Lineage]
     /// For the office's link form: earlier inspections' problems it may link to (id, label).
     let linkCandidates: [(Int, String)]
+    /// 核减 in words, when the task was taken out of the approved plan (issue 15 §1).
+    var withdrawal: String? = nil
 }

@@ -36,6 +36,7 @@ struct TaskPageView: PageView {
                  .div(.class("badges"), .span(.class("state"), .words(d.state.label)), .light(d.light?.rawValue),
                       .span(.class("tag"), .words(d.publicStatus)))),
             .unwrap(state?.form == nil ? state?.message : nil) { .p(.class("error"), .words($0)) },
+            .unwrap(model.withdrawal) { .p(.class("notice"), .strong("已从整改方案中核减:"), .words($0 + "。")) },
             .div(.class("grid two"),
                  .section(.class("panel"),
                           .h2("基本情况"),
