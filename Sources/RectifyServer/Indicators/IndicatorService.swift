@@ -197,9 +197,10 @@ enum IndicatorService {
         return p
     }
 
-    /// A period that has not begun, or a whole year not yet over: nothing to report for it yet.
+    /// A period not yet over (this month, a later one, this whole year): nothing to report for it yet.
     static func futureProblem(_ p: IndicatorPeriod, today: LocalDate) -> String? {
-        if p.year > today.year || (p.year == today.year && p.month > today.month) { return "期间 \(p.chinese) 还没有到" }
+        // 1—N月 is known once month N is over.
+        if p.year > today.year || (p.year == today.year && p.month >= today.month) { return "期间 \(p.chinese) 还没有结束" }
         if p.year == today.year && p.month == 0 { return "\(p.year) 年的全年值要到年度结束后才能填报,年内请按月填报累计值" }
         return nil
     }

@@ -196,12 +196,17 @@ enum IndicatorChart {
         }
         let route = pathYears.enumerated().map { i, y in "\(i == 0 ? "M" : "L")\(Charts.fmt(px(x(y, 0)))) \(Charts.fmt(py(path.expected(in: y))))" }
         body += "<path d=\"\(route.joined(separator: " "))\" class=\"target\" />"
+        // Each year's months (the year to date) as a line of its own: January starts afresh.
         var months = ""
+        var lineYear: Int?
         for p in l.points {
             let light = l.light(p)
             let tone = light == .green ? "s-green" : (light == .yellow ? "s-yellow" : "s-red")
             let cx = px(x(p.period.year, p.period.month)), cy = py(p.value)
-            if p.period.month != 0 { months += (months.isEmpty ? "M" : "L") + "\(Charts.fmt(cx)) \(Charts.fmt(cy)) " }
+            if p.period.month != 0 {
+                months += (lineYear == p.period.year ? "L" : "M") + "\(Charts.fmt(cx)) \(Charts.fmt(cy)) "
+                lineYear = p.period.year
+            }
             body += "<circle cx=\"\(Charts.fmt(cx))\" cy=\"\(Charts.fmt(cy))\" r=\"\(p.period.month == 0 ? 4 : 2.5)\" class=\"\(tone)\">"
                 + "<title>\(Charts.esc(p.period.chinese)):\(IndicatorNumber.format(p.value, l.spec.decimals))\(Charts.esc(l.spec.unit))</title></circle>"
         }
@@ -209,10 +214,14 @@ enum IndicatorChart {
         return Charts.svg(Int(width), Int(height), label: "\(l.regionName)\(l.spec.name):监测值与目标路径", body)
     }
 
-    /// The numbers beneath a chart: each year's value (or the latest month of the year) against the path.
-    static func figures(_ l: IndicatorBoard.Line, all: Bool = false) -> Node<HTML.BodyContext> {
+    /// The numbers beneath a chart: each year's value (or the latest month of the year) against
+    /// the path; with `months`, every month of the latest year as well.
+    static func figures(_ l: IndicatorBoard.Line, all months: Bool = false) -> Node<HTML.BodyContext> {
         let byYear = Dictionary(grouping: l.points, by: \.period.year)
-        let shown = all ? l.points : byYear.keys.sorted().compactMap { byYear[$0]?.max { $0.period < $1.period } }
+        var shown = byYear.keys.sorted().compactMap { byYear[$0]?.max { $0.period < $1.period } }
+        if months, let last = byYear.keys.max() {
+            shown = shown.filter { $0.period.year != last } + (byYear[last] ?? []).sorted { $0.period < $1.period }
+        }
         let rows: [(String, [String])] = shown.map { p in
             (p.period.chinese, [IndicatorNumber.format(p.value, l.spec.decimals), IndicatorNumber.format(l.path.expected(in: p.period.year), l.spec.decimals),
                                 l.light(p).label, l.yearOnYear(p) ?? "—"])
@@ -309,6 +318,11 @@ struct IndicatorsView: PageView {
                 })))
     }
 
+    /// The latest month already over: what a unit reports now.
+    var lastMonth: String {
+        today.month == 1 ? "\(today.year - 1)-12" : "\(today.year)-\(today.month <= 10 ? "0" : "")\(today.month - 1)"
+    }
+
     var valueForm: Node<HTML.BodyContext> {
         guard !reportable.isEmpty else { return .empty }
         let f = "value"
@@ -321,7 +335,7 @@ struct IndicatorsView: PageView {
                   Forms.csrf(context), Forms.message(state, f),
                   Forms.select("指标", "indicatorID", options: options, selected: state?.value("indicatorID") ?? chosen.map(String.init), form: f),
                   Forms.select("地区", "regionCode", options: regionOptions, selected: state?.value("regionCode") ?? String(region), form: f),
-                  Forms.field("期间", "period", value: state?.value("period") ?? "\(today.year)-\(today.month < 10 ? "0" : "")\(today.month)",
+                  Forms.field("期间", "period", value: state?.value("period") ?? lastMonth,
                               required: true, hint: "2025 为全年;2025-03 为 1—3 月累计", error: state?.isFor(f) == true ? state?.error("period") : nil, form: f),
                   Forms.field("数值", "value", value: state?.value("value") ?? "", required: true, hint: "按指标的单位填写",
                               error: state?.isFor(f) == true ? (state?.error("value") ?? state?.error("unit")) : nil, form: f),
