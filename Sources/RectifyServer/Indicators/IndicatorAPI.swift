@@ -91,7 +91,9 @@ enum IndicatorAPI {
         if let a = f.area { q = q.filter(\.$area == a) }
         let total = try await q.copy().count()
         let indicators = try await q.offset(p.offset).limit(p.per).all()
-        let board = try await IndicatorBoard.load(access, f, on: req.db)
+        var latest = f
+        latest.latestOnly = true
+        let board = try await IndicatorBoard.load(access, latest, on: req.db)
         let byIndicator = Dictionary(grouping: board.lines, by: \.indicatorID)
         return Paged(items: indicators.map { i in
             IndicatorOut(id: i.id ?? 0, code: i.code, name: i.name, unit: i.unit, direction: i.direction, area: i.area, decimals: i.decimals,

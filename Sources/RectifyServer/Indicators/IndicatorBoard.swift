@@ -61,6 +61,12 @@ struct IndicatorBoard: Sendable {
         var area: IndicatorArea?
         var inspectionID: Int?
         var publishedOnly = false
+        /// Which targets come with every value (for their charts and tables): those of these
+        /// regions, or all when nil. The others bring only their latest value and the value a
+        /// year before it (their light and 同比), which is what lists, matrices and rankings show.
+        var everyValue: ClosedRange<Int>? = nil
+        /// No target brings more than its latest value and the year before it.
+        var latestOnly = false
     }
 
     let lines: [Line]
@@ -95,10 +101,25 @@ struct IndicatorBoard: Sendable {
             """).all(decoding: T.self)
         guard !targets.isEmpty else { return IndicatorBoard(lines: []) }
         struct V: Decodable { let target_id: Int; let year: Int; let month: Int; let value: Double }
-        let values = try await sql.raw("""
-            SELECT v.target_id, v.year, v.month, v.value FROM indicator_values v WHERE v.target_id IN \
-            (SELECT t.id FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id WHERE \(condition))
-            """).all(decoding: V.self)
+        let ids: SQLQueryString = "SELECT t.id FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id WHERE \(condition)"
+        // A period as one number that sorts as periods do (the whole year after December).
+        let order: SQLQueryString = "(v.year * 16 + CASE WHEN v.month = 0 THEN 13 ELSE v.month END)"
+        let latest: (SQLQueryString) -> SQLQueryString = { only in """
+            SELECT v.target_id, v.year, v.month, v.value FROM indicator_values v JOIN \
+            (SELECT v.target_id, MAX(\(order)) AS k FROM indicator_values v WHERE v.target_id IN (\(ids)\(only)) GROUP BY v.target_id) m \
+            ON m.target_id = v.target_id AND \(order) IN (m.k, m.k - 16)
+            """ }
+        let query: SQLQueryString
+        switch (f.latestOnly, f.everyValue) {
+        case (true, _): query = latest("")
+        case (false, nil): query = "SELECT v.target_id, v.year, v.month, v.value FROM indicator_values v WHERE v.target_id IN (\(ids))"
+        case (false, let r?):
+            let inside: SQLQueryString = " AND t.region_code BETWEEN \(bind: r.lowerBound) AND \(bind: r.upperBound)"
+            let outside: SQLQueryString = " AND t.region_code NOT BETWEEN \(bind: r.lowerBound) AND \(bind: r.upperBound)"
+            query = "SELECT v.target_id, v.year, v.month, v.value FROM indicator_values v WHERE v.target_id IN (\(ids)\(inside)) UNION ALL "
+                + latest(outside)
+        }
+        let values = try await sql.raw(query).all(decoding: V.self)
         let decimals = Dictionary(targets.map { ($0.id, $0.decimals) }, uniquingKeysWith: { a, _ in a })
         var byTarget: [Int: [Point]] = [:]
         for v in values {

@@ -29,7 +29,9 @@ enum IndicatorPagesController {
             """).all(decoding: R.self)
         let region = q.region.flatMap { Bounds.region.contains($0) ? $0 : nil } ?? access.regionCode
             ?? regions.first?.region_code ?? 0
-        let board = try await IndicatorBoard.load(access, .init(region: Access.subtree(of: region), area: q.area), on: req.db)
+        // Every value of the region's own targets (their charts); the latest of those below (the matrix and ranking).
+        let board = try await IndicatorBoard.load(access, .init(region: Access.subtree(of: region), area: q.area, everyValue: region...region),
+                                                  on: req.db)
         let indicators = try await Indicator.query(on: req.db).sort(\.$id).all()
         let rules = IndicatorAccess(access: access)
         let manage = rules.canManage(region: region)
