@@ -69,7 +69,10 @@ enum IndicatorImport {
         let targets = codes.isEmpty ? [] : try await IndicatorTarget.query(on: db).filter(\.$regionCode ~~ codes).all()
         let targetByKey = Dictionary(targets.map { ("\($0.$indicator.id)|\($0.regionCode)", $0) }, uniquingKeysWith: { a, _ in a })
         let targetIDs = targets.compactMap(\.id)
-        let stored = targetIDs.isEmpty ? [] : try await IndicatorValue.query(on: db).filter(\.$target.$id ~~ targetIDs).all()
+        // Only the years the file speaks of: a province holds years of monthly values.
+        let years = Set(rows.compactMap { $0.period?.year })
+        let stored = targetIDs.isEmpty || years.isEmpty ? []
+            : try await IndicatorValue.query(on: db).filter(\.$target.$id ~~ targetIDs).filter(\.$year ~~ years).all()
         let storedByKey = Dictionary(stored.map { ("\($0.$target.id)|\($0.year)|\($0.month)", $0.value) }, uniquingKeysWith: { a, _ in a })
         let rules = IndicatorAccess(access: access)
         var plans: [RowPlan] = []
