@@ -1,12 +1,16 @@
 import Foundation
 
-/// Reads the text of a published rectification report (issue 5 §4) into its
-/// problems and the figures of its count sentences. Copes with real noise: page
-/// navigation and footers, traditional characters (converted to simplified), pinyin
-/// glosses like 落實(shí), numbering as 三十七、 or (一) or 1., and status lines such as
-/// 整改进展情况:达到序时进度,持续整改。
+/// Reads the text of a published rectification report (issue 5 §4, issue 16) into its
+/// problems and the figures of its summary sentences: the genre, not one layout. Items may
+/// start lines or run on inside a paragraph (……。二、关于……), be numbered 一、 (一) 1. 1、 (1) ①
+/// 第一项 问题一: or 反馈问题:一、, and carry their status after a label (整改进展情况:…) or in a
+/// status sentence of their progress text (目前该问题已完成整改). Web-page noise (crumbs, 打印本页,
+/// 发布时间, footers) is dropped wherever it stands; traditional characters are read as
+/// simplified, pinyin glosses like 落實(shí) dropped, full-width digits and punctuation read as
+/// half-width. Which numbering carries the problems is decided by the text: the numbering
+/// whose items, in sequence, carry the most statuses.
 public enum ReportParser {
-    /// The status of a problem as `rectify import-report --json` names it.
+    /// The status of a problem as `rectify import-report --json` names it (see `vocabulary`).
     public enum Status: String, Codable, Sendable {
         case completed, basicallyCompleted, onSchedule, behindSchedule, inProgress, unknown
     }
@@ -21,17 +25,25 @@ public enum ReportParser {
         public let measures: String
     }
 
-    /// Figures stated by the report's count sentences; nil when the text does not state them.
+    /// Figures stated by the report's summary sentences; nil when the text does not state them.
+    /// The status counts belong to the total the same sentence states: problems (个) or tasks (项).
     public struct Figures: Codable, Sendable, Equatable {
+        public var problemsTotal: Int?
         public var tasksTotal: Int?
         public var completed: Int?
         public var basicallyCompleted: Int?
         public var onSchedule: Int?
         public var behindSchedule: Int?
         public var fullyImplemented: Int?
+        /// 阶段性完成.
+        public var stageCompleted: Int?
+        /// 长期坚持.
+        public var longTerm: Int?
         public var petitionsTotal: Int?
         public var petitionsClosed: Int?
         public var petitionsClosedAtStage: Int?
+        /// 正在办理.
+        public var petitionsInProgress: Int?
         /// Percent, as written (94 for 办结率94%).
         public var petitionClosureRate: Double?
 
@@ -41,9 +53,34 @@ public enum ReportParser {
     public struct Result: Codable, Sendable, Equatable {
         public let problems: [Problem]
         public let figures: Figures
+        /// The numbering the problems were read from (`chinese` 一、, `parenChinese` (一), `arabic` 1. 1、,
+        /// `parenArabic` (1), `circled` ①, `ordinal` 第一项, `problemNumber` 问题一:), nil when none carried a status.
+        public var layout: String? = nil
+        /// Every numbering found in the text with how many items it had and how many of them carried a status.
+        public var tried: [String] = []
+        /// What could not be placed: numbered items without a status, and, when no problem was found, the
+        /// text's first lines (so the office sees what the importer saw).
+        public var unplaced: [String] = []
 
         /// Neither a numbered problem nor a count sentence: not a report this parser reads.
         public var recognisedNothing: Bool { problems.isEmpty && figures == Figures() }
+
+        /// Why no problem was read, for the office: the numberings tried and the text's first lines.
+        public var unrecognisedAccount: String {
+            let tried = self.tried.isEmpty ? "没有找到任何编号项(一、 (一) 1. 1、 (1) ① 第一项 问题一: 反馈问题:一、)"
+                : "找到的编号项都没有整改状态(" + self.tried.joined(separator: ";") + ")"
+            let start = unplaced.prefix(3).joined(separator: " / ")
+            return "没有识别出带整改进展的反馈问题(如“一、……。整改进展情况:已完成整改。”或“目前该问题已完成整改”):" + tried
+                + (start.isEmpty ? "" : "。未能归入问题的文字:" + start)
+        }
+
+        public init(problems: [Problem], figures: Figures, layout: String? = nil, tried: [String] = [], unplaced: [String] = []) {
+            self.problems = problems
+            self.figures = figures
+            self.layout = layout
+            self.tried = tried
+            self.unplaced = unplaced
+        }
     }
 
     // MARK: - Normalisation
@@ -51,13 +88,27 @@ public enum ReportParser {
     static let gloss = try! NSRegularExpression(
         pattern: "([\\u3400-\\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
 
-    /// Simplified characters, no pinyin glosses, trimmed lines, no empty lines.
+    /// Full-width digits, letters and ASCII punctuation as half-width (，→, ：→: （→( …);
+    /// the ideographic full stop and 、 stay, as do quotation marks.
+    static func halfWidth(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.compactMap { s -> Unicode.Scalar? in
+            switch s.value {
+            case 0xFF01...0xFF5E: return Unicode.Scalar(s.value - 0xFEE0) ?? s
+            case 0x3000, 0x00A0, 0x2002...0x200A: return " "
+            case 0x200B...0x200D, 0xFEFF: return nil
+            default: return s
+            }
+        }))
+    }
+
+    /// Simplified characters, no pinyin glosses, half-width digits and punctuation, trimmed lines, no empty lines.
     public static func normalise(_ raw: String) -> [String] {
         var text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         text = gloss.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1")
         if looksTraditional(text) {
             text = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false) ?? text
         }
+        text = halfWidth(text)
         return text.split(separator: "\n").map {
             $0.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}")))
         }.filter { !$0.isEmpty }
@@ -72,177 +123,613 @@ public enum ReportParser {
         text.unicodeScalars.contains { $0.value >= 0x4E00 && traditionalOnly.contains(Character($0)) }
     }
 
-    /// Lines that belong to the web page, not the report; a report's body ends at them.
-    static let boilerplatePrefixes = ["当前位置", "您的位置", "您现在所在的位置", "扫一扫", "上一条", "下一条", "(责任编辑",
-                                      "（责任编辑", "原标题", "投稿与新闻线索", "特别声明", "凡来源", "网站有害信息", "主办",
-                                      "发布时间", "来源:", "来源：", "搜索历史", "我要投稿"]
+    // MARK: - Web-page noise
 
-    static func isBoilerplate(_ line: String) -> Bool {
-        boilerplatePrefixes.contains { line.hasPrefix($0) } || line.contains("ICP备") || line.contains("公网安备")
+    /// Lines that belong to the web page, not the report: dropped wherever they stand.
+    static let noisePrefixes = ["当前位置", "您的位置", "您现在所在的位置", "您所在的位置", "扫一扫", "上一条", "下一条", "上一篇", "下一篇",
+                                "(责任编辑", "责任编辑", "原标题", "投稿与新闻线索", "特别声明", "凡来源", "网站有害信息", "主办", "承办",
+                                "发布时间", "发布日期", "来源:", "信息来源", "文章来源", "搜索历史", "我要投稿", "打印本页", "关闭窗口", "分享到",
+                                "【打印】", "【关闭】", "[打印]", "[关闭]", "字号", "【字体", "【字号", "浏览次数", "阅读次数", "点击数", "访问量",
+                                "版权所有", "网站标识码", "联系我们", "网站地图", "首页>", "首页 >", "首页»", "返回顶部", "打印", "关闭", "收藏"]
+
+    static func isNoise(_ line: String) -> Bool {
+        let compact = line.filter { !$0.isWhitespace }
+        if noisePrefixes.contains(where: { compact.hasPrefix($0.filter { !$0.isWhitespace }) }) { return true }
+        if line.contains("ICP备") || line.contains("公网安备") || line.contains("浏览次数") || line.contains("打印本页")
+            || line.contains("关闭窗口") || line.contains("分享到") { return true }
+        // A byline: 2023-09-28 15:08 来源:… 关键词:…
+        if line.count <= 120 && (line.contains("来源:") || line.contains("关键词:") || line.contains("作者:") || line.contains("编辑:"))
+            && (line.contains("20") || line.contains("关键词")) { return true }
+        // A crumb trail: 首页 > 信息公开 > 环境保护.
+        if (line.contains(">") || line.contains("»") || line.contains("›")) && line.contains("首页") && line.count <= 60 { return true }
+        return false
     }
 
     /// A title: a short line with no punctuation at all, such as the heading of the next
-    /// report in a compilation (辽宁省对外公开中央环境保护督察整改情况). Measures are sentences.
+    /// report in a compilation (辽宁省对外公开中央环境保护督察整改情况). Measures end before one.
     static func isTitle(_ line: String) -> Bool {
         (6...60).contains(line.count) && !line.contains { "。,,;;::!?!?、.()()".contains($0) }
     }
 
-    // MARK: - Problems
+    // MARK: - Status vocabulary
 
-    enum Style: Int { case chinese = 0, parenthesised = 1, arabic = 2 }
+    /// Every status phrase and what it means, in one place (issue 16 §5). At any point of a
+    /// status sentence the longest phrase wins; the first phrase of the sentence decides,
+    /// except 长期坚持, which marks the problem long-term and decides only when alone.
+    public static let vocabulary: [(phrase: String, status: Status)] = [
+        ("尚未达到序时进度", .behindSchedule), ("未达到序时进度", .behindSchedule), ("未达序时进度", .behindSchedule),
+        ("基本完成整改", .basicallyCompleted), ("基本完成", .basicallyCompleted),
+        ("已完成整改", .completed), ("整改完成", .completed), ("完成整改", .completed), ("已完成", .completed),
+        ("已销号", .completed), ("已整改到位", .completed), ("已整改完毕", .completed), ("已整改", .completed),
+        ("阶段性完成", .onSchedule), ("达到序时进度", .onSchedule), ("按照序时进度", .onSchedule), ("按序时进度", .onSchedule),
+        ("正在推进整改", .inProgress), ("正在推进", .inProgress), ("正在整改", .inProgress), ("持续推进", .inProgress),
+        ("推进中", .inProgress), ("整改中", .inProgress), ("滞后", .behindSchedule),
+    ]
+    static let longTermPhrase = "长期坚持"
 
-    struct Heading {
-        let line: Int
+    /// The status of status words: the first phrase, or 长期坚持 alone as on schedule.
+    public static func status(of words: String) -> (Status, Bool) {
+        let longTerm = words.contains(longTermPhrase)
+        if let first = phrases(in: words).first { return (first.status, longTerm) }
+        return (longTerm ? .onSchedule : .unknown, longTerm)
+    }
+
+    /// The vocabulary's phrases in `text`, in order, longest first at each point; a phrase
+    /// about the future (计划于2024年底前完成整改) is not a status.
+    static func phrases(in text: String) -> [(offset: Int, end: Int, status: Status)] {
+        let chars = Array(text)
+        var found: [(Int, Int, Status)] = []
+        var i = 0
+        while i < chars.count {
+            var matched: (Int, Status)?
+            for (phrase, status) in vocabulary where phrase.count > (matched?.0 ?? 0) && matches(chars, at: i, phrase) {
+                matched = (phrase.count, status)
+            }
+            if let (length, status) = matched {
+                if !isIntent(chars, before: i) { found.append((i, i + length, status)) }
+                i += length
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+
+    static func matches(_ chars: [Character], at i: Int, _ phrase: String) -> Bool {
+        var j = i
+        for c in phrase {
+            guard j < chars.count, chars[j] == c else { return false }
+            j += 1
+        }
+        return true
+    }
+
+    static let intentWords = ["计划", "确保", "力争", "预计", "争取", "要求", "将于", "拟于", "力求"]
+
+    /// 计划…完成整改, 确保年底前完成: what is to happen, unless 已 says it has (目前 and 当前 are now).
+    static func isIntent(_ chars: [Character], before i: Int) -> Bool {
+        let window = String(chars[max(0, i - 8)..<i])
+        if window.hasSuffix("已") || window.hasSuffix("已经") || window.hasSuffix("均已") { return false }
+        if intentWords.contains(where: { window.contains($0) }) { return true }
+        let near = String(chars[max(0, i - 4)..<i])
+        return near.hasSuffix("前") && !near.hasSuffix("目前") && !near.hasSuffix("当前") && !near.hasSuffix("此前")
+    }
+
+    /// Labels before a problem's status or progress text.
+    static let labels = ["整改进展情况", "整改落实情况", "整改完成情况", "整改进展", "整改情况", "进展情况", "完成情况", "整改进度", "整改状态",
+                         "目前进展", "落实情况"]
+
+    /// Where a status sentence without a label may begin: 目前…, 现已…, 该问题已…; the phrase
+    /// follows within a few characters. A clause may also open with the phrase itself (已完成整改。).
+    static let statusSubjects = ["截至目前", "目前", "现已", "现在", "截至", "截止", "该问题", "此问题", "上述问题", "该项问题", "该项任务", "该项",
+                                 "此项", "该任务", "经整改", "经过整改", "整改后", "通过整改"]
+
+    // MARK: - Items
+
+    enum Style: String, CaseIterable {
+        case chinese, parenChinese, arabic, parenArabic, circled, ordinal, problemNumber
+
+        var rank: Int { Style.allCases.firstIndex(of: self) ?? 0 }
+
+        /// The level of the numbering in the documents' usual outline: 一、 (and 第一项, 问题一:) over
+        /// (一) over 1. over (1) over ①. An item ends where a higher level begins.
+        var level: Int {
+            switch self {
+            case .chinese, .ordinal, .problemNumber: 0
+            case .parenChinese: 1
+            case .arabic: 2
+            case .parenArabic: 3
+            case .circled: 4
+            }
+        }
+    }
+
+    static let numeral = "[一二三四五六七八九十百零〇两]{1,5}"
+    static let markerPatterns: [(Style, NSRegularExpression)] = [
+        (.problemNumber, try! NSRegularExpression(pattern: "(?:反馈)?问题(\(numeral)|\\d{1,3})[:,]")),
+        (.ordinal, try! NSRegularExpression(pattern: "第(\(numeral)|\\d{1,3})(?:项|个问题|条|个)[:,、.]?")),
+        (.parenChinese, try! NSRegularExpression(pattern: "\\((\(numeral))\\)")),
+        (.parenArabic, try! NSRegularExpression(pattern: "\\((\\d{1,3})\\)")),
+        (.circled, try! NSRegularExpression(pattern: "([①-⑳])")),
+        (.chinese, try! NSRegularExpression(pattern: "(\(numeral))、")),
+        (.arabic, try! NSRegularExpression(pattern: "(\\d{1,3})(?:[.、](?![\\d])|\\s(?=[\\u4e00-\\u9fff]))")),
+    ]
+    static let feedbackPrefix = try! NSRegularExpression(pattern: "反馈问题[:]?\\s*$")
+
+    struct Marker {
         let style: Style
         let number: Int
-        let rest: String
+        /// Where the marker starts and where the item's own words start, in the stream's characters.
+        let start: Int
+        let bodyStart: Int
     }
 
-    static let headingPatterns: [(Style, NSRegularExpression)] = [
-        (.chinese, try! NSRegularExpression(pattern: "^([一二三四五六七八九十百零〇两]{1,5})、(.*)$")),
-        (.parenthesised, try! NSRegularExpression(pattern: "^[(（]([一二三四五六七八九十百零〇两]{1,5})[)）](.*)$")),
-        (.arabic, try! NSRegularExpression(pattern: "^(\\d{1,3})[.、．](?![\\d])(.*)$")),
-    ]
-
-    static func heading(_ line: String, at index: Int) -> Heading? {
-        let range = NSRange(line.startIndex..., in: line)
-        for (style, regex) in headingPatterns {
-            guard let m = regex.firstMatch(in: line, range: range),
-                  let numberRange = Range(m.range(at: 1), in: line), let restRange = Range(m.range(at: 2), in: line) else { continue }
-            let numeral = String(line[numberRange])
-            guard let number = style == .arabic ? Int(numeral) : ChineseNumeral.value(numeral) else { continue }
-            return Heading(line: index, style: style, number: number, rest: String(line[restRange]))
-        }
-        return nil
-    }
-
-    static let statusPrefixes = ["整改进展情况", "整改进展", "整改情况", "进展情况", "完成情况"]
-
-    /// The status words of a status line, or nil if the line is not one.
-    static func statusWords(_ line: String) -> String? {
-        for prefix in statusPrefixes where line.hasPrefix(prefix) {
-            var rest = line.dropFirst(prefix.count)
-            guard let first = rest.first, first == ":" || first == "：" else { continue }
-            rest = rest.dropFirst()
-            return rest.trimmingCharacters(in: CharacterSet(charactersIn: " 。."))
-        }
-        return nil
-    }
-
-    public static func status(of words: String) -> (Status, Bool) {
-        let longTerm = words.contains("长期坚持")
-        let status: Status
-        if words.hasPrefix("基本完成") { status = .basicallyCompleted }
-        else if words.hasPrefix("已完成") || words.hasPrefix("完成整改") || words.hasPrefix("已整改") { status = .completed }
-        else if words.hasPrefix("未达到序时进度") || words.hasPrefix("尚未达到序时进度") || words.hasPrefix("滞后") { status = .behindSchedule }
-        else if words.hasPrefix("达到序时进度") || words.hasPrefix("按序时进度") || words.hasPrefix("按照序时进度") { status = .onSchedule }
-        else if words.hasPrefix("正在") || words.hasPrefix("持续推进") || words.hasPrefix("整改中") || words.hasPrefix("推进中") { status = .inProgress }
-        else if longTerm { status = .onSchedule }
-        else { status = .unknown }
-        return (status, longTerm)
-    }
-
-    static func problems(in lines: [String]) -> [Problem] {
-        let headings = lines.indices.compactMap { heading(lines[$0], at: $0) }
-        let headingLines = Set(headings.map(\.line))
-        // In line order, so each block finds its first stop by binary search: a scan per
-        // heading made a 5 MB draft of title-like lines quadratic (minutes of CPU).
-        let stops = lines.indices.filter { isBoilerplate(lines[$0]) || (isTitle(lines[$0]) && !headingLines.contains($0)) }
-        var result: [Problem] = []
-        for (i, h) in headings.enumerated() {
-            // The block runs to the next heading of the same or a higher level, or a page footer.
-            var end = lines.count
-            for next in headings[(i + 1)...] where next.style.rawValue <= h.style.rawValue {
-                end = next.line
-                break
+    /// The markers of every style that stand where an item can start: at a line's start, or
+    /// after the end of a sentence (。;!?:), or after 反馈问题:.
+    static func markers(in stream: String, chars: [Character]) -> [Marker] {
+        let ns = stream as NSString
+        // NSString offsets (UTF-16) to Character offsets.
+        var utf16ToChar: [Int] = []
+        utf16ToChar.reserveCapacity(ns.length + 1)
+        for (i, c) in chars.enumerated() { for _ in 0..<c.utf16.count { utf16ToChar.append(i) } }
+        utf16ToChar.append(chars.count)
+        var out: [Marker] = []
+        for (style, regex) in markerPatterns {
+            for m in regex.matches(in: stream, range: NSRange(location: 0, length: ns.length)) {
+                let r = m.range(at: 1)
+                guard r.location != NSNotFound, m.range.location < utf16ToChar.count, NSMaxRange(m.range) < utf16ToChar.count else { continue }
+                let numeral = ns.substring(with: r)
+                let number: Int?
+                switch style {
+                case .circled: number = numeral.unicodeScalars.first.map { Int($0.value) - 0x2460 + 1 }
+                default: number = Int(numeral) ?? ChineseNumeral.value(numeral)
+                }
+                guard let number, (1...999).contains(number) else { continue }
+                let start = utf16ToChar[m.range.location]
+                guard standsAlone(chars, at: start) else { continue }
+                out.append(Marker(style: style, number: number, start: start, bodyStart: utf16ToChar[NSMaxRange(m.range)]))
             }
-            if let stop = firstStop(after: h.line, in: stops), stop < end { end = stop }
-            // A status line before any lower-level heading makes the block a problem.
-            // Only the headings inside the block: scanning all later ones was quadratic.
-            let firstSub = headings[(i + 1)...].prefix { $0.line < end }.first { $0.style.rawValue > h.style.rawValue }?.line ?? end
-            let statusLine = (h.line + 1 ..< firstSub).first { statusWords(lines[$0]) != nil }
-            var rest = h.rest
-            let isFeedback = rest.hasPrefix("反馈问题")
-            if isFeedback { rest = String(rest.drop(while: { $0 != ":" && $0 != "：" }).dropFirst()) }
-            guard statusLine != nil || isFeedback else { continue }
-            let textEnd = statusLine ?? firstSub
-            let text = ([rest] + lines[(h.line + 1) ..< textEnd]).filter { !$0.isEmpty }.joined(separator: "\n")
-            let words = statusLine.flatMap { statusWords(lines[$0]) } ?? ""
-            let measures = statusLine.map { lines[($0 + 1) ..< end].joined(separator: "\n") } ?? ""
-            let (status, longTerm) = status(of: words)
-            result.append(Problem(number: h.number, text: text, status: status, longTerm: longTerm,
-                                  statusText: words, measures: measures))
         }
-        return result
+        return out.sorted { ($0.start, $0.style.rank) < ($1.start, $1.style.rank) }
     }
 
-    /// The first of the sorted `stops` after `line`.
-    static func firstStop(after line: Int, in stops: [Int]) -> Int? {
-        var low = 0, high = stops.count
-        while low < high {
-            let mid = (low + high) / 2
-            if stops[mid] <= line { low = mid + 1 } else { high = mid }
+    /// A marker starts an item only at a line's start or after a sentence's end (or 反馈问题:).
+    static func standsAlone(_ chars: [Character], at start: Int) -> Bool {
+        var i = start - 1
+        while i >= 0, chars[i] == " " { i -= 1 }
+        if i < 0 { return true }
+        if "\n。;!?:\u{1}".contains(chars[i]) {
+            return true
         }
-        return low < stops.count ? stops[low] : nil
+        let before = String(chars[max(0, i - 4)...i])
+        return before.hasSuffix("反馈问题") || before.hasSuffix("反馈问题:")
+    }
+
+    /// The chain of one style's markers that reads as a numbered list (each number more than
+    /// the last — one more, or a few more where a report lists only its typical problems — or
+    /// 1 again for a new list) and whose items carry the most statuses.
+    static func chain(_ markers: [Marker], value: (Int) -> Double) -> (score: Double, picked: [Int]) {
+        guard !markers.isEmpty else { return (0, []) }
+        var score = [Double](repeating: 0, count: markers.count)
+        var back = [Int?](repeating: nil, count: markers.count)
+        // For each number, the best chain ending in it so far (numbers are at most 999).
+        var bestByNumber = [Int?](repeating: nil, count: 1_001)
+        var bestAll: Int?
+        for (i, m) in markers.enumerated() {
+            let v = value(i)
+            var s = v
+            var from: Int?
+            if let p = bestByNumber[m.number - 1], score[p] + v > s { s = score[p] + v; from = p }
+            // A gap (典型问题 5, 8, 11): from any smaller number, at a cost that grows with the gap.
+            var k = m.number - 2
+            while k >= 1 && k >= m.number - 60 {
+                if let p = bestByNumber[k] {
+                    let gap = score[p] + v - 0.15 - 0.01 * Double(m.number - k)
+                    if gap > s { s = gap; from = p }
+                }
+                k -= 1
+            }
+            // A new list (restarting at 1) after any chain, at a small cost.
+            if m.number == 1, let p = bestAll, score[p] + v - 0.3 > s { s = score[p] + v - 0.3; from = p }
+            score[i] = s
+            back[i] = from
+            if let p = bestByNumber[m.number], score[p] >= s {} else { bestByNumber[m.number] = i }
+            if let p = bestAll, score[p] >= s {} else { bestAll = i }
+        }
+        guard let end = bestAll else { return (0, []) }
+        var picked: [Int] = []
+        var at: Int? = end
+        while let i = at { picked.append(i); at = back[i] }
+        return (score[end], picked.reversed())
+    }
+
+    struct Item {
+        let marker: Marker
+        let end: Int
+    }
+
+    /// A problem's parts within its item: its text, status words, measures.
+    /// The problem and where its words end in the stream (at its measures' end: a title-like line
+    /// or noise closes them, and what follows is the report's again).
+    static func problem(_ item: Item, chars: [Character]) -> (Problem, end: Int)? {
+        let body = String(chars[item.marker.bodyStart..<item.end])
+        guard let found = findStatus(in: body) else { return nil }
+        let clean = { (s: String) in s.replacingOccurrences(of: "\u{1}", with: "") }
+        var text = clean(String(body[..<found.textEnd])).trimmingCharacters(in: .whitespacesAndNewlines)
+        // 反馈问题:… before the problem's own words.
+        for prefix in ["反馈问题:", "反馈问题"] where text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
+        text = joinWrapped(text).trimmingCharacters(in: CharacterSet(charactersIn: " \n"))
+        var measures = String(body[found.wordsEnd...])
+        var end = item.end
+        if let stop = measures.firstIndex(of: "\u{1}") {
+            end = item.marker.bodyStart + body.distance(from: body.startIndex, to: found.wordsEnd) + measures.distance(from: measures.startIndex, to: stop)
+            measures = String(measures[..<stop])
+        }
+        let words = found.words
+        let (status, longTerm) = status(of: words)
+        return (Problem(number: item.marker.number, text: text, status: status, longTerm: longTerm, statusText: words,
+                        measures: measures.trimmingCharacters(in: .whitespacesAndNewlines)), min(max(end, item.marker.start), item.end))
+    }
+
+    /// Lines broken inside a sentence (a title over two lines) joined; lines ending a sentence kept apart.
+    static func joinWrapped(_ text: String) -> String {
+        var out = ""
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            if i > 0 { out += out.last.map { "。;:!?".contains($0) } == true ? "\n" : "" }
+            out += line
+        }
+        return out
+    }
+
+    struct FoundStatus {
+        let textEnd: String.Index
+        let words: String
+        let wordsEnd: String.Index
+    }
+
+    /// The item's status: after a label (整改进展情况:…) the first status phrase of the progress
+    /// text; without one, a status sentence that begins as status sentences do (目前…, 该问题已…).
+    static func findStatus(in body: String) -> FoundStatus? {
+        let sentenceEnds: Set<Character> = ["。", ";", "\n", "!", "?"]
+        // Labels, in order of position.
+        var labelHits: [(Range<String.Index>)] = []
+        for label in labels {
+            var from = body.startIndex
+            while let r = body.range(of: label, range: from..<body.endIndex) {
+                var after = r.upperBound
+                while after < body.endIndex, body[after] == " " { after = body.index(after: after) }
+                if after < body.endIndex, body[after] == ":" { labelHits.append(r.lowerBound..<body.index(after: after)) }
+                from = r.upperBound
+            }
+        }
+        labelHits.sort { $0.lowerBound < $1.lowerBound }
+        for hit in labelHits {
+            // The progress text after the label, to the item's end: its first status phrase (or 长期坚持).
+            let progress = String(body[hit.upperBound...])
+            let found = phrases(in: progress)
+            let longTerm = progress.range(of: longTermPhrase)
+            guard found.first != nil || longTerm != nil else { continue }
+            let progressChars = Array(progress)
+            let firstOffset = min(found.first?.offset ?? Int.max, longTerm.map { progress.distance(from: progress.startIndex, to: $0.lowerBound) } ?? Int.max)
+            // The words: from the label (when the phrase opens the text) or the phrase's sentence, to the sentence's end.
+            var start = firstOffset
+            while start > 0, !sentenceEnds.contains(progressChars[start - 1]) && progressChars[start - 1] != ":" { start -= 1 }
+            var end = firstOffset
+            while end < progressChars.count, !sentenceEnds.contains(progressChars[end]) { end += 1 }
+            let words = String(progressChars[start..<end]).trimmingCharacters(in: CharacterSet(charactersIn: " 。.\u{1}"))
+            let wordsEnd = progress.index(progress.startIndex, offsetBy: min(end + 1, progressChars.count))
+            let endIndex = body.index(hit.upperBound, offsetBy: progress.distance(from: progress.startIndex, to: wordsEnd))
+            return FoundStatus(textEnd: hit.lowerBound, words: words, wordsEnd: endIndex)
+        }
+        // No label: a sentence that begins as a status sentence and holds a phrase.
+        let chars = Array(body)
+        var sentenceStart = 0
+        var i = 0
+        while i <= chars.count {
+            if i == chars.count || sentenceEnds.contains(chars[i]) {
+                if i > sentenceStart {
+                    let sentence = String(chars[sentenceStart..<i])
+                    let trimmed = sentence.trimmingCharacters(in: CharacterSet(charactersIn: " ,\u{1}"))
+                    // Not the title: the first sentence names the problem.
+                    if sentenceStart > 0 || labelHits.isEmpty == false,
+                       let clause = statusClause(trimmed) {
+                        let textEnd = body.index(body.startIndex, offsetBy: sentenceStart)
+                        return FoundStatus(textEnd: textEnd, words: clause, wordsEnd: body.index(body.startIndex, offsetBy: min(i + 1, chars.count)))
+                    }
+                }
+                sentenceStart = i + 1
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The status words of a sentence that opens as a status sentence does and holds a phrase
+    /// ending its clause: 目前该问题已完成整改 → 已完成整改; 持续推进城区集中供热 → nil.
+    static func statusClause(_ sentence: String) -> String? {
+        // Clauses: a status sentence may open with a date or an introduction (截至2023年4月底,该问题已完成整改).
+        let clauses = sentence.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let introduced = clauses.first.map { c in ["截至", "截止", "目前", "经过", "经", "通过", "现"].contains { c.hasPrefix($0) } } ?? false
+        for (n, clause) in clauses.enumerated() {
+            let subject = statusSubjects.first { clause.hasPrefix($0) }
+            let rest = String(clause.dropFirst(subject?.count ?? 0))
+            let found = phrases(in: rest)
+            let restChars = Array(rest)
+            guard let first = found.first else {
+                if subject != nil, rest.hasPrefix(longTermPhrase) || rest.hasPrefix("需" + longTermPhrase) {
+                    return clauses[n...].joined(separator: ",")
+                }
+                continue
+            }
+            // After a subject (or a clause of introduction) the phrase comes within a few
+            // characters; a bare clause must open with it.
+            let reach = subject != nil || (n > 0 && introduced) ? 12 : 0
+            guard first.offset <= reach else { continue }
+            if reach == 0, first.offset != 0 { continue }
+            let after = first.end < restChars.count ? String(restChars[first.end...]) : ""
+            if after.isEmpty || ["要求", "并", "。"].contains(where: { after.hasPrefix($0) }) || after.first.map({ ")".contains($0) }) == true {
+                return clauses[n...].joined(separator: ",").trimmingCharacters(in: CharacterSet(charactersIn: " 。"))
+            }
+        }
+        return nil
+    }
+
+    // MARK: - The parse
+
+    struct Reading {
+        let style: Style
+        let items: Int
+        let problems: [Problem]
+        /// Items of the chain that held no status (for the office to see).
+        let unplaced: [Item]
+        /// Where the problems stand in the stream: the report's own summary is outside them.
+        let spans: [Range<Int>]
+    }
+
+    /// How many statuses a stretch states: its labels (整改进展情况:…), else its status sentences.
+    static func statusCount(_ body: String) -> Int {
+        // Counted by where the colon stands: 整改进展情况: holds 进展情况: too.
+        var colons = Set<String.Index>()
+        for label in labels {
+            var from = body.startIndex
+            while let r = body.range(of: label + ":", range: from..<body.endIndex) { colons.insert(r.upperBound); from = r.upperBound }
+        }
+        return colons.count
+    }
+
+    /// The numbering that reads best within `range`: for each style not excluded, its chain;
+    /// an item that holds several statuses is a section, read again with the other styles
+    /// (a compilation: 三十七、… for one province, (一)反馈问题:… under 一、 for another).
+    static func reading(_ all: [Marker], chars: [Character], within range: Range<Int>, excluding: Set<Style>, depth: Int,
+                        tried: inout [String]) -> Reading? {
+        var best: Reading?
+        for style in Style.allCases where !excluding.contains(style) {
+            let ms = all.filter { $0.style == style && range.contains($0.start) && $0.bodyStart <= range.upperBound }
+            guard !ms.isEmpty else { continue }
+            // Where higher levels of the outline begin: no item of this style runs past one.
+            let higher = all.filter { $0.style.level < style.level && range.contains($0.start) }.map(\.start)
+            func bound(_ from: Int, _ end: Int) -> Int {
+                var low = 0, high = higher.count
+                while low < high { let mid = (low + high) / 2; if higher[mid] <= from { low = mid + 1 } else { high = mid } }
+                return low < higher.count ? min(end, higher[low]) : end
+            }
+            // An item's span for scoring: to the next marker of its style (or a higher level's).
+            let spans = ms.indices.map { i in (ms[i].bodyStart, bound(ms[i].start, i + 1 < ms.count ? ms[i + 1].start : range.upperBound)) }
+            var carries: [Int: Bool] = [:]
+            let value: (Int) -> Double = { i in
+                if let c = carries[i] { return c ? 1 : 0.05 }
+                let (a, b) = spans[i]
+                let c = a < b && findStatus(in: String(chars[a..<b])) != nil
+                carries[i] = c
+                return c ? 1 : 0.05
+            }
+            let (_, picked) = chain(ms, value: value)
+            var items: [Item] = []
+            for (k, i) in picked.enumerated() {
+                let next = bound(ms[i].start, k + 1 < picked.count ? ms[picked[k + 1]].start : range.upperBound)
+                items.append(Item(marker: ms[i], end: max(next, ms[i].bodyStart)))
+            }
+            var problems: [Problem] = []
+            var unplaced: [Item] = []
+            var placed: [Range<Int>] = []
+            for item in items {
+                let body = String(chars[item.marker.bodyStart..<item.end])
+                if depth < 2, statusCount(body) >= 2 {
+                    var inner: [String] = []
+                    if let sub = reading(all, chars: chars, within: item.marker.bodyStart..<item.end, excluding: excluding.union([style]),
+                                         depth: depth + 1, tried: &inner), sub.problems.count >= 2 {
+                        problems += sub.problems
+                        unplaced += sub.unplaced
+                        placed += sub.spans
+                        continue
+                    }
+                }
+                if let (p, end) = problem(item, chars: chars) {
+                    problems.append(p)
+                    placed.append(item.marker.start..<end)
+                } else {
+                    unplaced.append(item)
+                }
+            }
+            if depth == 0 { tried.append("\(style.rawValue):\(items.count)项,\(problems.count)项有整改状态") }
+            let candidate = Reading(style: style, items: items.count, problems: problems, unplaced: unplaced, spans: placed)
+            if let b = best {
+                if problems.count > b.problems.count || (problems.count == b.problems.count && items.count < b.items) { best = candidate }
+            } else if !problems.isEmpty {
+                best = candidate
+            }
+        }
+        return best
+    }
+
+    public static func parse(_ raw: String) -> Result {
+        let lines = normalise(raw)
+        // The stream: noise as an empty mark (it ends the measures before it and nothing else);
+        // title-like lines marked (\u{1}) so measures end before them.
+        var streamLines: [String] = []
+        for line in lines {
+            streamLines.append(isNoise(line) ? "\u{1}" : isTitle(line) ? "\u{1}" + line : line)
+        }
+        let stream = streamLines.joined(separator: "\n")
+        let chars = Array(stream)
+        let all = markers(in: stream, chars: chars)
+        var tried: [String] = []
+        let best = reading(all, chars: chars, within: 0..<chars.count, excluding: [], depth: 0, tried: &tried)
+        var unplaced: [String] = []
+        if let b = best {
+            for item in b.unplaced {
+                let words = String(chars[item.marker.bodyStart..<min(item.end, item.marker.bodyStart + 40)])
+                    .replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\n", with: " ")
+                unplaced.append("第\(item.marker.number)项(未找到整改状态):\(words)")
+            }
+        } else {
+            unplaced = Array(streamLines.filter { $0 != "\u{1}" }.prefix(12).map { String($0.replacingOccurrences(of: "\u{1}", with: "").prefix(80)) })
+        }
+        // The summary figures: from the text outside the problems (a count in a problem's measures
+        // is not the report's), else from the whole text (a summary at the very end).
+        var outside = ""
+        var at = 0
+        for span in (best?.spans ?? []).sorted(by: { $0.lowerBound < $1.lowerBound }) where span.lowerBound >= at {
+            outside += String(chars[at..<span.lowerBound]) + "\n"
+            at = span.upperBound
+        }
+        outside += String(chars[min(at, chars.count)...])
+        let outsideLines = outside.split(separator: "\n").map { $0.replacingOccurrences(of: "\u{1}", with: "") }.filter { !$0.isEmpty }
+        let own = figures(in: outsideLines), whole = figures(in: lines.filter { !isNoise($0) })
+        var f = own.problemsTotal != nil || own.tasksTotal != nil ? own : whole
+        if own.petitionsTotal == nil {
+            f.petitionsTotal = whole.petitionsTotal
+            f.petitionsClosed = whole.petitionsClosed
+            f.petitionsClosedAtStage = whole.petitionsClosedAtStage
+            f.petitionsInProgress = whole.petitionsInProgress
+            f.petitionClosureRate = whole.petitionClosureRate
+        }
+        return Result(problems: best?.problems ?? [], figures: f, layout: best?.style.rawValue, tried: tried, unplaced: unplaced)
     }
 
     // MARK: - Figures
 
     static func regex(_ p: String) -> NSRegularExpression { try! NSRegularExpression(pattern: p) }
 
-    static let tasksTotalPatterns = [regex("(\\d+)项(?:整改任务|整改事项|任务)中"), regex("应完成整改(\\d+)项"),
-                                     regex("涉及(?:我市|我省|我区)?(\\d+)项整改任务")]
-    static let completedPatterns = [regex("(?<!基本)(?<!应)完成(\\d+)项"), regex("(?<!基本)(?<!应)完成整改(\\d+)项"), regex("(\\d+)项(?:已)?完成整改"), regex("实际完成(\\d+)项")]
-    static let basicallyPatterns = [regex("(\\d+)项基本完成")]
-    static let onSchedulePatterns = [regex("(\\d+)项(?:按照|按)序时进度"), regex("(\\d+)项达到序时进度")]
-    static let behindPatterns = [regex("(\\d+)项(?:尚)?未达到序时进度")]
-    static let fullyPatterns = [regex("(\\d+)项全面实施")]
-    static let petitionTotalPatterns = [regex("(\\d+)件(?:群众)?信访(?:投诉|举报)?(?:案件|件|事项)"),
-                                        regex("信访(?:事项|案件)\\d+批(\\d+)件"), regex("信访(?:事项|案件)(\\d+)件")]
-    static let petitionClosedPatterns = [regex("(?<!阶段性)办结(\\d+)件")]
-    static let petitionStagePatterns = [regex("阶段性办结(\\d+)件")]
-    static let ratePattern = regex("(?<![时限])办结率(?:为|达到|达)?(\\d+(?:\\.\\d+)?)%")
+    static let chineseCount = regex("([一二三四五六七八九十百两零]{1,4})(个|项|件)")
+
+    /// 三个 → 3个: small counts written in Chinese numerals.
+    static func arabicCounts(_ s: String) -> String {
+        let ns = s as NSString
+        var out = s
+        for m in chineseCount.matches(in: s, range: NSRange(location: 0, length: ns.length)).reversed() {
+            let numeral = ns.substring(with: m.range(at: 1))
+            // 一项 inside a word (一项一项, 逐一) stays; only counts that read as numbers.
+            guard let v = ChineseNumeral.value(numeral), let r = Range(m.range(at: 1), in: out) else { continue }
+            out.replaceSubrange(r, with: String(v))
+        }
+        return out
+    }
 
     static func first(_ patterns: [NSRegularExpression], in text: String) -> Int? {
         let range = NSRange(text.startIndex..., in: text)
         let found = patterns.compactMap { p -> (Int, Int)? in
-            guard let m = p.firstMatch(in: text, range: range), let r = Range(m.range(at: 1), in: text),
-                  let n = Int(text[r]) else { return nil }
-            return (m.range.location, n)
+            guard let m = p.firstMatch(in: text, range: range) else { return nil }
+            for g in 1..<m.numberOfRanges {
+                if let r = Range(m.range(at: g), in: text), let n = Int(text[r]) { return (m.range.location, n) }
+            }
+            return nil
         }
         return found.min { $0.0 < $1.0 }?.1
     }
 
-    static func figures(in lines: [String]) -> Figures {
-        let body = lines.filter { !isBoilerplate($0) }.joined(separator: "\n")
-        var f = Figures()
-        // The task figures are read from the sentence that states the total, so other
-        // counts in the text (建成污水处理厂20座 …) are not taken for them.
-        let sentences = body.split(whereSeparator: { "。;;\n".contains($0) }).map(String.init)
-        // Only sentences with a count word can state a figure; the regexes run on those alone.
-        if let sentence = sentences.first(where: { $0.contains("项") && first(tasksTotalPatterns, in: $0) != nil }) {
-            f.tasksTotal = first(tasksTotalPatterns, in: sentence)
-            f.completed = first(completedPatterns, in: sentence)
-            f.basicallyCompleted = first(basicallyPatterns, in: sentence)
-            f.onSchedule = first(onSchedulePatterns, in: sentence)
-            f.behindSchedule = first(behindPatterns, in: sentence)
-            f.fullyImplemented = first(fullyPatterns, in: sentence)
-        }
-        if let sentence = sentences.first(where: { $0.contains("件") && first(petitionTotalPatterns, in: $0) != nil }) {
-            f.petitionsTotal = first(petitionTotalPatterns, in: sentence)
-            f.petitionsClosed = first(petitionClosedPatterns, in: sentence)
-            f.petitionsClosedAtStage = first(petitionStagePatterns, in: sentence)
-            if f.petitionsClosed == nil, sentence.contains("全部办结") { f.petitionsClosed = f.petitionsTotal }
-            let range = NSRange(sentence.startIndex..., in: sentence)
-            if let m = ratePattern.firstMatch(in: sentence, range: range), let r = Range(m.range(at: 1), in: sentence) {
-                f.petitionClosureRate = Double(sentence[r])
-            }
-        }
-        return f
+    static let problemsTotalPatterns = [regex("反馈[^,。;:]{0,12}?(\\d+)个(?:具体)?问题"), regex("反馈[^,。;:]{0,10}?问题(?:共)?(\\d+)个"),
+                                        regex("(\\d+)个(?:反馈|督察反馈)?问题(?:中|,|已|整改|全部)"),
+                                        regex("(?:共|涉及)(?:我市|我县|我区|我省)?(\\d+)个(?:反馈)?问题")]
+    static let tasksTotalPatterns = [regex("(\\d+)项(?:整改任务|整改事项|任务|问题)中"), regex("应完成整改(\\d+)项"),
+                                     regex("涉及(?:我市|我省|我区)?(\\d+)项整改任务"), regex("(\\d+)项整改任务")]
+
+    /// A status count of `unit` (个 or 项): 已完成整改31个, 13项基本完成.
+    static func countPatterns(_ phrases: String, unit: String, guardBefore: String = "") -> [NSRegularExpression] {
+        [regex("\(guardBefore)(?:\(phrases))(?:整改)?(?:的)?(?:问题|任务)?(?:有)?(\\d+)\(unit)"),
+         regex("(\\d+)\(unit)(?:问题|任务|整改任务)?(?:已经|已|均已)?(?:\(phrases))")]
     }
 
-    public static func parse(_ raw: String) -> Result {
-        let lines = normalise(raw)
-        return Result(problems: problems(in: lines), figures: figures(in: lines))
+    static let completedPhrases = "已完成整改|完成整改|整改完成|已完成|已销号|完成"
+    static let basicallyPhrases = "基本完成整改|基本完成"
+    static let onSchedulePhrases = "达到序时进度(?:要求)?|按照序时进度(?:有序)?(?:推进)?|按序时进度(?:推进)?"
+    static let behindPhrases = "尚未达到序时进度|未达到序时进度|未达序时进度|滞后于序时进度|滞后"
+    static let stagePhrases = "阶段性完成"
+    static let longTermPhrases = "需长期坚持|长期坚持"
+    static let fullyPhrases = "全面实施"
+
+    static let petitionTotalPatterns = [regex("(\\d+)件(?:群众)?信访(?:投诉|举报)?(?:案件|件|事项)"),
+                                        regex("信访(?:事项|案件)\\d+批(\\d+)件"), regex("信访(?:事项|案件|举报件)(?:共)?(\\d+)件")]
+    static let petitionClosedPatterns = [regex("(?<!阶段性)(?<!阶段)(?<!正在)办结(\\d+)件"), regex("(\\d+)件(?:已)?办结")]
+    static let petitionStagePatterns = [regex("阶段(?:性)?办结(\\d+)件"), regex("(\\d+)件阶段(?:性)?办结")]
+    static let petitionInProgressPatterns = [regex("正在办理(?:中)?(\\d+)件"), regex("(\\d+)件正在办理")]
+    static let ratePattern = regex("(?<![时限])办结率(?:为|达到|达)?(\\d+(?:\\.\\d+)?)%")
+
+    static func figures(in lines: [String]) -> Figures {
+        let body = arabicCounts(lines.joined(separator: "\n"))
+        var f = Figures()
+        let sentences = body.split(whereSeparator: { "。;\n".contains($0) }).map(String.init)
+        // The status counts are read from the sentence that states the total (and the next,
+        // when it carries on with 其中…), so other counts (建成污水处理厂20座 …) are not taken for them.
+        // The summary: the first sentence stating a total with counts of its own (or carried on by
+        // the next: 其中…), else the first stating a total.
+        var summary: Figures?
+        for (n, sentence) in sentences.enumerated() {
+            // 信访…共100个问题 counts complaints, not the team's problems.
+            let problems = sentence.contains("信访") ? nil : first(problemsTotalPatterns, in: sentence)
+            let tasks = sentence.contains("项") ? first(tasksTotalPatterns, in: sentence) : nil
+            guard problems != nil || tasks != nil else { continue }
+            var scope = sentence
+            if n + 1 < sentences.count, ["其中", "目前", "已完成", "现已", "截至"].contains(where: { sentences[n + 1].hasPrefix($0) }) {
+                scope += "," + sentences[n + 1]
+            }
+            var g = Figures()
+            let unit = problems != nil ? "个" : "项"
+            g.problemsTotal = problems
+            g.tasksTotal = tasks
+            if problems != nil, let t = tasks, sentence.range(of: "\(t)项") == nil { g.tasksTotal = nil }
+            g.completed = first(countPatterns(completedPhrases, unit: unit, guardBefore: "(?<!基本)(?<!阶段性)(?<!应)"), in: scope)
+            g.basicallyCompleted = first(countPatterns(basicallyPhrases, unit: unit), in: scope)
+            g.onSchedule = first(countPatterns(onSchedulePhrases, unit: unit), in: scope)
+            g.behindSchedule = first(countPatterns(behindPhrases, unit: unit), in: scope)
+            g.stageCompleted = first(countPatterns(stagePhrases, unit: unit), in: scope)
+            g.longTerm = first(countPatterns(longTermPhrases, unit: unit), in: scope)
+            g.fullyImplemented = first(countPatterns(fullyPhrases, unit: unit), in: scope)
+            // 应完成整改61项,实际完成53项: the total's own phrase is no count of completed ones.
+            if let c = g.completed, c == g.tasksTotal, sentence.contains("应完成整改\(c)项") {
+                g.completed = first([regex("实际完成(\\d+)项")], in: scope)
+            }
+            let counted = [g.completed, g.basicallyCompleted, g.onSchedule, g.behindSchedule, g.stageCompleted, g.longTerm, g.fullyImplemented]
+                .contains { $0 != nil }
+            if summary == nil { summary = g }
+            if counted { summary = g; break }
+        }
+        if let summary { f = summary }
+        // The petitions: the first sentence stating their total with counts of its own, else the first stating it.
+        var petitions: Figures?
+        for sentence in sentences where sentence.contains("件") {
+            guard let total = first(petitionTotalPatterns, in: sentence) else { continue }
+            var g = Figures()
+            g.petitionsTotal = total
+            g.petitionsClosed = first(petitionClosedPatterns, in: sentence)
+            g.petitionsClosedAtStage = first(petitionStagePatterns, in: sentence)
+            g.petitionsInProgress = first(petitionInProgressPatterns, in: sentence)
+            if g.petitionsClosed == nil, sentence.contains("全部办结") { g.petitionsClosed = total }
+            let range = NSRange(sentence.startIndex..., in: sentence)
+            if let m = ratePattern.firstMatch(in: sentence, range: range), let r = Range(m.range(at: 1), in: sentence) {
+                g.petitionClosureRate = Double(sentence[r])
+            }
+            let counted = [g.petitionsClosed, g.petitionsClosedAtStage, g.petitionsInProgress].contains { $0 != nil } || g.petitionClosureRate != nil
+            if petitions == nil { petitions = g }
+            if counted { petitions = g; break }
+        }
+        if let p = petitions {
+            f.petitionsTotal = p.petitionsTotal
+            f.petitionsClosed = p.petitionsClosed
+            f.petitionsClosedAtStage = p.petitionsClosedAtStage
+            f.petitionsInProgress = p.petitionsInProgress
+            f.petitionClosureRate = p.petitionClosureRate
+        }
+        return f
     }
 }

@@ -251,4 +251,30 @@ final class IndicatorTests: XCTestCase {
             XCTAssertEqual(events, 1)
         }
     }
+
+    func testTheOfficeAddsAnIndicatorToTheCatalogueOnce() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let body = #"{"name":"城市生活污水集中收集率","unit":"%","direction":"higher","area":"water","decimals":1}"#
+            _ = try await f.expect(.forbidden, .POST, "/api/v1/indicators", as: "responsible", body)
+            _ = try await f.expect(.forbidden, .POST, "/api/v1/indicators", as: "leader", body)
+            let created = try await f.expect(.created, .POST, "/api/v1/indicators", as: "office", body)
+            XCTAssertEqual(created.json["code"] as? String, "custom\(created.id)")
+            XCTAssertEqual(created.json["upperBound"] as? Double, 100)
+            let again = try await f.expect(.unprocessableEntity, .POST, "/api/v1/indicators", as: "cityOffice", body)
+            XCTAssertTrue(again.body.contains("indicator.nameTaken"), again.body)
+            let bad = try await f.expect(.unprocessableEntity, .POST, "/api/v1/indicators", as: "office",
+                                         #"{"name":"","unit":"","direction":"lower","area":"air","decimals":9,"lowerBound":5,"upperBound":1}"#)
+            for code in ["indicator.nameInvalid", "indicator.unitInvalid", "indicator.decimalsInvalid", "indicator.rangeInvalid"] {
+                XCTAssertTrue(bad.body.contains(code), "\(code): \(bad.body)")
+            }
+            // On the page, through its form, as the office would.
+            let page = try await f.expect(.ok, .GET, "/indicators", as: "office")
+            XCTAssertTrue(page.body.contains("城市生活污水集中收集率"), "the new indicator is offered for targets")
+            let total = try await Indicator.query(on: app.db).count()
+            XCTAssertEqual(total, IndicatorCatalog.national.count + 1)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "indicator.create").count()
+            XCTAssertEqual(events, 1)
+        }
+    }
 }

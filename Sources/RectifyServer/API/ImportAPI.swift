@@ -49,7 +49,7 @@ enum ImportAPI {
         let result = ReportParser.parse(text)
         guard !result.recognisedNothing else {
             throw AppError(status: .unprocessableEntity, code: "report.nothingRecognised",
-                           message: "没有识别出反馈问题(如“三十七、…… 整改进展情况:……”)或统计数字(如“58项整改任务中”)")
+                           message: result.unrecognisedAccount + ";也没有统计数字(如“58项整改任务中”“反馈的47个问题”)")
         }
         return result
     }

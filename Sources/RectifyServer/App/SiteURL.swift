@@ -71,6 +71,7 @@ enum SiteURL: Equatable {
     case indicatorValues
     case indicatorTargets
     case indicatorImport
+    case indicatorCatalogue
     case inspectionPlans(Int)
     case planWithdrawal(Int)
     case planDocumentWeb(Int)
@@ -151,6 +152,7 @@ enum SiteURL: Equatable {
         case .indicatorValues: ("/indicators/values", [])
         case .indicatorTargets: ("/indicators/targets", [])
         case .indicatorImport: ("/indicators/import", [])
+        case .indicatorCatalogue: ("/indicators/catalogue", [])
         case .inspectionPlans(let id): ("/inspections/:id/plans", [id])
         case .planWithdrawal(let id): ("/inspections/:id/plans/withdrawal", [id])
         case .planDocumentWeb(let id): ("/plans/:id/document", [id])

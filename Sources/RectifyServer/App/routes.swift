@@ -95,6 +95,7 @@ func routes(_ app: Application) throws {
     web.get(SiteURL.indicators.pathComponents, use: IndicatorPagesController.show)
     web.post(SiteURL.indicatorValues.pathComponents, use: IndicatorPagesController.record)
     web.post(SiteURL.indicatorTargets.pathComponents, use: IndicatorPagesController.setTarget)
+    web.post(SiteURL.indicatorCatalogue.pathComponents, use: IndicatorPagesController.createIndicator)
     web.on(.POST, SiteURL.indicatorImport.pathComponents, body: .collect(maxSize: fileLimit), use: IndicatorPagesController.importSubmit)
     web.get(SiteURL.inspectionPlans(0).pathComponents, use: PlanPagesController.show)
     web.on(.POST, SiteURL.inspectionPlans(0).pathComponents, body: .collect(maxSize: ByteCount(value: app.rectifyConfig?.evidenceMaxBytes ?? 50 * 1024 * 1024)),

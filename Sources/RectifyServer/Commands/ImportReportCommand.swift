@@ -48,7 +48,7 @@ struct ImportReportCommand: AsyncCommand {
         }
         let result = ReportParser.parse(text)
         guard !result.recognisedNothing else {
-            throw StartupError("在 \(signature.file) 中没有识别出反馈问题(如“三十七、…… 整改进展情况:……”)或统计数字(如“58项整改任务中”)。")
+            throw StartupError("\(signature.file):" + result.unrecognisedAccount + ";也没有统计数字(如“58项整改任务中”“反馈的47个问题”)。")
         }
         if signature.json {
             let encoder = JSONEncoder()
@@ -57,16 +57,19 @@ struct ImportReportCommand: AsyncCommand {
             return
         }
         let f = result.figures
-        let parts: [(String, Int?)] = [("整改任务", f.tasksTotal), ("已完成", f.completed), ("基本完成", f.basicallyCompleted),
-                                       ("达到序时进度", f.onSchedule), ("未达到序时进度", f.behindSchedule), ("全面实施", f.fullyImplemented),
-                                       ("信访件", f.petitionsTotal), ("已办结", f.petitionsClosed), ("阶段性办结", f.petitionsClosedAtStage)]
+        let parts: [(String, Int?)] = [("反馈问题", f.problemsTotal), ("整改任务", f.tasksTotal), ("已完成", f.completed),
+                                       ("基本完成", f.basicallyCompleted), ("达到序时进度", f.onSchedule), ("未达到序时进度", f.behindSchedule),
+                                       ("阶段性完成", f.stageCompleted), ("长期坚持", f.longTerm), ("全面实施", f.fullyImplemented),
+                                       ("信访件", f.petitionsTotal), ("已办结", f.petitionsClosed), ("阶段性办结", f.petitionsClosedAtStage),
+                                       ("正在办理", f.petitionsInProgress)]
         let stated = parts.compactMap { name, n in n.map { "\(name) \($0)" } }
         context.console.print("统计数字:" + (stated.isEmpty ? "无" : stated.joined(separator: ",")) +
                               (f.petitionClosureRate.map { ",办结率 " + String(format: "%g", $0) + "%" } ?? ""))
-        context.console.print("反馈问题 \(result.problems.count) 个:")
+        context.console.print("反馈问题 \(result.problems.count) 个" + (result.layout.map { "(编号样式 \(ReportImportView.layoutWords($0)))" } ?? "") + ":")
         for p in result.problems {
             let numeral = ChineseNumeral.string(p.number) ?? String(p.number)
             context.console.print("  \(numeral)、\(p.text.prefix(40))… —— \(p.statusText.isEmpty ? "(未写明进展)" : p.statusText)")
         }
+        for u in result.unplaced where !result.problems.isEmpty { context.console.print("  未识别:" + u) }
     }
 }

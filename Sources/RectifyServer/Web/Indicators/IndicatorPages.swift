@@ -118,6 +118,23 @@ enum IndicatorPagesController {
         }, page: { try await page(req, state: $0) })
     }
 
+    struct CatalogueForm: Decodable {
+        var name: String
+        var unit: String
+        var direction: IndicatorDirection
+        var area: IndicatorArea
+        var decimals: Int?
+    }
+
+    static func createIndicator(req: Request) async throws -> Response {
+        let access = try await req.access()
+        return try await WebForm.handle(req, form: "catalogue", success: "指标已加入目录", redirect: { SiteURL.indicators.path }, action: {
+            let f = try req.form(CatalogueForm.self)
+            _ = try await IndicatorService.createIndicator(.init(name: f.name, unit: f.unit, direction: f.direction, area: f.area, decimals: f.decimals),
+                                                           access: access, clock: req.application.clock, on: req.db)
+        }, page: { try await page(req, state: $0) })
+    }
+
     struct ImportForm: Content {
         var file: File?
         var pending: String?
@@ -403,6 +420,26 @@ struct IndicatorsView: PageView {
             })
     }
 
+    /// The office adds an indicator the national catalogue lacks (a local target of its plan).
+    var catalogueForm: Node<HTML.BodyContext> {
+        guard manage else { return .empty }
+        let f = "catalogue"
+        let err = { (name: String) in state?.isFor(f) == true ? state?.error(name) : nil }
+        return .section(.class("panel"), .h2("在目录中新增指标"),
+            .form(.class("action wide"), .method(.post), .action(SiteURL.indicatorCatalogue.path),
+                  Forms.csrf(context), Forms.message(state, f),
+                  Forms.field("指标名称", "name", value: state?.isFor(f) == true ? state?.value("name") ?? "" : "", required: true,
+                              error: err("name"), form: f),
+                  Forms.field("计量单位", "unit", value: state?.isFor(f) == true ? state?.value("unit") ?? "" : "", required: true,
+                              hint: "如 %、微克/立方米、万吨", error: err("unit"), form: f),
+                  Forms.select("方向", "direction", options: IndicatorDirection.allCases.map { ($0.rawValue, $0.label) },
+                               selected: state?.value("direction"), form: f),
+                  Forms.select("领域", "area", options: IndicatorArea.allCases.map { ($0.rawValue, $0.label) }, selected: state?.value("area"), form: f),
+                  Forms.field("小数位", "decimals", type: .number, value: state?.isFor(f) == true ? state?.value("decimals") ?? "1" : "1",
+                              error: err("decimals"), form: f),
+                  Forms.submit("加入目录", style: "secondary")))
+    }
+
     var content: Node<HTML.BodyContext> {
         let mine = own
         return .div(
@@ -426,7 +463,8 @@ struct IndicatorsView: PageView {
             matrix,
             valueForm,
             importForm,
-            targetForm
+            targetForm,
+            catalogueForm
         )
     }
 }

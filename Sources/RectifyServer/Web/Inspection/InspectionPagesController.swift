@@ -234,7 +234,7 @@ enum InspectionPagesController {
         let result = ReportParser.parse(text)
         if result.problems.isEmpty {
             let r = try await ReportImportView(context: PageContext(req, section: .imports), draft: nil, text: text,
-                                               error: "没有识别出反馈问题(如“三十七、…… 整改进展情况:……”)", units: units(req), state: nil).response()
+                                               error: result.unrecognisedAccount, units: units(req), state: nil).response()
             r.status = .unprocessableEntity
             return r
         }

@@ -28,6 +28,7 @@ struct ReportImportView: PageView {
                       Forms.csrf(context),
                       .h2("核对识别结果"),
                       .p(.class("sub"), .words(figures(d.figures))),
+                      recognition(d),
                       Forms.field("督察名称", "inspection[title]", value: "", required: true, form: "r"),
                       Forms.select("级别", "inspection[level]", options: InspectionLevel.allCases.map { ($0.rawValue, $0.label) }, selected: "central", form: "r"),
                       Forms.field("轮次", "inspection[round]", type: .number, value: "", form: "r"),
@@ -59,10 +60,35 @@ struct ReportImportView: PageView {
     let statusOptions: [(String, String)] = [PublicStatus.completed, .basicallyCompleted, .onSchedule, .behindSchedule, .inProgress]
         .map { ($0.rawValue, $0.label) } + [("unknown", "未写明")]
 
+    /// What was and was not recognised: the numbering read, every numbering tried, the text not placed.
+    func recognition(_ d: ReportParser.Result) -> Node<HTML.FormContext> {
+        .div(
+            .p(.class(d.problems.isEmpty ? "error" : "sub"),
+               .words(d.problems.isEmpty ? "没有识别出带整改进展的反馈问题。" : "识别出 \(d.problems.count) 个反馈问题(编号样式:\(Self.layoutWords(d.layout)))。")),
+            .if(!d.tried.isEmpty, .p(.class("sub"), .words("尝试过的编号样式:" + d.tried.joined(separator: ";")))),
+            .if(!d.unplaced.isEmpty, .details(.summary(.words(d.problems.isEmpty ? "未能归入问题的文字(前几行)" : "未找到整改状态的编号项(\(d.unplaced.count))")),
+                                              .ul(.forEach(d.unplaced) { .li(.words($0)) })))
+        )
+    }
+
+    static func layoutWords(_ layout: String?) -> String {
+        switch layout {
+        case "chinese": "一、"
+        case "parenChinese": "(一)"
+        case "arabic": "1. 或 1、"
+        case "parenArabic": "(1)"
+        case "circled": "①"
+        case "ordinal": "第一项"
+        case "problemNumber": "问题一:"
+        default: "无"
+        }
+    }
+
     func figures(_ f: ReportParser.Figures) -> String {
-        let parts: [(String, Int?)] = [("整改任务", f.tasksTotal), ("已完成", f.completed), ("基本完成", f.basicallyCompleted),
-                                       ("达到序时进度", f.onSchedule), ("未达到序时进度", f.behindSchedule), ("信访件", f.petitionsTotal),
-                                       ("已办结", f.petitionsClosed)]
+        let parts: [(String, Int?)] = [("反馈问题", f.problemsTotal), ("整改任务", f.tasksTotal), ("已完成", f.completed), ("基本完成", f.basicallyCompleted),
+                                       ("达到序时进度", f.onSchedule), ("未达到序时进度", f.behindSchedule), ("阶段性完成", f.stageCompleted),
+                                       ("长期坚持", f.longTerm), ("全面实施", f.fullyImplemented), ("信访件", f.petitionsTotal),
+                                       ("已办结", f.petitionsClosed), ("阶段性办结", f.petitionsClosedAtStage), ("正在办理", f.petitionsInProgress)]
         let stated = parts.compactMap { n, v in v.map { "\(n) \($0)" } }
         return "报告中的统计数字:" + (stated.isEmpty ? "无" : stated.joined(separator: ",")) + "。"
     }
