@@ -176,11 +176,15 @@ public enum ReportParser {
 
     /// The vocabulary's phrases in `text`, in order, longest first at each point; a phrase
     /// about the future (计划于2024年底前完成整改) is not a status.
+    static let phraseStarts = Set(vocabulary.compactMap(\.phrase.first))
+
     static func phrases(in text: String) -> [(offset: Int, end: Int, status: Status)] {
         let chars = Array(text)
         var found: [(Int, Int, Status)] = []
         var i = 0
         while i < chars.count {
+            // Most characters start no phrase: one set lookup, not two dozen comparisons.
+            guard phraseStarts.contains(chars[i]) else { i += 1; continue }
             var matched: (Int, Status)?
             for (phrase, status) in vocabulary where phrase.count > (matched?.0 ?? 0) && matches(chars, at: i, phrase) {
                 matched = (phrase.count, status)
@@ -391,18 +395,9 @@ public enum ReportParser {
     /// text; without one, a status sentence that begins as status sentences do (目前…, 该问题已…).
     static func findStatus(in body: String) -> FoundStatus? {
         let sentenceEnds: Set<Character> = ["。", ";", "\n", "!", "?"]
-        // Labels, in order of position.
+        // Labels, in order of position: found from the colons (few) back, not by searching every label.
         var labelHits: [(Range<String.Index>)] = []
-        for label in labels {
-            var from = body.startIndex
-            while let r = body.range(of: label, range: from..<body.endIndex) {
-                var after = r.upperBound
-                while after < body.endIndex, body[after] == " " { after = body.index(after: after) }
-                if after < body.endIndex, body[after] == ":" { labelHits.append(r.lowerBound..<body.index(after: after)) }
-                from = r.upperBound
-            }
-        }
-        labelHits.sort { $0.lowerBound < $1.lowerBound }
+        for hit in labelRanges(in: body) { labelHits.append(hit) }
         for hit in labelHits {
             // The progress text after the label, to the item's end: its first status phrase (or 长期坚持).
             let progress = String(body[hit.upperBound...])
@@ -429,6 +424,7 @@ public enum ReportParser {
             if i == chars.count || sentenceEnds.contains(chars[i]) {
                 if i > sentenceStart {
                     let sentence = String(chars[sentenceStart..<i])
+                    guard sentence.contains(where: { phraseStarts.contains($0) || $0 == "长" }) else { sentenceStart = i + 1; i += 1; continue }
                     let trimmed = sentence.trimmingCharacters(in: CharacterSet(charactersIn: " ,\u{1}"))
                     // Not the title: the first sentence names the problem.
                     if sentenceStart > 0 || labelHits.isEmpty == false,
@@ -486,15 +482,32 @@ public enum ReportParser {
         let spans: [Range<Int>]
     }
 
-    /// How many statuses a stretch states: its labels (整改进展情况:…), else its status sentences.
-    static func statusCount(_ body: String) -> Int {
-        // Counted by where the colon stands: 整改进展情况: holds 进展情况: too.
-        var colons = Set<String.Index>()
-        for label in labels {
-            var from = body.startIndex
-            while let r = body.range(of: label + ":", range: from..<body.endIndex) { colons.insert(r.upperBound); from = r.upperBound }
+    /// How many statuses a stretch states: its labels (整改进展情况:…).
+    static func statusCount(_ body: String) -> Int { labelRanges(in: body).count }
+
+    static let labelsLongestFirst = labels.sorted { $0.count > $1.count }.map { Array($0) }
+
+    /// Each label with its colon (整改进展情况:), by position; the longest label at each colon.
+    static func labelRanges(in body: String) -> [Range<String.Index>] {
+        var out: [Range<String.Index>] = []
+        var i = body.startIndex
+        while let colon = body[i...].firstIndex(of: ":") {
+            // Back over spaces, then the longest label that ends there.
+            var end = colon
+            while end > body.startIndex, body[body.index(before: end)] == " " { end = body.index(before: end) }
+            for label in labelsLongestFirst {
+                var j = end
+                var ok = true
+                for c in label.reversed() {
+                    guard j > body.startIndex else { ok = false; break }
+                    j = body.index(before: j)
+                    if body[j] != c { ok = false; break }
+                }
+                if ok { out.append(j..<body.index(after: colon)); break }
+            }
+            i = body.index(after: colon)
         }
-        return colons.count
+        return out
     }
 
     /// The numbering that reads best within `range`: for each style not excluded, its chain;
@@ -595,7 +608,9 @@ public enum ReportParser {
         }
         outside += String(chars[min(at, chars.count)...])
         let outsideLines = outside.split(separator: "\n").map { $0.replacingOccurrences(of: "\u{1}", with: "") }.filter { !$0.isEmpty }
-        let own = figures(in: outsideLines), whole = figures(in: lines.filter { !isNoise($0) })
+        let own = figures(in: outsideLines)
+        let whole = own.petitionsTotal != nil && (own.problemsTotal != nil || own.tasksTotal != nil) ? own
+            : figures(in: lines.filter { !isNoise($0) })
         var f = own.problemsTotal != nil || own.tasksTotal != nil ? own : whole
         if own.petitionsTotal == nil {
             f.petitionsTotal = whole.petitionsTotal
@@ -675,9 +690,13 @@ public enum ReportParser {
         // the next: 其中…), else the first stating a total.
         var summary: Figures?
         for (n, sentence) in sentences.enumerated() {
+            // Only sentences with a count word can state a total; the regexes run on those alone.
+            let mayProblems = sentence.contains("个") && sentence.contains("问题")
+            let mayTasks = sentence.contains("项")
+            guard mayProblems || mayTasks else { continue }
             // 信访…共100个问题 counts complaints, not the team's problems.
-            let problems = sentence.contains("信访") ? nil : first(problemsTotalPatterns, in: sentence)
-            let tasks = sentence.contains("项") ? first(tasksTotalPatterns, in: sentence) : nil
+            let problems = !mayProblems || sentence.contains("信访") ? nil : first(problemsTotalPatterns, in: sentence)
+            let tasks = mayTasks ? first(tasksTotalPatterns, in: sentence) : nil
             guard problems != nil || tasks != nil else { continue }
             var scope = sentence
             if n + 1 < sentences.count, ["其中", "目前", "已完成", "现已", "截至"].contains(where: { sentences[n + 1].hasPrefix($0) }) {
@@ -707,7 +726,7 @@ public enum ReportParser {
         if let summary { f = summary }
         // The petitions: the first sentence stating their total with counts of its own, else the first stating it.
         var petitions: Figures?
-        for sentence in sentences where sentence.contains("件") {
+        for sentence in sentences where sentence.contains("件") && sentence.contains("信访") {
             guard let total = first(petitionTotalPatterns, in: sentence) else { continue }
             var g = Figures()
             g.petitionsTotal = total
