@@ -132,9 +132,13 @@ public enum ReportParser {
                                 "【打印】", "【关闭】", "[打印]", "[关闭]", "字号", "【字体", "【字号", "浏览次数", "阅读次数", "点击数", "访问量",
                                 "版权所有", "网站标识码", "联系我们", "网站地图", "首页>", "首页 >", "首页»", "返回顶部", "打印", "关闭", "收藏"]
 
+    static let compactNoisePrefixes = noisePrefixes.map { $0.filter { !$0.isWhitespace } }
+
     static func isNoise(_ line: String) -> Bool {
+        // A page's furniture is short; a long line is the report's (a whole run-together report is one line).
+        guard line.utf8.count <= 480 else { return false }
         let compact = line.filter { !$0.isWhitespace }
-        if noisePrefixes.contains(where: { compact.hasPrefix($0.filter { !$0.isWhitespace }) }) { return true }
+        if compactNoisePrefixes.contains(where: { compact.hasPrefix($0) }) { return true }
         if line.contains("ICP备") || line.contains("公网安备") || line.contains("浏览次数") || line.contains("打印本页")
             || line.contains("关闭窗口") || line.contains("分享到") { return true }
         // A byline: 2023-09-28 15:08 来源:… 关键词:…
@@ -449,17 +453,18 @@ public enum ReportParser {
         for (n, clause) in clauses.enumerated() {
             let subject = statusSubjects.first { clause.hasPrefix($0) }
             let rest = String(clause.dropFirst(subject?.count ?? 0))
-            let found = phrases(in: rest)
-            let restChars = Array(rest)
+            // After a subject (or a clause of introduction) the phrase comes within a few
+            // characters; a bare clause must open with it. Only that much is searched.
+            let reach = subject != nil || (n > 0 && introduced) ? 12 : 0
+            guard let head = rest.first, reach > 0 || phraseStarts.contains(head) || head == "长" else { continue }
+            let found = phrases(in: String(rest.prefix(reach + 10)))
             guard let first = found.first else {
                 if subject != nil, rest.hasPrefix(longTermPhrase) || rest.hasPrefix("需" + longTermPhrase) {
                     return clauses[n...].joined(separator: ",")
                 }
                 continue
             }
-            // After a subject (or a clause of introduction) the phrase comes within a few
-            // characters; a bare clause must open with it.
-            let reach = subject != nil || (n > 0 && introduced) ? 12 : 0
+            let restChars = Array(rest)
             guard first.offset <= reach else { continue }
             if reach == 0, first.offset != 0 { continue }
             let after = first.end < restChars.count ? String(restChars[first.end...]) : ""
@@ -528,14 +533,15 @@ public enum ReportParser {
             }
             // An item's span for scoring: to the next marker of its style (or a higher level's).
             let spans = ms.indices.map { i in (ms[i].bodyStart, bound(ms[i].start, i + 1 < ms.count ? ms[i + 1].start : range.upperBound)) }
-            var carries: [Int: Bool] = [:]
-            let value: (Int) -> Double = { i in
-                if let c = carries[i] { return c ? 1 : 0.05 }
-                let (a, b) = spans[i]
-                let c = a < b && findStatus(in: String(chars[a..<b])) != nil
-                carries[i] = c
-                return c ? 1 : 0.05
+            // Each stretch is read once: for the chain's score and, when it is picked, for its problem.
+            var read: [Int: [Int: (Problem, end: Int)?]] = [:]
+            func readItem(_ item: Item) -> (Problem, end: Int)? {
+                if let r = read[item.marker.bodyStart]?[item.end] { return r }
+                let r = item.marker.bodyStart < item.end ? problem(item, chars: chars) : nil
+                read[item.marker.bodyStart, default: [:]][item.end] = .some(r)
+                return r
             }
+            let value: (Int) -> Double = { i in readItem(Item(marker: ms[i], end: spans[i].1)) != nil ? 1 : 0.05 }
             let (_, picked) = chain(ms, value: value)
             var items: [Item] = []
             for (k, i) in picked.enumerated() {
@@ -557,7 +563,7 @@ public enum ReportParser {
                         continue
                     }
                 }
-                if let (p, end) = problem(item, chars: chars) {
+                if let (p, end) = readItem(item) {
                     problems.append(p)
                     placed.append(item.marker.start..<end)
                 } else {
