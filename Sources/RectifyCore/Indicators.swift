@@ -150,10 +150,11 @@ public struct IndicatorPeriod: Hashable, Comparable, Sendable, Codable, CustomSt
 
 /// Numbers as offices type them: full-width digits, a full-width point, a trailing unit.
 public enum IndicatorNumber {
+    /// The report parser's width folding (digits, letters, punctuation, spaces), and the
+    /// ideographic full stop and minus sign as a number's point and sign.
     public static func halfWidth(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { s -> Unicode.Scalar in
+        String(String.UnicodeScalarView(ReportParser.halfWidth(text).unicodeScalars.map { s -> Unicode.Scalar in
             switch s.value {
-            case 0xFF10...0xFF19, 0xFF0B, 0xFF0D, 0xFF0E, 0xFF05, 0xFF0F: Unicode.Scalar(s.value - 0xFEE0) ?? s
             case 0x3002: "."
             case 0x2212: "-"
             default: s

@@ -262,7 +262,6 @@ public enum ReportParser {
         (.chinese, try! NSRegularExpression(pattern: "(\(numeral))、")),
         (.arabic, try! NSRegularExpression(pattern: "(\\d{1,3})(?:[.、](?![\\d])|\\s(?=[\\u4e00-\\u9fff]))")),
     ]
-    static let feedbackPrefix = try! NSRegularExpression(pattern: "反馈问题[:]?\\s*$")
 
     struct Marker {
         let style: Style
