@@ -109,9 +109,7 @@ public enum ReportParser {
             text = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false) ?? text
         }
         text = halfWidth(text)
-        return text.split(separator: "\n").map {
-            $0.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}")))
-        }.filter { !$0.isEmpty }
+        return text.split(separator: "\n").map { trim(String($0), isSpace) }.filter { !$0.isEmpty }
     }
 
     /// Characters that exist only in traditional script and that any traditional text
@@ -119,8 +117,10 @@ public enum ReportParser {
     /// conversion costs more than the rest of the parse, so it runs only when needed.
     static let traditionalOnly = Set("們這個來時會對說國過還發問關業東經電區實開現長門將與為從學後種進動機體點當戰無應樣麼歲書產幾層廠廣優億據協單衛參雙變響員圖團壓報場壞復夠頭實寫將專導屆幣歸錄懷態總擊據擴擬數斷條極構標樣檢歷殘氣決沒汙灣潔濕熱營環現產畫療監盡礦確禮節範築簡糧紀約紅級細終組絕統經綠網縣總績續羅聯聲職腦萬葉蘇處補見規視親覺計訊記設許評試詳認語誤說請調談論證識護讀變豐貝負貨質購資趕車軍輪轉農運過選還這進遠適遷鄉鐵錄銷鋼長門開間閱隊階際陽雜雞離難電靜須項順預領頭題類風飛養館點")
 
+    static let traditionalOnlyScalars = Set(traditionalOnly.flatMap(\.unicodeScalars))
+
     static func looksTraditional(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.value >= 0x4E00 && traditionalOnly.contains(Character($0)) }
+        text.unicodeScalars.contains { $0.value >= 0x4E00 && traditionalOnlyScalars.contains($0) }
     }
 
     // MARK: - Web-page noise
@@ -139,14 +139,52 @@ public enum ReportParser {
         guard line.utf8.count <= 480 else { return false }
         let compact = line.filter { !$0.isWhitespace }
         if compactNoisePrefixes.contains(where: { compact.hasPrefix($0) }) { return true }
-        if line.contains("ICP备") || line.contains("公网安备") || line.contains("浏览次数") || line.contains("打印本页")
-            || line.contains("关闭窗口") || line.contains("分享到") { return true }
+        if ["ICP备", "公网安备", "浏览次数", "打印本页", "关闭窗口", "分享到"].contains(where: { holds(line, $0) }) { return true }
         // A byline: 2023-09-28 15:08 来源:… 关键词:…
-        if line.count <= 120 && (line.contains("来源:") || line.contains("关键词:") || line.contains("作者:") || line.contains("编辑:"))
-            && (line.contains("20") || line.contains("关键词")) { return true }
+        if line.count <= 120 && ["来源:", "关键词:", "作者:", "编辑:"].contains(where: { holds(line, $0) })
+            && (holds(line, "20") || holds(line, "关键词")) { return true }
         // A crumb trail: 首页 > 信息公开 > 环境保护.
-        if (line.contains(">") || line.contains("»") || line.contains("›")) && line.contains("首页") && line.count <= 60 { return true }
+        if [">", "»", "›"].contains(where: { holds(line, $0) }) && holds(line, "首页") && line.count <= 60 { return true }
         return false
+    }
+
+    /// Whether `text` holds `word`, compared as written (the text is normalised already):
+    /// Foundation's `contains` folds every character first and cost a tenth of the parse.
+    static func holds(_ text: String, _ word: String) -> Bool {
+        var text = text, word = word
+        return text.withUTF8 { t in
+            word.withUTF8 { w in
+                guard let first = w.first else { return true }
+                guard w.count <= t.count else { return false }
+                var i = 0
+                while i <= t.count - w.count {
+                    if t[i] == first {
+                        var k = 1
+                        while k < w.count && t[i + k] == w[k] { k += 1 }
+                        if k == w.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// `text` without the characters that `drop` holds at either end (Foundation's trimming,
+    /// by scalars: it cost a tenth of the parse).
+    static func trim(_ text: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !drop($0) }), let last = scalars.lastIndex(where: { !drop($0) }) else { return "" }
+        return String(Substring(scalars[first...last]))
+    }
+
+    /// Spaces and tabs (Foundation's `.whitespaces`), and with line ends (`.whitespacesAndNewlines`).
+    static func isSpace(_ s: Unicode.Scalar) -> Bool { s == "\t" || s.properties.generalCategory == .spaceSeparator }
+    static func isBlank(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+
+    /// `text` without the stream's marks (\u{1}).
+    static func unmarked(_ text: String) -> String {
+        holds(text, "\u{1}") ? String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{1}" })) : text
     }
 
     /// A title: a short line with no punctuation at all, such as the heading of the next
@@ -183,18 +221,25 @@ public enum ReportParser {
     static let phraseStarts = Set(vocabulary.compactMap(\.phrase.first))
 
     static func phrases(in text: String) -> [(offset: Int, end: Int, status: Status)] {
-        let chars = Array(text)
+        phrases(in: Array(text), 0..<text.count, firstOnly: false)
+    }
+
+    /// The phrases within `range` of `chars` (offsets into `chars`); with `firstOnly`, at most one.
+    static func phrases(in chars: [Character], _ range: Range<Int>, firstOnly: Bool) -> [(offset: Int, end: Int, status: Status)] {
         var found: [(Int, Int, Status)] = []
-        var i = 0
-        while i < chars.count {
+        var i = range.lowerBound
+        while i < range.upperBound {
             // Most characters start no phrase: one set lookup, not two dozen comparisons.
             guard phraseStarts.contains(chars[i]) else { i += 1; continue }
             var matched: (Int, Status)?
-            for (phrase, status) in vocabulary where phrase.count > (matched?.0 ?? 0) && matches(chars, at: i, phrase) {
+            for (phrase, status) in vocabularyChars where phrase.count > (matched?.0 ?? 0) && matches(chars, at: i, below: range.upperBound, phrase) {
                 matched = (phrase.count, status)
             }
             if let (length, status) = matched {
-                if !isIntent(chars, before: i) { found.append((i, i + length, status)) }
+                if !isIntent(chars, before: i, from: range.lowerBound) {
+                    found.append((i, i + length, status))
+                    if firstOnly { return found }
+                }
                 i += length
             } else {
                 i += 1
@@ -203,23 +248,36 @@ public enum ReportParser {
         return found
     }
 
-    static func matches(_ chars: [Character], at i: Int, _ phrase: String) -> Bool {
+    static let vocabularyChars = vocabulary.map { (Array($0.phrase), $0.status) }
+
+    static func matches(_ chars: [Character], at i: Int, below end: Int, _ phrase: [Character]) -> Bool {
+        guard i + phrase.count <= end else { return false }
         var j = i
         for c in phrase {
-            guard j < chars.count, chars[j] == c else { return false }
+            guard chars[j] == c else { return false }
             j += 1
         }
         return true
     }
 
+    /// Where `needle` first starts in `chars` at an offset within `starts` (it may run on to `end`).
+    static func firstIndex(of needle: [Character], in chars: [Character], starts: Range<Int>, end: Int) -> Int? {
+        var i = starts.lowerBound
+        while i < starts.upperBound {
+            if chars[i] == needle[0], matches(chars, at: i, below: end, needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
     static let intentWords = ["计划", "确保", "力争", "预计", "争取", "要求", "将于", "拟于", "力求"]
 
     /// 计划…完成整改, 确保年底前完成: what is to happen, unless 已 says it has (目前 and 当前 are now).
-    static func isIntent(_ chars: [Character], before i: Int) -> Bool {
-        let window = String(chars[max(0, i - 8)..<i])
+    static func isIntent(_ chars: [Character], before i: Int, from start: Int) -> Bool {
+        let window = String(chars[max(start, i - 8)..<i])
         if window.hasSuffix("已") || window.hasSuffix("已经") || window.hasSuffix("均已") { return false }
         if intentWords.contains(where: { window.contains($0) }) { return true }
-        let near = String(chars[max(0, i - 4)..<i])
+        let near = String(chars[max(start, i - 4)..<i])
         return near.hasSuffix("前") && !near.hasSuffix("目前") && !near.hasSuffix("当前") && !near.hasSuffix("此前")
     }
 
@@ -285,7 +343,7 @@ public enum ReportParser {
             for m in regex.matches(in: stream, range: NSRange(location: 0, length: ns.length)) {
                 let r = m.range(at: 1)
                 guard r.location != NSNotFound, m.range.location < utf16ToChar.count, NSMaxRange(m.range) < utf16ToChar.count else { continue }
-                let numeral = ns.substring(with: r)
+                let numeral = String(chars[utf16ToChar[r.location]..<utf16ToChar[min(NSMaxRange(r), utf16ToChar.count - 1)]])
                 let number: Int?
                 switch style {
                 case .circled: number = numeral.unicodeScalars.first.map { Int($0.value) - 0x2460 + 1 }
@@ -359,23 +417,20 @@ public enum ReportParser {
     /// The problem and where its words end in the stream (at its measures' end: a title-like line
     /// or noise closes them, and what follows is the report's again).
     static func problem(_ item: Item, chars: [Character]) -> (Problem, end: Int)? {
-        let body = String(chars[item.marker.bodyStart..<item.end])
-        guard let found = findStatus(in: body) else { return nil }
-        let clean = { (s: String) in s.replacingOccurrences(of: "\u{1}", with: "") }
-        var text = clean(String(body[..<found.textEnd])).trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = item.marker.bodyStart..<item.end
+        guard let found = findStatus(in: chars, body) else { return nil }
+        var text = trim(unmarked(String(chars[body.lowerBound..<found.textEnd])), isBlank)
         // 反馈问题:… before the problem's own words.
         for prefix in ["反馈问题:", "反馈问题"] where text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
-        text = joinWrapped(text).trimmingCharacters(in: CharacterSet(charactersIn: " \n"))
-        var measures = String(body[found.wordsEnd...])
+        text = trim(joinWrapped(text)) { $0 == " " || $0 == "\n" }
+        // The measures: to the item's end, or to a title-like line or noise.
         var end = item.end
-        if let stop = measures.firstIndex(of: "\u{1}") {
-            end = item.marker.bodyStart + body.distance(from: body.startIndex, to: found.wordsEnd) + measures.distance(from: measures.startIndex, to: stop)
-            measures = String(measures[..<stop])
-        }
+        if let stop = chars[found.wordsEnd..<item.end].firstIndex(of: "\u{1}") { end = stop }
+        let measures = String(chars[found.wordsEnd..<end])
         let words = found.words
         let (status, longTerm) = status(of: words)
         return (Problem(number: item.marker.number, text: text, status: status, longTerm: longTerm, statusText: words,
-                        measures: measures.trimmingCharacters(in: .whitespacesAndNewlines)), min(max(end, item.marker.start), item.end))
+                        measures: trim(measures, isBlank)), min(max(end, item.marker.start), item.end))
     }
 
     /// Lines broken inside a sentence (a title over two lines) joined; lines ending a sentence kept apart.
@@ -388,55 +443,56 @@ public enum ReportParser {
         return out
     }
 
+    /// Where an item's status stands, as offsets into the stream: its text ends at `textEnd`,
+    /// its status words end at `wordsEnd` (the measures follow).
     struct FoundStatus {
-        let textEnd: String.Index
+        let textEnd: Int
         let words: String
-        let wordsEnd: String.Index
+        let wordsEnd: Int
     }
 
-    /// The item's status: after a label (整改进展情况:…) the first status phrase of the progress
-    /// text; without one, a status sentence that begins as status sentences do (目前…, 该问题已…).
-    static func findStatus(in body: String) -> FoundStatus? {
-        let sentenceEnds: Set<Character> = ["。", ";", "\n", "!", "?"]
+    static let sentenceEnds: Set<Character> = ["。", ";", "\n", "!", "?"]
+    static let longTermChars = Array(longTermPhrase)
+
+    /// The status of the item whose words are `body` in the stream: after a label (整改进展情况:…)
+    /// the first status phrase of the progress text; without one, a status sentence that begins
+    /// as status sentences do (目前…, 该问题已…). Read in place: the chain tries every candidate
+    /// item of every style, so nothing is copied until a status is found.
+    static func findStatus(in chars: [Character], _ body: Range<Int>) -> FoundStatus? {
         // Labels, in order of position: found from the colons (few) back, not by searching every label.
-        var labelHits: [(Range<String.Index>)] = []
-        for hit in labelRanges(in: body) { labelHits.append(hit) }
+        let labelHits = labelRanges(in: chars, body)
         for hit in labelHits {
-            // The progress text after the label, to the item's end: its first status phrase (or 长期坚持).
-            let progress = String(body[hit.upperBound...])
-            let found = phrases(in: progress)
-            let longTerm = progress.range(of: longTermPhrase)
-            guard found.first != nil || longTerm != nil else { continue }
-            let progressChars = Array(progress)
-            let firstOffset = min(found.first?.offset ?? Int.max, longTerm.map { progress.distance(from: progress.startIndex, to: $0.lowerBound) } ?? Int.max)
+            // The progress text after the label, to the item's end: its first status phrase (or 长期坚持 before it).
+            let progress = hit.upperBound..<body.upperBound
+            let first = phrases(in: chars, progress, firstOnly: true).first
+            let longTerm = firstIndex(of: longTermChars, in: chars, starts: progress.lowerBound..<(first?.offset ?? progress.upperBound),
+                                      end: progress.upperBound)
+            guard let firstOffset = longTerm ?? first?.offset else { continue }
             // The words: from the label (when the phrase opens the text) or the phrase's sentence, to the sentence's end.
             var start = firstOffset
-            while start > 0, !sentenceEnds.contains(progressChars[start - 1]) && progressChars[start - 1] != ":" { start -= 1 }
+            while start > progress.lowerBound, !sentenceEnds.contains(chars[start - 1]) && chars[start - 1] != ":" { start -= 1 }
             var end = firstOffset
-            while end < progressChars.count, !sentenceEnds.contains(progressChars[end]) { end += 1 }
-            let words = String(progressChars[start..<end]).trimmingCharacters(in: CharacterSet(charactersIn: " 。.\u{1}"))
-            let wordsEnd = progress.index(progress.startIndex, offsetBy: min(end + 1, progressChars.count))
-            let endIndex = body.index(hit.upperBound, offsetBy: progress.distance(from: progress.startIndex, to: wordsEnd))
-            return FoundStatus(textEnd: hit.lowerBound, words: words, wordsEnd: endIndex)
+            while end < progress.upperBound, !sentenceEnds.contains(chars[end]) { end += 1 }
+            let words = trim(String(chars[start..<end])) { " 。.\u{1}".unicodeScalars.contains($0) }
+            return FoundStatus(textEnd: hit.lowerBound, words: words, wordsEnd: min(end + 1, progress.upperBound))
         }
         // No label: a sentence that begins as a status sentence and holds a phrase.
-        let chars = Array(body)
-        var sentenceStart = 0
-        var i = 0
-        while i <= chars.count {
-            if i == chars.count || sentenceEnds.contains(chars[i]) {
-                if i > sentenceStart {
-                    let sentence = String(chars[sentenceStart..<i])
-                    guard sentence.contains(where: { phraseStarts.contains($0) || $0 == "长" }) else { sentenceStart = i + 1; i += 1; continue }
-                    let trimmed = sentence.trimmingCharacters(in: CharacterSet(charactersIn: " ,\u{1}"))
-                    // Not the title: the first sentence names the problem.
-                    if sentenceStart > 0 || labelHits.isEmpty == false,
-                       let clause = statusClause(trimmed) {
-                        let textEnd = body.index(body.startIndex, offsetBy: sentenceStart)
-                        return FoundStatus(textEnd: textEnd, words: clause, wordsEnd: body.index(body.startIndex, offsetBy: min(i + 1, chars.count)))
+        var sentenceStart = body.lowerBound
+        var holdsPhrase = false
+        var i = body.lowerBound
+        while i <= body.upperBound {
+            if i == body.upperBound || sentenceEnds.contains(chars[i]) {
+                // Not the title: the first sentence names the problem.
+                if i > sentenceStart, holdsPhrase, sentenceStart > body.lowerBound || !labelHits.isEmpty {
+                    let trimmed = trim(String(chars[sentenceStart..<i])) { $0 == " " || $0 == "," || $0 == "\u{1}" }
+                    if let clause = statusClause(trimmed) {
+                        return FoundStatus(textEnd: sentenceStart, words: clause, wordsEnd: min(i + 1, body.upperBound))
                     }
                 }
                 sentenceStart = i + 1
+                holdsPhrase = false
+            } else if !holdsPhrase, phraseStarts.contains(chars[i]) || chars[i] == "长" {
+                holdsPhrase = true
             }
             i += 1
         }
@@ -447,7 +503,7 @@ public enum ReportParser {
     /// ending its clause: 目前该问题已完成整改 → 已完成整改; 持续推进城区集中供热 → nil.
     static func statusClause(_ sentence: String) -> String? {
         // Clauses: a status sentence may open with a date or an introduction (截至2023年4月底,该问题已完成整改).
-        let clauses = sentence.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let clauses = sentence.split(separator: ",").map { trim(String($0), isSpace) }
         let introduced = clauses.first.map { c in ["截至", "截止", "目前", "经过", "经", "通过", "现"].contains { c.hasPrefix($0) } } ?? false
         for (n, clause) in clauses.enumerated() {
             let subject = statusSubjects.first { clause.hasPrefix($0) }
@@ -468,7 +524,7 @@ public enum ReportParser {
             if reach == 0, first.offset != 0 { continue }
             let after = first.end < restChars.count ? String(restChars[first.end...]) : ""
             if after.isEmpty || ["要求", "并", "。"].contains(where: { after.hasPrefix($0) }) || after.first.map({ ")".contains($0) }) == true {
-                return clauses[n...].joined(separator: ",").trimmingCharacters(in: CharacterSet(charactersIn: " 。"))
+                return trim(clauses[n...].joined(separator: ",")) { $0 == " " || $0 == "。" }
             }
         }
         return nil
@@ -487,29 +543,24 @@ public enum ReportParser {
     }
 
     /// How many statuses a stretch states: its labels (整改进展情况:…).
-    static func statusCount(_ body: String) -> Int { labelRanges(in: body).count }
+    static func statusCount(_ chars: [Character], _ range: Range<Int>) -> Int { labelRanges(in: chars, range).count }
 
     static let labelsLongestFirst = labels.sorted { $0.count > $1.count }.map { Array($0) }
 
-    /// Each label with its colon (整改进展情况:), by position; the longest label at each colon.
-    static func labelRanges(in body: String) -> [Range<String.Index>] {
-        var out: [Range<String.Index>] = []
-        var i = body.startIndex
-        while let colon = body[i...].firstIndex(of: ":") {
+    /// Each label with its colon (整改进展情况:) within `range`, by position; the longest label at each colon.
+    static func labelRanges(in chars: [Character], _ range: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var colon = range.lowerBound
+        while colon < range.upperBound {
+            defer { colon += 1 }
+            guard chars[colon] == ":" else { continue }
             // Back over spaces, then the longest label that ends there.
             var end = colon
-            while end > body.startIndex, body[body.index(before: end)] == " " { end = body.index(before: end) }
-            for label in labelsLongestFirst {
-                var j = end
-                var ok = true
-                for c in label.reversed() {
-                    guard j > body.startIndex else { ok = false; break }
-                    j = body.index(before: j)
-                    if body[j] != c { ok = false; break }
-                }
-                if ok { out.append(j..<body.index(after: colon)); break }
+            while end > range.lowerBound, chars[end - 1] == " " { end -= 1 }
+            for label in labelsLongestFirst where end - label.count >= range.lowerBound {
+                let start = end - label.count
+                if chars[start..<end].elementsEqual(label) { out.append(start..<colon + 1); break }
             }
-            i = body.index(after: colon)
         }
         return out
     }
@@ -551,8 +602,7 @@ public enum ReportParser {
             var unplaced: [Item] = []
             var placed: [Range<Int>] = []
             for item in items {
-                let body = String(chars[item.marker.bodyStart..<item.end])
-                if depth < 2, statusCount(body) >= 2 {
+                if depth < 2, statusCount(chars, item.marker.bodyStart..<item.end) >= 2 {
                     var inner: [String] = []
                     if let sub = reading(all, chars: chars, within: item.marker.bodyStart..<item.end, excluding: excluding.union([style]),
                                          depth: depth + 1, tried: &inner), sub.problems.count >= 2 {
@@ -601,7 +651,7 @@ public enum ReportParser {
                 unplaced.append("第\(item.marker.number)项(未找到整改状态):\(words)")
             }
         } else {
-            unplaced = Array(streamLines.filter { $0 != "\u{1}" }.prefix(12).map { String($0.replacingOccurrences(of: "\u{1}", with: "").prefix(80)) })
+            unplaced = Array(streamLines.filter { $0 != "\u{1}" }.prefix(12).map { String(unmarked($0).prefix(80)) })
         }
         // The summary figures: from the text outside the problems (a count in a problem's measures
         // is not the report's), else from the whole text (a summary at the very end).
@@ -612,7 +662,7 @@ public enum ReportParser {
             at = span.upperBound
         }
         outside += String(chars[min(at, chars.count)...])
-        let outsideLines = outside.split(separator: "\n").map { $0.replacingOccurrences(of: "\u{1}", with: "") }.filter { !$0.isEmpty }
+        let outsideLines = outside.split(separator: "\n").map { unmarked(String($0)) }.filter { !$0.isEmpty }
         let own = figures(in: outsideLines)
         let whole = own.petitionsTotal != nil && (own.problemsTotal != nil || own.tasksTotal != nil) ? own
             : figures(in: lines.filter { !isNoise($0) })

@@ -21,6 +21,12 @@ public enum Rectify {
     }
 
     public static func main() async -> Int32 {
+        // A command that needs neither the database nor the server runs without them: building
+        // the application (databases, routes and their API schemas, scheduler) was more than
+        // half of `import-report`'s time (BENCHMARKS.md).
+        if let name = CommandLine.arguments.dropFirst().first, let command = standalone(name) {
+            return await runAlone(name, command)
+        }
         var env: Environment
         do {
             env = try Environment.detect()
@@ -51,6 +57,28 @@ public enum Rectify {
         }
         try? await app.asyncShutdown()
         return code
+    }
+
+    /// Commands that read a file and print, touching nothing else; `configure` lists them too, so
+    /// `rectify --help` shows them.
+    static func standalone(_ name: String) -> (any AnyAsyncCommand)? {
+        switch name {
+        case "import-report": ImportReportCommand()
+        default: nil
+        }
+    }
+
+    static func runAlone(_ name: String, _ command: any AnyAsyncCommand) async -> Int32 {
+        var input = CommandInput(arguments: CommandLine.arguments)
+        input.arguments.removeFirst()
+        input.executablePath.append(name)
+        do {
+            // Through the console, as Vapor runs commands: it answers --help.
+            try await Terminal().run(command, input: input)
+            return 0
+        } catch {
+            return fail(error)
+        }
     }
 
     /// Seconds the server gives requests in flight to finish after SIGTERM.
