@@ -103,7 +103,8 @@ public enum ReportParser {
 
     /// Simplified characters, no pinyin glosses, half-width digits and punctuation, trimmed lines, no empty lines.
     public static func normalise(_ raw: String) -> [String] {
-        var text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var text = raw
+        if holds(text, "\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
         text = gloss.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1")
         if looksTraditional(text) {
             text = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false) ?? text
@@ -170,6 +171,16 @@ public enum ReportParser {
         }
     }
 
+    /// Whether `text` begins with `word`, compared as written (the text is normalised already).
+    static func begins(_ text: String, _ word: String) -> Bool {
+        text.utf8.count >= word.utf8.count && text.utf8.starts(with: word.utf8)
+    }
+
+    /// The stream's text from `range`.
+    static func text(_ chars: [Unicode.Scalar], _ range: Range<Int>) -> String {
+        String(String.UnicodeScalarView(chars[range]))
+    }
+
     /// `text` without the characters that `drop` holds at either end (Foundation's trimming,
     /// by scalars: it cost a tenth of the parse).
     static func trim(_ text: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
@@ -218,14 +229,15 @@ public enum ReportParser {
 
     /// The vocabulary's phrases in `text`, in order, longest first at each point; a phrase
     /// about the future (计划于2024年底前完成整改) is not a status.
-    static let phraseStarts = Set(vocabulary.compactMap(\.phrase.first))
+    static let phraseStarts = Set(vocabulary.compactMap(\.phrase.unicodeScalars.first))
 
     static func phrases(in text: String) -> [(offset: Int, end: Int, status: Status)] {
-        phrases(in: Array(text), 0..<text.count, firstOnly: false)
+        let chars = Array(text.unicodeScalars)
+        return phrases(in: chars, 0..<chars.count, firstOnly: false)
     }
 
     /// The phrases within `range` of `chars` (offsets into `chars`); with `firstOnly`, at most one.
-    static func phrases(in chars: [Character], _ range: Range<Int>, firstOnly: Bool) -> [(offset: Int, end: Int, status: Status)] {
+    static func phrases(in chars: [Unicode.Scalar], _ range: Range<Int>, firstOnly: Bool) -> [(offset: Int, end: Int, status: Status)] {
         var found: [(Int, Int, Status)] = []
         var i = range.lowerBound
         while i < range.upperBound {
@@ -248,9 +260,9 @@ public enum ReportParser {
         return found
     }
 
-    static let vocabularyChars = vocabulary.map { (Array($0.phrase), $0.status) }
+    static let vocabularyChars = vocabulary.map { (Array($0.phrase.unicodeScalars), $0.status) }
 
-    static func matches(_ chars: [Character], at i: Int, below end: Int, _ phrase: [Character]) -> Bool {
+    static func matches(_ chars: [Unicode.Scalar], at i: Int, below end: Int, _ phrase: [Unicode.Scalar]) -> Bool {
         guard i + phrase.count <= end else { return false }
         var j = i
         for c in phrase {
@@ -261,7 +273,7 @@ public enum ReportParser {
     }
 
     /// Where `needle` first starts in `chars` at an offset within `starts` (it may run on to `end`).
-    static func firstIndex(of needle: [Character], in chars: [Character], starts: Range<Int>, end: Int) -> Int? {
+    static func firstIndex(of needle: [Unicode.Scalar], in chars: [Unicode.Scalar], starts: Range<Int>, end: Int) -> Int? {
         var i = starts.lowerBound
         while i < starts.upperBound {
             if chars[i] == needle[0], matches(chars, at: i, below: end, needle) { return i }
@@ -273,11 +285,11 @@ public enum ReportParser {
     static let intentWords = ["计划", "确保", "力争", "预计", "争取", "要求", "将于", "拟于", "力求"]
 
     /// 计划…完成整改, 确保年底前完成: what is to happen, unless 已 says it has (目前 and 当前 are now).
-    static func isIntent(_ chars: [Character], before i: Int, from start: Int) -> Bool {
-        let window = String(chars[max(start, i - 8)..<i])
+    static func isIntent(_ chars: [Unicode.Scalar], before i: Int, from start: Int) -> Bool {
+        let window = text(chars, max(start, i - 8)..<i)
         if window.hasSuffix("已") || window.hasSuffix("已经") || window.hasSuffix("均已") { return false }
         if intentWords.contains(where: { window.contains($0) }) { return true }
-        let near = String(chars[max(start, i - 4)..<i])
+        let near = text(chars, max(start, i - 4)..<i)
         return near.hasSuffix("前") && !near.hasSuffix("目前") && !near.hasSuffix("当前") && !near.hasSuffix("此前")
     }
 
@@ -331,19 +343,19 @@ public enum ReportParser {
 
     /// The markers of every style that stand where an item can start: at a line's start, or
     /// after the end of a sentence (。;!?:), or after 反馈问题:.
-    static func markers(in stream: String, chars: [Character]) -> [Marker] {
+    static func markers(in stream: String, chars: [Unicode.Scalar]) -> [Marker] {
         let ns = stream as NSString
-        // NSString offsets (UTF-16) to Character offsets.
+        // NSString offsets (UTF-16) to the stream's offsets (scalars).
         var utf16ToChar: [Int] = []
         utf16ToChar.reserveCapacity(ns.length + 1)
-        for (i, c) in chars.enumerated() { for _ in 0..<c.utf16.count { utf16ToChar.append(i) } }
+        for (i, c) in chars.enumerated() { for _ in 0..<UTF16.width(c) { utf16ToChar.append(i) } }
         utf16ToChar.append(chars.count)
         var out: [Marker] = []
         for (style, regex) in markerPatterns {
             for m in regex.matches(in: stream, range: NSRange(location: 0, length: ns.length)) {
                 let r = m.range(at: 1)
                 guard r.location != NSNotFound, m.range.location < utf16ToChar.count, NSMaxRange(m.range) < utf16ToChar.count else { continue }
-                let numeral = String(chars[utf16ToChar[r.location]..<utf16ToChar[min(NSMaxRange(r), utf16ToChar.count - 1)]])
+                let numeral = text(chars, utf16ToChar[r.location]..<utf16ToChar[min(NSMaxRange(r), utf16ToChar.count - 1)])
                 let number: Int?
                 switch style {
                 case .circled: number = numeral.unicodeScalars.first.map { Int($0.value) - 0x2460 + 1 }
@@ -359,14 +371,14 @@ public enum ReportParser {
     }
 
     /// A marker starts an item only at a line's start or after a sentence's end (or 反馈问题:).
-    static func standsAlone(_ chars: [Character], at start: Int) -> Bool {
+    static func standsAlone(_ chars: [Unicode.Scalar], at start: Int) -> Bool {
         var i = start - 1
         while i >= 0, chars[i] == " " { i -= 1 }
         if i < 0 { return true }
-        if "\n。;!?:\u{1}".contains(chars[i]) {
+        if "\n。;!?:\u{1}".unicodeScalars.contains(chars[i]) {
             return true
         }
-        let before = String(chars[max(0, i - 4)...i])
+        let before = text(chars, max(0, i - 4)..<i + 1)
         return before.hasSuffix("反馈问题") || before.hasSuffix("反馈问题:")
     }
 
@@ -416,17 +428,17 @@ public enum ReportParser {
     /// A problem's parts within its item: its text, status words, measures.
     /// The problem and where its words end in the stream (at its measures' end: a title-like line
     /// or noise closes them, and what follows is the report's again).
-    static func problem(_ item: Item, chars: [Character]) -> (Problem, end: Int)? {
+    static func problem(_ item: Item, chars: [Unicode.Scalar]) -> (Problem, end: Int)? {
         let body = item.marker.bodyStart..<item.end
         guard let found = findStatus(in: chars, body) else { return nil }
-        var text = trim(unmarked(String(chars[body.lowerBound..<found.textEnd])), isBlank)
+        var text = trim(unmarked(Self.text(chars, body.lowerBound..<found.textEnd)), isBlank)
         // 反馈问题:… before the problem's own words.
         for prefix in ["反馈问题:", "反馈问题"] where text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
         text = trim(joinWrapped(text)) { $0 == " " || $0 == "\n" }
         // The measures: to the item's end, or to a title-like line or noise.
         var end = item.end
         if let stop = chars[found.wordsEnd..<item.end].firstIndex(of: "\u{1}") { end = stop }
-        let measures = String(chars[found.wordsEnd..<end])
+        let measures = Self.text(chars, found.wordsEnd..<end)
         let words = found.words
         let (status, longTerm) = status(of: words)
         return (Problem(number: item.marker.number, text: text, status: status, longTerm: longTerm, statusText: words,
@@ -451,14 +463,14 @@ public enum ReportParser {
         let wordsEnd: Int
     }
 
-    static let sentenceEnds: Set<Character> = ["。", ";", "\n", "!", "?"]
-    static let longTermChars = Array(longTermPhrase)
+    static let sentenceEnds: Set<Unicode.Scalar> = ["。", ";", "\n", "!", "?"]
+    static let longTermChars = Array(longTermPhrase.unicodeScalars)
 
     /// The status of the item whose words are `body` in the stream: after a label (整改进展情况:…)
     /// the first status phrase of the progress text; without one, a status sentence that begins
     /// as status sentences do (目前…, 该问题已…). Read in place: the chain tries every candidate
     /// item of every style, so nothing is copied until a status is found.
-    static func findStatus(in chars: [Character], _ body: Range<Int>) -> FoundStatus? {
+    static func findStatus(in chars: [Unicode.Scalar], _ body: Range<Int>) -> FoundStatus? {
         // Labels, in order of position: found from the colons (few) back, not by searching every label.
         let labelHits = labelRanges(in: chars, body)
         for hit in labelHits {
@@ -473,7 +485,7 @@ public enum ReportParser {
             while start > progress.lowerBound, !sentenceEnds.contains(chars[start - 1]) && chars[start - 1] != ":" { start -= 1 }
             var end = firstOffset
             while end < progress.upperBound, !sentenceEnds.contains(chars[end]) { end += 1 }
-            let words = trim(String(chars[start..<end])) { " 。.\u{1}".unicodeScalars.contains($0) }
+            let words = trim(text(chars, start..<end)) { " 。.\u{1}".unicodeScalars.contains($0) }
             return FoundStatus(textEnd: hit.lowerBound, words: words, wordsEnd: min(end + 1, progress.upperBound))
         }
         // No label: a sentence that begins as a status sentence and holds a phrase.
@@ -484,7 +496,7 @@ public enum ReportParser {
             if i == body.upperBound || sentenceEnds.contains(chars[i]) {
                 // Not the title: the first sentence names the problem.
                 if i > sentenceStart, holdsPhrase, sentenceStart > body.lowerBound || !labelHits.isEmpty {
-                    let trimmed = trim(String(chars[sentenceStart..<i])) { $0 == " " || $0 == "," || $0 == "\u{1}" }
+                    let trimmed = trim(text(chars, sentenceStart..<i)) { $0 == " " || $0 == "," || $0 == "\u{1}" }
                     if let clause = statusClause(trimmed) {
                         return FoundStatus(textEnd: sentenceStart, words: clause, wordsEnd: min(i + 1, body.upperBound))
                     }
@@ -504,25 +516,25 @@ public enum ReportParser {
     static func statusClause(_ sentence: String) -> String? {
         // Clauses: a status sentence may open with a date or an introduction (截至2023年4月底,该问题已完成整改).
         let clauses = sentence.split(separator: ",").map { trim(String($0), isSpace) }
-        let introduced = clauses.first.map { c in ["截至", "截止", "目前", "经过", "经", "通过", "现"].contains { c.hasPrefix($0) } } ?? false
+        let introduced = clauses.first.map { c in ["截至", "截止", "目前", "经过", "经", "通过", "现"].contains { begins(c, $0) } } ?? false
         for (n, clause) in clauses.enumerated() {
-            let subject = statusSubjects.first { clause.hasPrefix($0) }
+            let subject = statusSubjects.first { begins(clause, $0) }
             let rest = String(clause.dropFirst(subject?.count ?? 0))
+            let restChars = Array(rest.unicodeScalars)
             // After a subject (or a clause of introduction) the phrase comes within a few
             // characters; a bare clause must open with it. Only that much is searched.
             let reach = subject != nil || (n > 0 && introduced) ? 12 : 0
-            guard let head = rest.first, reach > 0 || phraseStarts.contains(head) || head == "长" else { continue }
-            let found = phrases(in: String(rest.prefix(reach + 10)))
+            guard let head = restChars.first, reach > 0 || phraseStarts.contains(head) || head == "长" else { continue }
+            let found = phrases(in: restChars, 0..<min(restChars.count, reach + 10), firstOnly: true)
             guard let first = found.first else {
                 if subject != nil, rest.hasPrefix(longTermPhrase) || rest.hasPrefix("需" + longTermPhrase) {
                     return clauses[n...].joined(separator: ",")
                 }
                 continue
             }
-            let restChars = Array(rest)
             guard first.offset <= reach else { continue }
             if reach == 0, first.offset != 0 { continue }
-            let after = first.end < restChars.count ? String(restChars[first.end...]) : ""
+            let after = first.end < restChars.count ? text(restChars, first.end..<restChars.count) : ""
             if after.isEmpty || ["要求", "并", "。"].contains(where: { after.hasPrefix($0) }) || after.first.map({ ")".contains($0) }) == true {
                 return trim(clauses[n...].joined(separator: ",")) { $0 == " " || $0 == "。" }
             }
@@ -543,12 +555,12 @@ public enum ReportParser {
     }
 
     /// How many statuses a stretch states: its labels (整改进展情况:…).
-    static func statusCount(_ chars: [Character], _ range: Range<Int>) -> Int { labelRanges(in: chars, range).count }
+    static func statusCount(_ chars: [Unicode.Scalar], _ range: Range<Int>) -> Int { labelRanges(in: chars, range).count }
 
-    static let labelsLongestFirst = labels.sorted { $0.count > $1.count }.map { Array($0) }
+    static let labelsLongestFirst = labels.map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
 
     /// Each label with its colon (整改进展情况:) within `range`, by position; the longest label at each colon.
-    static func labelRanges(in chars: [Character], _ range: Range<Int>) -> [Range<Int>] {
+    static func labelRanges(in chars: [Unicode.Scalar], _ range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var colon = range.lowerBound
         while colon < range.upperBound {
@@ -568,7 +580,7 @@ public enum ReportParser {
     /// The numbering that reads best within `range`: for each style not excluded, its chain;
     /// an item that holds several statuses is a section, read again with the other styles
     /// (a compilation: 三十七、… for one province, (一)反馈问题:… under 一、 for another).
-    static func reading(_ all: [Marker], chars: [Character], within range: Range<Int>, excluding: Set<Style>, depth: Int,
+    static func reading(_ all: [Marker], chars: [Unicode.Scalar], within range: Range<Int>, excluding: Set<Style>, depth: Int,
                         tried: inout [String]) -> Reading? {
         var best: Reading?
         for style in Style.allCases where !excluding.contains(style) {
@@ -639,14 +651,14 @@ public enum ReportParser {
             streamLines.append(isNoise(line) ? "\u{1}" : isTitle(line) ? "\u{1}" + line : line)
         }
         let stream = streamLines.joined(separator: "\n")
-        let chars = Array(stream)
+        let chars = Array(stream.unicodeScalars)
         let all = markers(in: stream, chars: chars)
         var tried: [String] = []
         let best = reading(all, chars: chars, within: 0..<chars.count, excluding: [], depth: 0, tried: &tried)
         var unplaced: [String] = []
         if let b = best {
             for item in b.unplaced {
-                let words = String(chars[item.marker.bodyStart..<min(item.end, item.marker.bodyStart + 40)])
+                let words = text(chars, item.marker.bodyStart..<min(item.end, item.marker.bodyStart + 40))
                     .replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\n", with: " ")
                 unplaced.append("第\(item.marker.number)项(未找到整改状态):\(words)")
             }
@@ -658,10 +670,10 @@ public enum ReportParser {
         var outside = ""
         var at = 0
         for span in (best?.spans ?? []).sorted(by: { $0.lowerBound < $1.lowerBound }) where span.lowerBound >= at {
-            outside += String(chars[at..<span.lowerBound]) + "\n"
+            outside += text(chars, at..<span.lowerBound) + "\n"
             at = span.upperBound
         }
-        outside += String(chars[min(at, chars.count)...])
+        outside += text(chars, min(at, chars.count)..<chars.count)
         let outsideLines = outside.split(separator: "\n").map { unmarked(String($0)) }.filter { !$0.isEmpty }
         let own = figures(in: outsideLines)
         let whole = own.petitionsTotal != nil && (own.problemsTotal != nil || own.tasksTotal != nil) ? own
@@ -681,20 +693,34 @@ public enum ReportParser {
 
     static func regex(_ p: String) -> NSRegularExpression { try! NSRegularExpression(pattern: p) }
 
-    static let chineseCount = regex("([一二三四五六七八九十百两零]{1,4})(个|项|件)")
 
     /// 三个 → 3个: small counts written in Chinese numerals.
     static func arabicCounts(_ s: String) -> String {
-        let ns = s as NSString
-        var out = s
-        for m in chineseCount.matches(in: s, range: NSRange(location: 0, length: ns.length)).reversed() {
-            let numeral = ns.substring(with: m.range(at: 1))
+        // As the regex ([一二…百两零]{1,4})(个|项|件) matched: in a run of numerals before 个/项/件,
+        // its last four. Read by scalars: the regex and its replacements were a tenth of the parse
+        // (ReportParserScalarTests holds the two equal).
+        let scalars = Array(s.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            guard countNumerals.contains(scalars[i]) else { out.append(scalars[i]); i += 1; continue }
+            var j = i
+            while j < scalars.count, countNumerals.contains(scalars[j]) { j += 1 }
+            let start = max(i, j - 4)
             // 一项 inside a word (一项一项, 逐一) stays; only counts that read as numbers.
-            guard let v = ChineseNumeral.value(numeral), let r = Range(m.range(at: 1), in: out) else { continue }
-            out.replaceSubrange(r, with: String(v))
+            if j < scalars.count, countUnits.contains(scalars[j]), let v = ChineseNumeral.value(text(scalars, start..<j)) {
+                out.append(contentsOf: scalars[i..<start])
+                out.append(contentsOf: String(v).unicodeScalars)
+            } else {
+                out.append(contentsOf: scalars[i..<j])
+            }
+            i = j
         }
-        return out
+        return String(out)
     }
+
+    static let countNumerals = Set("一二三四五六七八九十百两零".unicodeScalars)
+    static let countUnits = Set("个项件".unicodeScalars)
 
     static func first(_ patterns: [NSRegularExpression], in text: String) -> Int? {
         let range = NSRange(text.startIndex..., in: text)
@@ -746,22 +772,22 @@ public enum ReportParser {
         var summary: Figures?
         for (n, sentence) in sentences.enumerated() {
             // Only sentences with a count word can state a total; the regexes run on those alone.
-            let mayProblems = sentence.contains("个") && sentence.contains("问题")
-            let mayTasks = sentence.contains("项")
+            let mayProblems = holds(sentence, "个") && holds(sentence, "问题")
+            let mayTasks = holds(sentence, "项")
             guard mayProblems || mayTasks else { continue }
             // 信访…共100个问题 counts complaints, not the team's problems.
-            let problems = !mayProblems || sentence.contains("信访") ? nil : first(problemsTotalPatterns, in: sentence)
+            let problems = !mayProblems || holds(sentence, "信访") ? nil : first(problemsTotalPatterns, in: sentence)
             let tasks = mayTasks ? first(tasksTotalPatterns, in: sentence) : nil
             guard problems != nil || tasks != nil else { continue }
             var scope = sentence
-            if n + 1 < sentences.count, ["其中", "目前", "已完成", "现已", "截至"].contains(where: { sentences[n + 1].hasPrefix($0) }) {
+            if n + 1 < sentences.count, ["其中", "目前", "已完成", "现已", "截至"].contains(where: { begins(sentences[n + 1], $0) }) {
                 scope += "," + sentences[n + 1]
             }
             var g = Figures()
             let unit = problems != nil ? "个" : "项"
             g.problemsTotal = problems
             g.tasksTotal = tasks
-            if problems != nil, let t = tasks, sentence.range(of: "\(t)项") == nil { g.tasksTotal = nil }
+            if problems != nil, let t = tasks, !holds(sentence, "\(t)项") { g.tasksTotal = nil }
             g.completed = first(countPatterns(completedPhrases, unit: unit, guardBefore: "(?<!基本)(?<!阶段性)(?<!应)"), in: scope)
             g.basicallyCompleted = first(countPatterns(basicallyPhrases, unit: unit), in: scope)
             g.onSchedule = first(countPatterns(onSchedulePhrases, unit: unit), in: scope)
@@ -770,7 +796,7 @@ public enum ReportParser {
             g.longTerm = first(countPatterns(longTermPhrases, unit: unit), in: scope)
             g.fullyImplemented = first(countPatterns(fullyPhrases, unit: unit), in: scope)
             // 应完成整改61项,实际完成53项: the total's own phrase is no count of completed ones.
-            if let c = g.completed, c == g.tasksTotal, sentence.contains("应完成整改\(c)项") {
+            if let c = g.completed, c == g.tasksTotal, holds(sentence, "应完成整改\(c)项") {
                 g.completed = first([regex("实际完成(\\d+)项")], in: scope)
             }
             let counted = [g.completed, g.basicallyCompleted, g.onSchedule, g.behindSchedule, g.stageCompleted, g.longTerm, g.fullyImplemented]
@@ -781,14 +807,14 @@ public enum ReportParser {
         if let summary { f = summary }
         // The petitions: the first sentence stating their total with counts of its own, else the first stating it.
         var petitions: Figures?
-        for sentence in sentences where sentence.contains("件") && sentence.contains("信访") {
+        for sentence in sentences where holds(sentence, "件") && holds(sentence, "信访") {
             guard let total = first(petitionTotalPatterns, in: sentence) else { continue }
             var g = Figures()
             g.petitionsTotal = total
             g.petitionsClosed = first(petitionClosedPatterns, in: sentence)
             g.petitionsClosedAtStage = first(petitionStagePatterns, in: sentence)
             g.petitionsInProgress = first(petitionInProgressPatterns, in: sentence)
-            if g.petitionsClosed == nil, sentence.contains("全部办结") { g.petitionsClosed = total }
+            if g.petitionsClosed == nil, holds(sentence, "全部办结") { g.petitionsClosed = total }
             let range = NSRange(sentence.startIndex..., in: sentence)
             if let m = ratePattern.firstMatch(in: sentence, range: range), let r = Range(m.range(at: 1), in: sentence) {
                 g.petitionClosureRate = Double(sentence[r])
