@@ -90,7 +90,7 @@ public enum ReportParser {
 
     /// Full-width digits, letters and ASCII punctuation as half-width (，→, ：→: （→( …);
     /// the ideographic full stop and 、 stay, as do quotation marks.
-    static func halfWidth(_ text: String) -> String {
+    public static func halfWidth(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.compactMap { s -> Unicode.Scalar? in
             switch s.value {
             case 0xFF01...0xFF5E: return Unicode.Scalar(s.value - 0xFEE0) ?? s

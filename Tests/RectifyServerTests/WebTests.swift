@@ -115,6 +115,48 @@ final class WebTests: XCTestCase {
         }
     }
 
+    /// The link form (issue 14 §4) names the earlier problem by its inspection and number: the page
+    /// lists the earlier inspections, not their problems (thousands at scale, and cut off at 1,000).
+    func testTheLinkFormTakesAnEarlierInspectionAndAProblemNumber() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let store = Store(db: app.db)
+            let mine = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 1, text: "黑臭水体整治不彻底")).requireID()
+            try await TaskProblem(taskID: f.taskID, problemID: mine).create(on: app.db)
+            let earlier = try await store.createInspection(InspectionDraft(
+                title: "省级督察(盘锦市)", level: .provincial, round: nil, kind: .routine, team: "督察组", targetRegionCode: 211100,
+                stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: "2016-12-01"))).requireID()
+            var problems: [Int] = []
+            for n in 1...3 { problems.append(try await store.createProblem(inspectionID: earlier, ProblemDraft(number: n, text: "盘锦问题\(n)")).requireID()) }
+
+            let page = try await get(f, "/tasks/\(f.taskID)", as: "office")
+            XCTAssertTrue(page.body.contains("省级督察(盘锦市)(2016年12月1日反馈),3 个问题"), page.body)
+            XCTAssertTrue(page.body.contains("name=\"earlierNumber\""), page.body)
+            XCTAssertFalse(page.body.contains("盘锦问题2"), "the problems are not listed")
+
+            // Refused: no inspection, no number, a number it does not have; nothing changes.
+            let before = try await f.fingerprint()
+            for (fields, message) in [(["earlierNumber": "2"], "请选择此前的督察"),
+                                      (["earlierInspectionID": "\(earlier)", "earlierNumber": "几"], "请填写此前督察的问题编号"),
+                                      (["earlierInspectionID": "\(earlier)", "earlierNumber": "九"], "所选督察没有问题九")] {
+                let r = try await post(f, "/tasks/\(f.taskID)/lineage", as: "office", fields.merging(["problemID": "\(mine)", "kind": "same"]) { a, _ in a })
+                XCTAssertEqual(r.status, .unprocessableEntity, "\(fields)")
+                XCTAssertTrue(r.body.contains(message), r.body)
+            }
+            let unchanged = try await f.fingerprint()
+            XCTAssertEqual(unchanged, before)
+
+            // 问题二, in full-width words as offices type them: linked to the second problem.
+            let ok = try await post(f, "/tasks/\(f.taskID)/lineage", as: "office",
+                                    ["problemID": "\(mine)", "earlierInspectionID": "\(earlier)", "earlierNumber": " 问题二 ", "kind": "same"])
+            XCTAssertEqual(ok.status, .seeOther, ok.body)
+            let link = try await ProblemLink.query(on: app.db).first()
+            XCTAssertEqual(link?.$earlier.id, problems[1])
+            let shown = try await get(f, "/tasks/\(f.taskID)", as: "office")
+            XCTAssertTrue(shown.body.contains("问题二"), shown.body)
+        }
+    }
+
     func testARefusedFormShowsItsErrorsAndKeepsTheInput() async throws {
         try await withApp { app in
             let f = try await Fixture(app, state: .inProgress)

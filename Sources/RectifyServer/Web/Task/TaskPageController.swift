@@ -47,8 +47,8 @@ enum TaskPageController {
             today: today, parent: sheet.parent, subtasks: sheet.subtasks,
             splitUnits: records.splitUnits.map { ($0.id, "\(RegionCatalog.byCode[$0.region]?.name ?? String($0.region)) \($0.name)") },
             problemIDs: records.problems.map { ($0.id, $0.number) }, lineage: records.lineage,
-            linkCandidates: records.problems.isEmpty ? [] : records.linkCandidates.map {
-                ($0.id, "\($0.inspection) 问题\(ChineseNumeral.string($0.number) ?? String($0.number)):\(String($0.text.prefix(40)))")
+            linkCandidates: records.problems.isEmpty ? [] : records.linkCandidates.filter { $0.problems > 0 }.map {
+                ($0.id, $0.title + ($0.feedbackDate.flatMap(LocalDate.init(iso:)).map { "(\($0.chinese)反馈)" } ?? "") + ",\($0.problems) 个问题")
             },
             withdrawal: records.withdrawal.first.map { w in
                 PlanWithdrawal.words(PlanWithdrawal(rawValue: w.kind) ?? .cancelled, intoNumber: w.into, documentNumber: w.document,
@@ -59,6 +59,9 @@ enum TaskPageController {
     struct LinkForm: Content {
         var problemID: String?
         var earlierProblemID: String?
+        /// The page's form names the earlier problem by its inspection and number (三 or 3).
+        var earlierInspectionID: String?
+        var earlierNumber: String?
         var kind: String?
         var note: String?
     }
@@ -69,9 +72,7 @@ enum TaskPageController {
             guard let problem = f.problemID.flatMap({ Int($0) }) else {
                 throw ValidationFailure([.init("lineage.problemRequired", field: "problemID", "请选择本任务的问题")])
             }
-            guard let earlier = f.earlierProblemID.flatMap({ Int($0) }) else {
-                throw ValidationFailure([.init("lineage.earlierRequired", field: "earlierProblemID", "请选择此前督察的问题")])
-            }
+            let earlier = try await earlierProblem(f, on: req.db)
             guard let kind = f.kind.flatMap(ProblemLinkKind.init(rawValue:)) else {
                 throw ValidationFailure([.init("lineage.kindRequired", field: "kind", "请选择关联类型")])
             }
@@ -84,6 +85,24 @@ enum TaskPageController {
             _ = try await LineageService(db: req.db, access: access, clock: req.application.clock)
                 .link(problemID: problem, .init(earlierProblemID: earlier, kind: kind, note: f.note))
         }
+    }
+
+    /// The earlier problem a link form names: by id (as the API takes it), or by its inspection and number.
+    static func earlierProblem(_ f: LinkForm, on db: any Database) async throws -> Int {
+        if let id = f.earlierProblemID.flatMap({ Int($0) }) { return id }
+        guard let inspection = f.earlierInspectionID.flatMap({ Int($0) }) else {
+            throw ValidationFailure([.init("lineage.earlierRequired", field: "earlierInspectionID", "请选择此前的督察")])
+        }
+        let words = ReportParser.halfWidth(f.earlierNumber ?? "").trimmingCharacters(in: .whitespaces)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "问题第、.()"))
+        guard let number = Int(words) ?? ChineseNumeral.value(words), (1...9_999).contains(number) else {
+            throw ValidationFailure([.init("lineage.earlierNumberRequired", field: "earlierNumber", "请填写此前督察的问题编号,如 3 或 三")])
+        }
+        guard let problem = try await Problem.query(on: db).filter(\.$inspection.$id == inspection).filter(\.$number == number).first(),
+              let id = problem.id else {
+            throw ValidationFailure([.init("lineage.earlierUnknown", field: "earlierNumber", "所选督察没有问题\(ChineseNumeral.string(number) ?? String(number))")])
+        }
+        return id
     }
 
     /// The split form: one responsible unit and (optionally) one acceptance unit, as the API takes lists.

@@ -46,7 +46,7 @@ struct TaskPageModel {
     /// The task's problems (id, number) and their lineage across inspections (issue 14 §4).
     let problemIDs: [(Int, Int)]
     let lineage: [TaskQueries.Records.Lineage]
-    /// For the office's link form: earlier inspections' problems it may link to (id, label).
+    /// For the office's link form: earlier inspections with problems it may link to (id, label).
     let linkCandidates: [(Int, String)]
     /// 核减 in words, when the task was taken out of the approved plan (issue 15 §1).
     var withdrawal: String? = nil
