@@ -86,7 +86,8 @@ public enum ReportParser {
     // MARK: - Normalisation
 
     static let gloss = try! NSRegularExpression(
-        pattern: "([\\u3400-\\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
+        // One syllable or several, spaced: 污染(wū rǎn), 雨污分流(yǔ wū fēn liú).
+        pattern: "([\\u3400-\\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}(?: [a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}){0,7}[)）]")
 
     /// Full-width digits, letters and ASCII punctuation as half-width (，→, ：→: （→( …);
     /// the ideographic full stop and 、 stay, as do quotation marks.
@@ -375,7 +376,7 @@ public enum ReportParser {
         var i = start - 1
         while i >= 0, chars[i] == " " { i -= 1 }
         if i < 0 { return true }
-        if "\n。;!?:\u{1}".unicodeScalars.contains(chars[i]) {
+        if "\n。;!?:\u{1}".unicodeScalars.contains(chars[i]) || endsSentence(chars, i) {
             return true
         }
         let before = text(chars, max(0, i - 4)..<i + 1)
@@ -449,7 +450,7 @@ public enum ReportParser {
     static func joinWrapped(_ text: String) -> String {
         var out = ""
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            if i > 0 { out += out.last.map { "。;:!?".contains($0) } == true ? "\n" : "" }
+            if i > 0 { out += out.unicodeScalars.last.map { "。;:!?".unicodeScalars.contains($0) || $0 == "." } == true ? "\n" : "" }
             out += line
         }
         return out
@@ -464,6 +465,12 @@ public enum ReportParser {
     }
 
     static let sentenceEnds: Set<Unicode.Scalar> = ["。", ";", "\n", "!", "?"]
+
+    /// Whether a sentence ends at `i`: 。;!? or a line's end, or a half-width full stop as some
+    /// offices type it (改造. 该问题…), except after a digit (2.6公里, the marker 1.).
+    static func endsSentence(_ chars: [Unicode.Scalar], _ i: Int) -> Bool {
+        sentenceEnds.contains(chars[i]) || chars[i] == "." && (i == 0 || !("0"..."9").contains(chars[i - 1]))
+    }
     static let longTermChars = Array(longTermPhrase.unicodeScalars)
 
     /// The status of the item whose words are `body` in the stream: after a label (整改进展情况:…)
@@ -482,9 +489,9 @@ public enum ReportParser {
             guard let firstOffset = longTerm ?? first?.offset else { continue }
             // The words: from the label (when the phrase opens the text) or the phrase's sentence, to the sentence's end.
             var start = firstOffset
-            while start > progress.lowerBound, !sentenceEnds.contains(chars[start - 1]) && chars[start - 1] != ":" { start -= 1 }
+            while start > progress.lowerBound, !endsSentence(chars, start - 1) && chars[start - 1] != ":" { start -= 1 }
             var end = firstOffset
-            while end < progress.upperBound, !sentenceEnds.contains(chars[end]) { end += 1 }
+            while end < progress.upperBound, !endsSentence(chars, end) { end += 1 }
             let words = trim(text(chars, start..<end)) { " 。.\u{1}".unicodeScalars.contains($0) }
             return FoundStatus(textEnd: hit.lowerBound, words: words, wordsEnd: min(end + 1, progress.upperBound))
         }
@@ -493,7 +500,7 @@ public enum ReportParser {
         var holdsPhrase = false
         var i = body.lowerBound
         while i <= body.upperBound {
-            if i == body.upperBound || sentenceEnds.contains(chars[i]) {
+            if i == body.upperBound || endsSentence(chars, i) {
                 // Not the title: the first sentence names the problem.
                 if i > sentenceStart, holdsPhrase, sentenceStart > body.lowerBound || !labelHits.isEmpty {
                     let trimmed = trim(text(chars, sentenceStart..<i)) { $0 == " " || $0 == "," || $0 == "\u{1}" }
@@ -535,7 +542,7 @@ public enum ReportParser {
             guard first.offset <= reach else { continue }
             if reach == 0, first.offset != 0 { continue }
             let after = first.end < restChars.count ? text(restChars, first.end..<restChars.count) : ""
-            if after.isEmpty || ["要求", "并", "。"].contains(where: { after.hasPrefix($0) }) || after.first.map({ ")".contains($0) }) == true {
+            if after.isEmpty || ["要求", "并", "。", "推进", "有序推进"].contains(where: { begins(after, $0) }) || after.first.map({ ")".contains($0) }) == true {
                 return trim(clauses[n...].joined(separator: ",")) { $0 == " " || $0 == "。" }
             }
         }
@@ -743,7 +750,23 @@ public enum ReportParser {
     /// A status count of `unit` (个 or 项): 已完成整改31个, 13项基本完成.
     static func countPatterns(_ phrases: String, unit: String, guardBefore: String = "") -> [NSRegularExpression] {
         [regex("\(guardBefore)(?:\(phrases))(?:整改)?(?:的)?(?:问题|任务)?(?:有)?(\\d+)\(unit)"),
-         regex("(\\d+)\(unit)(?:问题|任务|整改任务)?(?:已经|已|均已)?(?:\(phrases))")]
+         // Not the total before its count (5个问题已完成整改3个: 3, not 5).
+         regex("(\\d+)\(unit)(?:问题|任务|整改任务)?(?:已经|已|均已)?(?:\(phrases))(?!(?:整改)?(?:的)?(?:问题|任务)?(?:有)?\\d)")]
+    }
+
+    static let summaryOpeners = ["其中", "目前", "已完成", "现已", "截至", "截止"]
+
+    /// The status counts of a summary, in `unit` (个 or 项); `stated`: how many are given.
+    static func counts(in scope: String, unit: String) -> (completed: Int?, basicallyCompleted: Int?, onSchedule: Int?, behindSchedule: Int?,
+                                                           stageCompleted: Int?, longTerm: Int?, fullyImplemented: Int?, stated: Int) {
+        let c = first(countPatterns(completedPhrases, unit: unit, guardBefore: "(?<!基本)(?<!阶段性)(?<!应)"), in: scope)
+        let b = first(countPatterns(basicallyPhrases, unit: unit), in: scope)
+        let o = first(countPatterns(onSchedulePhrases, unit: unit), in: scope)
+        let h = first(countPatterns(behindPhrases, unit: unit), in: scope)
+        let st = first(countPatterns(stagePhrases, unit: unit), in: scope)
+        let l = first(countPatterns(longTermPhrases, unit: unit), in: scope)
+        let fi = first(countPatterns(fullyPhrases, unit: unit), in: scope)
+        return (c, b, o, h, st, l, fi, [c, b, o, h, st, l, fi].filter { $0 != nil }.count)
     }
 
     static let completedPhrases = "已完成整改|完成整改|整改完成|已完成|已销号|完成"
@@ -764,7 +787,13 @@ public enum ReportParser {
     static func figures(in lines: [String]) -> Figures {
         let body = arabicCounts(lines.joined(separator: "\n"))
         var f = Figures()
-        let sentences = body.split(whereSeparator: { "。;\n".contains($0) }).map(String.init)
+        let scalars = Array(body.unicodeScalars)
+        var sentences: [String] = []
+        var from = 0
+        for i in 0...scalars.count where i == scalars.count || "。;\n".unicodeScalars.contains(scalars[i]) || scalars[i] == "." && endsSentence(scalars, i) {
+            if i > from { sentences.append(text(scalars, from..<i)) }
+            from = i + 1
+        }
         // The status counts are read from the sentence that states the total (and the next,
         // when it carries on with 其中…), so other counts (建成污水处理厂20座 …) are not taken for them.
         // The summary: the first sentence stating a total with counts of its own (or carried on by
@@ -779,30 +808,46 @@ public enum ReportParser {
             let problems = !mayProblems || holds(sentence, "信访") ? nil : first(problemsTotalPatterns, in: sentence)
             let tasks = mayTasks ? first(tasksTotalPatterns, in: sentence) : nil
             guard problems != nil || tasks != nil else { continue }
+            // The counts: in the sentence, or carried on in the next (其中…, 截至…), or in one of the two
+            // after it that opens so before any other total (反馈的14个问题…制定45项整改任务。…。截至6月底,已完成整改36项…).
             var scope = sentence
-            if n + 1 < sentences.count, ["其中", "目前", "已完成", "现已", "截至"].contains(where: { begins(sentences[n + 1], $0) }) {
-                scope += "," + sentences[n + 1]
+            for k in (n + 1)..<min(n + 4, sentences.count) {
+                let next = sentences[k]
+                guard summaryOpeners.contains(where: { begins(next, $0) }) else {
+                    if first(problemsTotalPatterns, in: next) != nil || first(tasksTotalPatterns, in: next) != nil { break }
+                    continue
+                }
+                scope += "," + next
+                break
             }
             var g = Figures()
-            let unit = problems != nil ? "个" : "项"
             g.problemsTotal = problems
             g.tasksTotal = tasks
             if problems != nil, let t = tasks, !holds(sentence, "\(t)项") { g.tasksTotal = nil }
-            g.completed = first(countPatterns(completedPhrases, unit: unit, guardBefore: "(?<!基本)(?<!阶段性)(?<!应)"), in: scope)
-            g.basicallyCompleted = first(countPatterns(basicallyPhrases, unit: unit), in: scope)
-            g.onSchedule = first(countPatterns(onSchedulePhrases, unit: unit), in: scope)
-            g.behindSchedule = first(countPatterns(behindPhrases, unit: unit), in: scope)
-            g.stageCompleted = first(countPatterns(stagePhrases, unit: unit), in: scope)
-            g.longTerm = first(countPatterns(longTermPhrases, unit: unit), in: scope)
-            g.fullyImplemented = first(countPatterns(fullyPhrases, unit: unit), in: scope)
+            // Counted in 个 (problems) or 项 (tasks): whichever the scope states more counts in.
+            let units = (problems != nil ? ["个"] : []) + (tasks != nil || problems != nil ? ["项"] : [])
+            let readings = units.map { counts(in: scope, unit: $0) }
+            if let best = readings.max(by: { $0.stated < $1.stated }), best.stated > 0 || readings.count == 1 {
+                g.completed = best.completed; g.basicallyCompleted = best.basicallyCompleted; g.onSchedule = best.onSchedule
+                g.behindSchedule = best.behindSchedule; g.stageCompleted = best.stageCompleted; g.longTerm = best.longTerm
+                g.fullyImplemented = best.fullyImplemented
+            }
             // 应完成整改61项,实际完成53项: the total's own phrase is no count of completed ones.
             if let c = g.completed, c == g.tasksTotal, holds(sentence, "应完成整改\(c)项") {
                 g.completed = first([regex("实际完成(\\d+)项")], in: scope)
             }
             let counted = [g.completed, g.basicallyCompleted, g.onSchedule, g.behindSchedule, g.stageCompleted, g.longTerm, g.fullyImplemented]
                 .contains { $0 != nil }
+            if counted {
+                // 反馈的29个问题…分解为86项整改任务。86项整改任务中已完成…: the problems' total stands before.
+                if g.problemsTotal == nil, let s = summary, let p = s.problemsTotal, s.tasksTotal == nil || s.tasksTotal == g.tasksTotal {
+                    g.problemsTotal = p
+                    if g.tasksTotal == nil { g.tasksTotal = s.tasksTotal }
+                }
+                summary = g
+                break
+            }
             if summary == nil { summary = g }
-            if counted { summary = g; break }
         }
         if let summary { f = summary }
         // The petitions: the first sentence stating their total with counts of its own, else the first stating it.

@@ -15,8 +15,8 @@ final class ReportCorpusTests: XCTestCase {
         let figures: [String: Double]
     }
 
-    static func corpus() throws -> [(name: String, text: String, expected: Expected)] {
-        let dir = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil)).appendingPathComponent("report-corpus")
+    static func corpus(_ folder: String = "report-corpus") throws -> [(name: String, text: String, expected: Expected)] {
+        let dir = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil)).appendingPathComponent(folder)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".txt") }.sorted()
         return try names.map { name in
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
@@ -58,6 +58,18 @@ final class ReportCorpusTests: XCTestCase {
     func testTheCorpusIsReadWithNinetyFivePercentRecallAndPrecisionAndExactFigures() throws {
         let corpus = try Self.corpus()
         XCTAssertGreaterThanOrEqual(corpus.count, 20, "the issue asks for at least 20 texts")
+        try check(corpus, "report corpus")
+    }
+
+    /// A second corpus, written by another hand after the parser was done, without reading it or
+    /// the first corpus (the issue's "unseen texts"): measured before anything was changed for it.
+    func testTheUnseenCorpusIsReadWithNinetyFivePercentRecallAndPrecisionAndExactFigures() throws {
+        let corpus = try Self.corpus("report-corpus-unseen")
+        XCTAssertGreaterThanOrEqual(corpus.count, 14)
+        try check(corpus, "unseen corpus")
+    }
+
+    func check(_ corpus: [(name: String, text: String, expected: Expected)], _ title: String) throws {
         var right = 0, found = 0, expected = 0
         var report: [String] = []
         for (name, text, e) in corpus {
@@ -72,7 +84,7 @@ final class ReportCorpusTests: XCTestCase {
             XCTAssertEqual(figures, e.figures, "\(name): figures")
         }
         let recall = Double(right) / Double(max(expected, 1)), precision = Double(right) / Double(max(found, 1))
-        print("report corpus: recall \(String(format: "%.3f", recall)), precision \(String(format: "%.3f", precision)) over \(expected) problems\n"
+        print("\(title): recall \(String(format: "%.3f", recall)), precision \(String(format: "%.3f", precision)) over \(expected) problems\n"
               + report.joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(recall, 0.95, report.joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(precision, 0.95, report.joined(separator: "\n"))
