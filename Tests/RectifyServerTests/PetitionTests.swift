@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import XCTVapor
 import RectifyCore
@@ -8,6 +9,40 @@ import RectifyOffice
 /// Petition cases (issue 13 §1, §3): batches, cases, their handling, repeats, and the
 /// complainant's particulars kept to the office and the case's units.
 final class PetitionTests: XCTestCase {
+    /// A task finds its cases by the task's index, even where most cases belong to no task (the
+    /// NULLs made a whole-column index look useless, and the task page read the region's cases).
+    func testATaskFindsItsCasesByItsIndexWhenMostCasesHaveNoTask() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+            guard sql.dialect.name == "sqlite" else { throw XCTSkip("a SQLite query plan") }
+            let first = try await RoleMatrixTests.petitionCase(f)
+            struct Column: Decodable { let name: String }
+            let columns = try await sql.raw("SELECT name FROM pragma_table_info('petition_cases')").all(decoding: Column.self)
+                .map(\.name).filter { $0 != "id" && $0 != "case_number" }.map { "\"\($0)\"" }.joined(separator: ", ")
+            for round in 1...11 {
+                try await sql.raw("""
+                    INSERT INTO petition_cases (case_number, \(unsafeRaw: columns)) \
+                    SELECT case_number || '-\(unsafeRaw: String(round))', \(unsafeRaw: columns) FROM petition_cases
+                    """).run()
+            }
+            try await sql.raw("UPDATE petition_cases SET task_id = CASE WHEN id = \(bind: try first.requireID()) THEN \(bind: f.taskID) END").run()
+            let officeUser = try await User.query(on: app.db).filter(\.$login == "office").first()
+            let office = try await Access.load(try XCTUnwrap(officeUser), on: app.db)
+            // One connection: the statistics ANALYZE gathers are what the plan is made with.
+            let plan = try await app.db.transaction { tx -> [String] in
+                let sql = try XCTUnwrap(tx as? any SQLDatabase)
+                try await sql.raw("ANALYZE").run()
+                struct Step: Decodable { let detail: String }
+                return try await sql.raw("""
+                    EXPLAIN QUERY PLAN SELECT c.id FROM petition_cases c WHERE c.task_id = \(bind: f.taskID) \
+                    AND \(PetitionAccess(access: office).scope)
+                    """).all(decoding: Step.self).map(\.detail)
+            }
+            XCTAssertTrue(plan.contains { $0.contains("petition_cases_task") }, plan.joined(separator: "\n"))
+        }
+    }
+
     static func batch(_ f: Fixture, number: Int = 1) async throws -> Int {
         try await f.expect(.created, .POST, "/api/v1/petition-batches", as: "office",
                            #"{"inspectionID":\#(f.inspectionID),"number":\#(number),"handedOverOn":"2018-02-01","replyBy":"2018-03-15"}"#).id

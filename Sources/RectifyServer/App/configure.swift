@@ -65,6 +65,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(M021_CreateSubtasksAndProblemLinks())
     app.migrations.add(M022_CreateAcceptanceChains())
     app.migrations.add(M023_CreatePlansAndIndicators())
+    app.migrations.add(M024_PartialPetitionTaskIndex())
 
     // Bcrypt at its full cost in production; cheaper in tests, where hundreds of
     // hashes would otherwise dominate the run.
