@@ -14,6 +14,27 @@ final class HTTPTests: XCTestCase {
         }
     }
 
+    /// A burst of monitors costs the database one query a second, not one each; a failure is not remembered.
+    func testHealthzAsksTheDatabaseAtMostOnceInItsInterval() async throws {
+        try await withApp(adjust: { $0.healthCheckSeconds = 30 }) { app in
+            let counter = StatementCounter()
+            app.middleware.use(counter, at: .beginning)
+            for _ in 0..<5 {
+                try await app.test(.GET, "/healthz") { res async in XCTAssertEqual(res.status, .ok) }
+            }
+            XCTAssertEqual(counter.statements.filter { $0.contains("SELECT 1") }.count, 1, counter.statements.joined(separator: "\n"))
+        }
+        // A failure is not remembered: once the database answers again, so does /healthz.
+        try await withApp(adjust: { $0.healthCheckSeconds = 30 }) { app in
+            let original = try XCTUnwrap(app.databases.ids().first)
+            app.databases.use(.postgres(configuration: try .init(url: "postgres://nobody@127.0.0.1:1/none"),
+                                        connectionPoolTimeout: .seconds(1)), as: .init(string: "gone"), isDefault: true)
+            try await app.test(.GET, "/healthz") { res async in XCTAssertEqual(res.status, .serviceUnavailable) }
+            app.databases.default(to: original)
+            try await app.test(.GET, "/healthz") { res async in XCTAssertEqual(res.status, .ok) }
+        }
+    }
+
     func testHealthzAnswers503WhenTheDatabaseIsGone() async throws {
         try await withApp { app in
             // Point the app at a PostgreSQL port where nothing listens.

@@ -103,7 +103,7 @@ final class StatementBudgetTests: XCTestCase {
     }
 
     func testASignedInRequestLearnsWhoIsAskingInOneStatement() async throws {
-        try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 0 }) { app in
+        try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 0; $0.healthCheckSeconds = 0 }) { app in
             let counter = StatementCounter()
             app.middleware.use(counter, at: .beginning)
             let office = try await app.sessionCookie(login: "office", password: "office-demo")
@@ -120,8 +120,8 @@ final class StatementBudgetTests: XCTestCase {
     }
 
     func testGivenASessionReadAMomentAgo_whenTheBrowserAsksAgain_thenItsSessionIsNotReadAgain() async throws {
-        // As on SQLite by default (on PostgreSQL it is off unless configured).
-        try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 5 }) { app in
+        // As on SQLite by default (on PostgreSQL it is off unless configured); the health check asks every time.
+        try await withApp(demo: true, adjust: { $0.signedInCacheSeconds = 5; $0.healthCheckSeconds = 0 }) { app in
             let counter = StatementCounter()
             app.middleware.use(counter, at: .beginning)
             let office = try await app.sessionCookie(login: "office", password: "office-demo")

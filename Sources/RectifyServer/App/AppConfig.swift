@@ -33,6 +33,11 @@ public struct AppConfig: Sendable {
     /// sessions and a logout on one must hold on all at once: 0, off, unless
     /// `RECTIFY_SIGNED_IN_CACHE_SECONDS` says otherwise (an office running one instance).
     public var signedInCacheSeconds: Double
+    /// How long `/healthz` trusts the database's last good answer before asking again
+    /// (`RECTIFY_HEALTH_CHECK_SECONDS`, default 1; 0 asks on every call). A failure is never
+    /// remembered: the next call asks again. Monitors poll every few seconds; a burst of
+    /// them costs one query a second, not one each.
+    public var healthCheckSeconds: Double = 1
     /// The address users reach the site at (`RECTIFY_PUBLIC_URL`, e.g. https://zgb.example.gov.cn):
     /// outbound messages link to it. Unset: they carry the path alone.
     public var publicURL: String?
@@ -95,6 +100,9 @@ public struct AppConfig: Sendable {
                 throw StartupError("RECTIFY_PUBLIC_URL 应为用户访问本系统的地址,形如 https://zgb.example.gov.cn,现为“\(url)”。")
             }
             config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if env["RECTIFY_HEALTH_CHECK_SECONDS"]?.isEmpty == false {
+            config.healthCheckSeconds = Double(try number("RECTIFY_HEALTH_CHECK_SECONDS", 0...60, default: 1, unit: "秒"))
         }
         if env["RECTIFY_SIGNED_IN_CACHE_SECONDS"]?.isEmpty == false {
             config.signedInCacheSeconds = Double(try number("RECTIFY_SIGNED_IN_CACHE_SECONDS", 0...60, default: 0, unit: "秒"))

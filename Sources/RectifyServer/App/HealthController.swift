@@ -1,9 +1,12 @@
 import Fluent
+import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 import Vapor
 
 /// `GET /healthz`: 200 when the database answers a query, 503 otherwise. For load
-/// balancers and monitoring; it reveals nothing but up or down.
+/// balancers and monitoring; it reveals nothing but up or down. A good answer is trusted
+/// for `AppConfig.healthCheckSeconds` (1 s); a failure is asked again on the next call.
 enum HealthController {
     struct Health: Content {
         let status: String
@@ -14,13 +17,46 @@ enum HealthController {
         let database = (req.db as? any SQLDatabase)?.dialect.name ?? "unknown"
         do {
             guard let sql = req.db as? any SQLDatabase else { throw Abort(.serviceUnavailable) }
-            try await sql.raw("SELECT 1").run()
+            let health = req.application.health
+            if !health.answeredRecently() {
+                try await sql.raw("SELECT 1").run()
+                health.answered()
+            }
             return try await Health(status: "ok", database: database).encodeResponse(for: req)
         } catch {
+            req.application.health.failed()
             req.logger.error("healthz: database did not answer: \(String(reflecting: error))")
             let response = try await Health(status: "unavailable", database: database).encodeResponse(for: req)
             response.status = .serviceUnavailable
             return response
         }
+    }
+}
+
+/// When the database last answered `/healthz` (uptime nanoseconds), for `lifetime` seconds.
+final class HealthMemory: Sendable {
+    private let lastAnswer = NIOLockedValueBox<UInt64?>(nil)
+    private let lifetime: UInt64
+
+    init(lifetime seconds: Double) {
+        lifetime = UInt64(max(0, min(seconds, 60)) * 1_000_000_000)
+    }
+
+    func answeredRecently() -> Bool {
+        guard lifetime > 0 else { return false }
+        let now = DispatchTime.now().uptimeNanoseconds
+        return lastAnswer.withLockedValue { last in last.map { now >= $0 && now - $0 < lifetime } ?? false }
+    }
+
+    func answered() { lastAnswer.withLockedValue { $0 = DispatchTime.now().uptimeNanoseconds } }
+    func failed() { lastAnswer.withLockedValue { $0 = nil } }
+}
+
+extension Application {
+    private struct HealthMemoryKey: StorageKey { typealias Value = HealthMemory }
+
+    /// Made in configure, before any request can race to make it.
+    var health: HealthMemory {
+        single(HealthMemoryKey.self) { HealthMemory(lifetime: rectifyConfig?.healthCheckSeconds ?? 0) }
     }
 }
