@@ -83,6 +83,34 @@ final class StatementBudgetTests: XCTestCase {
         }
     }
 
+    func testGivenACachedLedgerPage_whenATaskIsEdited_thenTheNextReaderSeesTheEditAndOtherScopesTheirOwn() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            // Given the office's first page read twice, the second from the cache (no statement reads the tasks),
+            let counter = StatementCounter()
+            app.middleware.use(counter, at: .beginning)
+            _ = try await f.expect(.ok, .GET, "/api/v1/tasks", as: "office")
+            counter.reset()
+            _ = try await f.expect(.ok, .GET, "/api/v1/tasks", as: "office")
+            // (only the change marker is read, and on PostgreSQL the session).
+            XCTAssertEqual(counter.statements.filter { !$0.contains("audit_events") && !$0.contains("pg_current_snapshot") && !$0.contains("session") },
+                           [], counter.statements.joined(separator: "\n"))
+            // when the office edits the task,
+            let version = try await f.task.version
+            _ = try await f.expect(.ok, .PATCH, "/api/v1/tasks/\(f.taskID)", as: "office", #"{"version":\#(version),"title":"改过的名称"}"#)
+            // then the next read shows it, on the API and the ledger page alike,
+            let list = try await f.expect(.ok, .GET, "/api/v1/tasks", as: "office").body
+            XCTAssertTrue(list.contains("改过的名称"), list)
+            let page = try await f.expect(.ok, .GET, "/ledger", as: "office").body
+            XCTAssertTrue(page.contains("改过的名称"), page)
+            // and a unit with no part in the task is not shown the office's page.
+            for login in ["stranger", "foreignOffice"] {
+                let other = try await f.expect(.ok, .GET, "/api/v1/tasks", as: login).body
+                XCTAssertFalse(other.contains("改过的名称"), "\(login): \(other)")
+            }
+        }
+    }
+
     func testGivenTheAnonymousPortalRemembered_whenASignedInUserOpensIt_thenOnlyTheySeeTheirHeader() async throws {
         try await withApp(demo: true) { app in
             let office = try await app.sessionCookie(login: "office", password: "office-demo")
