@@ -95,6 +95,8 @@ final class StatementBudgetTests: XCTestCase {
             // (only the change marker is read, and on PostgreSQL the session).
             XCTAssertEqual(counter.statements.filter { !$0.contains("audit_events") && !$0.contains("pg_current_snapshot") && !$0.contains("session") },
                            [], counter.statements.joined(separator: "\n"))
+            // (and the ledger page written once),
+            for _ in 0..<2 { _ = try await f.expect(.ok, .GET, "/ledger", as: "office") }
             // when the office edits the task,
             let version = try await f.task.version
             _ = try await f.expect(.ok, .PATCH, "/api/v1/tasks/\(f.taskID)", as: "office", #"{"version":\#(version),"title":"改过的名称"}"#)

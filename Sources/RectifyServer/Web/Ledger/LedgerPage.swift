@@ -42,8 +42,20 @@ enum LedgerPageController {
         var filter: LedgerQuery.Filter
         filter = try LedgerQuery.Filter.decode(from: req)
         if filter.q?.isEmpty == true { filter.q = nil }
+        let context = PageContext(req, section: .ledger)
+        // Below the header the page is the same for every viewer of the scope (its roles, unit
+        // and region): the first pages of a filter are written once per change of the data.
+        // The header (name, unread count, the logout form's token) is each user's own.
+        if filter.q == nil, (filter.page ?? 1) <= LedgerQuery.cachedPages {
+            let key = "ledger.html|" + LedgerQuery(access: access).pageKey(filter)
+            let body = try await req.cachedAggregate(key) { [filter] in
+                let view = LedgerView(context: context, model: try await load(filter, access: access, req: req))
+                return CachedBody(title: view.title, html: view.content.render())
+            }
+            return WrittenPage(context: context, body: body).response()
+        }
         let model = try await load(filter, access: access, req: req)
-        return LedgerView(context: PageContext(req, section: .ledger), model: model).response()
+        return LedgerView(context: context, model: model).response()
     }
 
     /// Three statements: the data's change marker, the page, and its responsible units;

@@ -72,6 +72,20 @@ struct PageContext {
     }
 }
 
+/// A page's title and body, written once and shown to every viewer it fits (see
+/// `LedgerPageController.show`); the layout around it is each request's own.
+struct CachedBody: Sendable {
+    let title: String
+    let html: String
+}
+
+struct WrittenPage: PageView {
+    let context: PageContext
+    let body: CachedBody
+    var title: String { body.title }
+    var content: Node<HTML.BodyContext> { .raw(body.html) }
+}
+
 /// A page: its title and body, rendered into the common layout.
 protocol PageView {
     var title: String { get }
