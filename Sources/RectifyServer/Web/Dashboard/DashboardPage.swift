@@ -41,10 +41,15 @@ enum DashboardPageController {
         // Everything on the page is the same for everyone with this scope on this day, until
         // the data changes: computed once per change (AggregateCache), so a visit reads only
         // the change marker.
-        let model = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
-            try await load(access: access, today: today, aggregates: try await Self.aggregates(access: access, today: today, on: db), on: db)
+        // The body below the header too (its charts are most of the page's time); the header
+        // (name, unread count, the logout form's token) is each user's own.
+        let context = PageContext(req, section: .dashboard)
+        let body = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
+            let model = try await load(access: access, today: today, aggregates: try await Self.aggregates(access: access, today: today, on: db), on: db)
+            let view = DashboardView(context: context, model: model, today: today)
+            return CachedBody(title: view.title, html: view.content.render())
         }
-        return DashboardView(context: PageContext(req, section: .dashboard), model: model, today: today).response()
+        return WrittenPage(context: context, body: body).response()
     }
 
     /// What the page counts over the whole scope: statuses, lights, the regions' and the
