@@ -79,6 +79,16 @@ public struct ProblemDraft: Sendable, Codable, Equatable {
         self.regionCodes = regionCodes
     }
 
+    /// The aspect and the regions may be left out, as the office's page form does (it asks only
+    /// for the number and the words): without this the page could add no problem at all.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        number = try c.decode(Int.self, forKey: .number)
+        aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? ""
+        text = try c.decode(String.self, forKey: .text)
+        regionCodes = try c.decodeIfPresent([Int].self, forKey: .regionCodes) ?? []
+    }
+
     /// `existingNumbers`: numbers other problems of the same inspection already use.
     public func violations(existingNumbers: Set<Int>, regionExists: (Int) -> Bool) -> [Violation] {
         var v: [Violation] = []

@@ -750,8 +750,9 @@ public enum ReportParser {
     /// A status count of `unit` (个 or 项): 已完成整改31个, 13项基本完成.
     static func countPatterns(_ phrases: String, unit: String, guardBefore: String = "") -> [NSRegularExpression] {
         [regex("\(guardBefore)(?:\(phrases))(?:整改)?(?:的)?(?:问题|任务)?(?:有)?(\\d+)\(unit)"),
-         // Not the total before its count (5个问题已完成整改3个: 3, not 5).
-         regex("(\\d+)\(unit)(?:问题|任务|整改任务)?(?:已经|已|均已)?(?:\(phrases))(?!(?:整改)?(?:的)?(?:问题|任务)?(?:有)?\\d)")]
+         regex("(\\d+)\(unit)(?:已经|已|均已)?(?:\(phrases))"),
+         // Not a total before its count (5个问题已完成整改3个: 3, not 5); 12个已完成整改7个基本完成 keeps its 12.
+         regex("(\\d+)\(unit)(?:问题|任务|整改任务)(?:已经|已|均已)?(?:\(phrases))(?!(?:整改)?(?:的)?(?:问题|任务)?(?:有)?\\d)")]
     }
 
     static let summaryOpeners = ["其中", "目前", "已完成", "现已", "截至", "截止"]

@@ -87,6 +87,19 @@ final class ReportParserTests: XCTestCase {
         }
     }
 
+    /// A count before its phrase, with or without the noun between: the noun makes it the total
+    /// (5个问题已完成整改3个), a bare count is the count (12个已完成整改7个基本完成).
+    func testACountBeforeItsPhraseIsTheCountUnlessANounMakesItTheTotal() {
+        let total = ReportParser.parse("截至2024年8月底,督察反馈的5个问题已完成整改3个,达到序时进度2个。").figures
+        XCTAssertEqual(total.problemsTotal, 5)
+        XCTAssertEqual(total.completed, 3)
+        XCTAssertEqual(total.onSchedule, 2)
+        let bare = ReportParser.parse("督察反馈的19个问题中,12个已完成整改7个基本完成。").figures
+        XCTAssertEqual(bare.problemsTotal, 19)
+        XCTAssertEqual(bare.completed, 12)
+        XCTAssertEqual(bare.basicallyCompleted, 7)
+    }
+
     func testOtherFormatsOfficesUse() {
         let text = """
         首页 > 信息公开 > 督察整改

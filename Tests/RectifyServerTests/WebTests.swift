@@ -157,6 +157,52 @@ final class WebTests: XCTestCase {
         }
     }
 
+    /// The office's pages write each new inspection, problem and task with its audit event, so the
+    /// ledger's cached pages (kept until the next event) show a draft task at once. The problem is
+    /// posted as the page's form posts it, number and words alone (it once needed fields the form lacks).
+    func testADraftTaskMadeOnThePageShowsInTheCachedLedgerAtOnce() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            for _ in 0..<2 { _ = try await get(f, "/ledger", as: "office") }
+            let before = try await AuditEvent.query(on: app.db).count()
+            let made = try await post(f, "/inspections/\(f.inspectionID)/tasks/new", as: "office",
+                                      ["number": "7", "title": "新建的草稿任务", "kind": "timeLimited", "deadline": "2018-12-31",
+                                       "responsible[]": "\(try unwrap(f.units["responsible"]))"])
+            XCTAssertEqual(made.status, .seeOther, made.body.components(separatedBy: "field-error").dropFirst().map { String($0.prefix(120)) }.joined(separator: " | "))
+            let problem = try await post(f, "/inspections/\(f.inspectionID)/problems", as: "office", ["number": "9", "text": "新添的反馈问题"])
+            XCTAssertEqual(problem.status, .seeOther, problem.body.components(separatedBy: "error").dropFirst().map { String($0.prefix(100)) }.joined(separator: " | "))
+            let actions = try await AuditEvent.query(on: app.db).sort(\.$id).all().dropFirst(before).map(\.action)
+            XCTAssertEqual(actions, ["task.create", "problem.create"])
+            let ledger = try await get(f, "/ledger", as: "office")
+            XCTAssertTrue(ledger.body.contains("新建的草稿任务"), ledger.body)
+            let api = try await get(f, "/api/v1/tasks", as: "office")
+            XCTAssertTrue(api.body.contains("新建的草稿任务"), api.body)
+        }
+    }
+
+    /// The link service's refusals (already linked, …) show on the page's form, under the number.
+    func testTheLinkFormShowsWhyALinkWasRefused() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            let store = Store(db: app.db)
+            let mine = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 1, text: "黑臭水体")).requireID()
+            try await TaskProblem(taskID: f.taskID, problemID: mine).create(on: app.db)
+            let earlier = try await store.createInspection(InspectionDraft(
+                title: "省级督察(盘锦市)", level: .provincial, round: nil, kind: .routine, team: "督察组", targetRegionCode: 211100,
+                stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: "2016-12-01"))).requireID()
+            _ = try await store.createProblem(inspectionID: earlier, ProblemDraft(number: 1, text: "黑臭水体"))
+            let fields = ["problemID": "\(mine)", "earlierInspectionID": "\(earlier)", "earlierNumber": "第1项", "kind": "same"]
+            let forbidden = try await post(f, "/tasks/\(f.taskID)/lineage", as: "responsible", fields)
+            XCTAssertEqual(forbidden.status, .forbidden, forbidden.body)
+            let linked = try await post(f, "/tasks/\(f.taskID)/lineage", as: "office", fields)
+            XCTAssertEqual(linked.status, .seeOther, linked.body)
+            let again = try await post(f, "/tasks/\(f.taskID)/lineage", as: "office", fields)
+            XCTAssertEqual(again.status, .unprocessableEntity)
+            XCTAssertTrue(again.body.contains("这两个问题已经关联"), again.body.components(separatedBy: "error").dropFirst()
+                .map { String($0.prefix(100)) }.joined(separator: " | "))
+        }
+    }
+
     func testARefusedFormShowsItsErrorsAndKeepsTheInput() async throws {
         try await withApp { app in
             let f = try await Fixture(app, state: .inProgress)

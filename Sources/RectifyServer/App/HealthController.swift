@@ -19,8 +19,9 @@ enum HealthController {
             guard let sql = req.db as? any SQLDatabase else { throw Abort(.serviceUnavailable) }
             let health = req.application.health
             if !health.answeredRecently() {
+                let asked = health.generation
                 try await sql.raw("SELECT 1").run()
-                health.answered()
+                health.answered(since: asked)
             }
             return try await Health(status: "ok", database: database).encodeResponse(for: req)
         } catch {
@@ -34,8 +35,9 @@ enum HealthController {
 }
 
 /// When the database last answered `/healthz` (uptime nanoseconds), for `lifetime` seconds.
+/// A failure seen meanwhile wins: an answer to a query asked before it is not remembered.
 final class HealthMemory: Sendable {
-    private let lastAnswer = NIOLockedValueBox<UInt64?>(nil)
+    private let lastAnswer = NIOLockedValueBox<(at: UInt64?, failures: Int)>((nil, 0))
     private let lifetime: UInt64
 
     init(lifetime seconds: Double) {
@@ -45,11 +47,19 @@ final class HealthMemory: Sendable {
     func answeredRecently() -> Bool {
         guard lifetime > 0 else { return false }
         let now = DispatchTime.now().uptimeNanoseconds
-        return lastAnswer.withLockedValue { last in last.map { now >= $0 && now - $0 < lifetime } ?? false }
+        return lastAnswer.withLockedValue { state in state.at.map { now >= $0 && now - $0 < lifetime } ?? false }
     }
 
-    func answered() { lastAnswer.withLockedValue { $0 = DispatchTime.now().uptimeNanoseconds } }
-    func failed() { lastAnswer.withLockedValue { $0 = nil } }
+    /// How many failures were seen so far: taken before a query, given back with its answer.
+    var generation: Int { lastAnswer.withLockedValue { $0.failures } }
+
+    func answered(since generation: Int) {
+        lastAnswer.withLockedValue { state in
+            if state.failures == generation { state.at = DispatchTime.now().uptimeNanoseconds }
+        }
+    }
+
+    func failed() { lastAnswer.withLockedValue { $0 = (nil, $0.failures &+ 1) } }
 }
 
 extension Application {

@@ -28,6 +28,8 @@ enum AuditAction: String, Labelled {
     case roundOpen = "round.open", roundClose = "round.close"
     // Inspections and imports.
     case inspectionFromReport = "inspection.fromReport", ledgerImport = "ledger.import"
+    /// Made one at a time on the office's pages (until issue 11's caches, these wrote no event).
+    case inspectionCreate = "inspection.create", problemCreate = "problem.create", taskCreate = "task.create"
     // Administration.
     case settingsUpdate = "settings.update", tokenCreate = "token.create", tokenRevoke = "token.revoke"
     case userCreate = "user.create", userUnlock = "user.unlock", userActivate = "user.activate", userDeactivate = "user.deactivate"
@@ -111,6 +113,9 @@ enum AuditAction: String, Labelled {
         case .roundOpen: "发起调度"
         case .roundClose: "结束调度"
         case .inspectionFromReport: "按报告建立督察"
+        case .inspectionCreate: "建立督察"
+        case .problemCreate: "添加反馈问题"
+        case .taskCreate: "建立整改任务"
         case .ledgerImport: "台账导入"
         case .settingsUpdate: "修改预警阈值"
         case .tokenCreate: "新建 API 令牌"

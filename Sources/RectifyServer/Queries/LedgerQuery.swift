@@ -319,11 +319,15 @@ struct LedgerQuery {
 
     static let cachedPages = 5
 
-    /// The cache's name for one page of a filter in this scope: every field, the page's too.
+    /// The cache's name for one page of a filter in this scope: every field, the page's too, with
+    /// the page and its size as the query reads them (page=1 and none, per=999 and 200 are one page).
     func pageKey(_ f: Filter) -> String {
+        var key = f
+        key.per = min(max(f.per ?? 50, Bounds.per.lowerBound), Bounds.per.upperBound)
+        key.page = min(max(f.page ?? 1, Bounds.page.lowerBound), Bounds.page.upperBound)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let filter = (try? encoder.encode(f)).map { String(decoding: $0, as: UTF8.self) } ?? UUID().uuidString
+        let filter = (try? encoder.encode(key)).map { String(decoding: $0, as: UTF8.self) } ?? UUID().uuidString
         return "ledger.page|\(access.scopeKey)|\(filter)"
     }
 

@@ -262,7 +262,8 @@ enum TaskQueries {
                 (SELECT i.id, i.title, i.feedback_date, (SELECT COUNT(*) FROM problems p WHERE p.inspection_id = i.id) AS problems \
                 FROM inspections i WHERE i.id <> \(bind: id) AND (i.target_region_code IN (\(binds: above)) \
                 OR i.target_region_code BETWEEN \(bind: range.lowerBound) AND \(bind: range.upperBound))\(earlier) \
-                ORDER BY i.feedback_date DESC, i.id DESC LIMIT 200) c
+                AND EXISTS (SELECT 1 FROM problems q WHERE q.inspection_id = i.id) \
+                ORDER BY CASE WHEN i.feedback_date IS NULL THEN 1 ELSE 0 END, i.feedback_date DESC, i.id DESC LIMIT 200) c
                 """)
         }
         return "\(units) AS split_units, \(candidates) AS link_candidates"

@@ -39,7 +39,13 @@ enum InspectionPagesController {
             guard access.isAdmin || access.oversees([draft.targetRegionCode], as: .office) else {
                 throw AppError(status: .forbidden, code: "inspection.outsideRegion", message: "只能为本地区建立督察")
             }
-            createdID = try await Store(db: req.db).createInspection(draft).requireID()
+            // One transaction with its audit event: the pages' caches see a write by its event.
+            createdID = try await req.db.writeTransaction { tx in
+                let id = try await Store(db: tx).createInspection(draft).requireID()
+                try await Audit.record(on: tx, actor: access.auditActor, action: .inspectionCreate, recordType: "inspection",
+                                       recordID: id, taskID: nil, before: Optional<String>.none, after: ["title": draft.title])
+                return id
+            }
         }, page: { try await inspectionForm(req, state: $0) })
     }
 
@@ -104,8 +110,14 @@ enum InspectionPagesController {
                                   deadline: f.deadline, leadOfficial: f.leadOfficial ?? "", problemIDs: f.problemID.map { [$0] } ?? [],
                                   assignments: assignments, milestones: milestones)
             let lifecycle = try await req.lifecycle()
-            let task = try await Store(db: req.db).createTask(inspectionID: i.id!, draft, state: .draft, today: req.application.clock.today)
-            createdID = try task.requireID()
+            let inspectionID = try i.requireID()
+            let today = req.application.clock.today
+            createdID = try await req.db.writeTransaction { tx in
+                let id = try await Store(db: tx).createTask(inspectionID: inspectionID, draft, state: .draft, today: today).requireID()
+                try await Audit.record(on: tx, actor: access.auditActor, action: .taskCreate, recordType: "task",
+                                       recordID: id, taskID: id, before: Optional<String>.none, after: ["title": draft.title])
+                return id
+            }
             if f.assign == "true" { try await lifecycle.perform(.assign, taskID: createdID, payload: .init()) }
         }, page: { try await taskForm(req, state: $0) })
     }
@@ -114,7 +126,13 @@ enum InspectionPagesController {
         let access = try await requireOffice(req)
         let i = try await inspection(req, access)
         return try await WebForm.handle(req, form: "problem", success: "反馈问题已添加", redirect: { SiteURL.taskNew(i.id!).path }, action: {
-            _ = try await Store(db: req.db).createProblem(inspectionID: i.id!, try req.form(ProblemDraft.self))
+            let draft = try req.form(ProblemDraft.self)
+            let inspectionID = try i.requireID()
+            try await req.db.writeTransaction { tx in
+                let id = try await Store(db: tx).createProblem(inspectionID: inspectionID, draft).requireID()
+                try await Audit.record(on: tx, actor: access.auditActor, action: .problemCreate, recordType: "problem",
+                                       recordID: id, taskID: nil, before: Optional<String>.none, after: ["number": draft.number])
+            }
         }, page: { try await taskForm(req, state: $0) })
     }
 

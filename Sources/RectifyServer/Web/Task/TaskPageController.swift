@@ -72,11 +72,15 @@ enum TaskPageController {
             guard let problem = f.problemID.flatMap({ Int($0) }) else {
                 throw ValidationFailure([.init("lineage.problemRequired", field: "problemID", "请选择本任务的问题")])
             }
-            let earlier = try await earlierProblem(f, on: req.db)
             guard let kind = f.kind.flatMap(ProblemLinkKind.init(rawValue:)) else {
                 throw ValidationFailure([.init("lineage.kindRequired", field: "kind", "请选择关联类型")])
             }
+            // Only an office links (the service checks which one); nobody else learns an inspection's numbers here.
             let access = try await req.access()
+            guard access.isAdmin || access.roles.contains(.office) else {
+                throw AppError(status: .forbidden, code: "lineage.forbidden", message: "只有整改办可以关联问题")
+            }
+            let earlier = try await earlierProblem(f, on: req.db)
             // The problem must be one of this task's.
             let taskID = try req.intParameter("id")
             guard try await TaskProblem.query(on: req.db).filter(\.$task.$id == taskID).filter(\.$problem.$id == problem).count() > 0 else {
@@ -93,8 +97,10 @@ enum TaskPageController {
         guard let inspection = f.earlierInspectionID.flatMap({ Int($0) }) else {
             throw ValidationFailure([.init("lineage.earlierRequired", field: "earlierInspectionID", "请选择此前的督察")])
         }
-        let words = ReportParser.halfWidth(f.earlierNumber ?? "").trimmingCharacters(in: .whitespaces)
-            .trimmingCharacters(in: CharacterSet(charactersIn: "问题第、.()"))
+        // 3, 三, 问题三, 第3项, (三) — full-width or not, spaced or not.
+        var words = ReportParser.halfWidth(f.earlierNumber ?? "").filter { !$0.isWhitespace }
+        for prefix in ["问题", "第"] where words.hasPrefix(prefix) { words = String(words.dropFirst(prefix.count)) }
+        words = words.trimmingCharacters(in: CharacterSet(charactersIn: "、.()项个条"))
         guard let number = Int(words) ?? ChineseNumeral.value(words), (1...9_999).contains(number) else {
             throw ValidationFailure([.init("lineage.earlierNumberRequired", field: "earlierNumber", "请填写此前督察的问题编号,如 3 或 三")])
         }

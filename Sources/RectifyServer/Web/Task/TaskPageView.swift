@@ -173,7 +173,9 @@ struct TaskPageView: PageView {
                              selected: value("lineage", "earlierInspectionID"), error: error("lineage", "earlierInspectionID"),
                              form: "lineage", blank: "请选择"),
                 Forms.field("该督察的问题编号", "earlierNumber", value: value("lineage", "earlierNumber"), required: true,
-                            hint: "如 3 或 三,见该督察的反馈问题清单", error: error("lineage", "earlierNumber"), form: "lineage"),
+                            hint: "如 3 或 三,见该督察的反馈问题清单",
+                            // The service's refusals (already linked, not earlier, …) name the problem it resolved to.
+                            error: error("lineage", "earlierNumber") ?? error("lineage", "earlierProblemID"), form: "lineage"),
                 Forms.select("关联类型", "kind", options: ProblemLinkKind.allCases.map { ($0.rawValue, $0.label) },
                              selected: value("lineage", "kind", ProblemLinkKind.same.rawValue), form: "lineage"),
                 Forms.field("说明", "note", value: value("lineage", "note"), form: "lineage"),
