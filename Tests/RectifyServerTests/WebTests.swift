@@ -115,17 +115,24 @@ final class WebTests: XCTestCase {
         }
     }
 
+    /// A problem on the fixture's task, and an earlier inspection (盘锦, fed back 2016-12-01) to link it to.
+    static func linkable(_ f: Fixture) async throws -> (mine: Int, earlier: Int) {
+        let store = Store(db: f.app.db)
+        let mine = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 1, text: "黑臭水体整治不彻底")).requireID()
+        try await TaskProblem(taskID: f.taskID, problemID: mine).create(on: f.app.db)
+        let earlier = try await store.createInspection(InspectionDraft(
+            title: "省级督察(盘锦市)", level: .provincial, round: nil, kind: .routine, team: "督察组", targetRegionCode: 211100,
+            stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: "2016-12-01"))).requireID()
+        return (mine, earlier)
+    }
+
     /// The link form (issue 14 §4) names the earlier problem by its inspection and number: the page
     /// lists the earlier inspections, not their problems (thousands at scale, and cut off at 1,000).
     func testTheLinkFormTakesAnEarlierInspectionAndAProblemNumber() async throws {
         try await withApp { app in
             let f = try await Fixture(app, state: .inProgress)
             let store = Store(db: app.db)
-            let mine = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 1, text: "黑臭水体整治不彻底")).requireID()
-            try await TaskProblem(taskID: f.taskID, problemID: mine).create(on: app.db)
-            let earlier = try await store.createInspection(InspectionDraft(
-                title: "省级督察(盘锦市)", level: .provincial, round: nil, kind: .routine, team: "督察组", targetRegionCode: 211100,
-                stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: "2016-12-01"))).requireID()
+            let (mine, earlier) = try await Self.linkable(f)
             var problems: [Int] = []
             for n in 1...3 { problems.append(try await store.createProblem(inspectionID: earlier, ProblemDraft(number: n, text: "盘锦问题\(n)")).requireID()) }
 
@@ -185,11 +192,7 @@ final class WebTests: XCTestCase {
         try await withApp { app in
             let f = try await Fixture(app, state: .inProgress)
             let store = Store(db: app.db)
-            let mine = try await store.createProblem(inspectionID: f.inspectionID, ProblemDraft(number: 1, text: "黑臭水体")).requireID()
-            try await TaskProblem(taskID: f.taskID, problemID: mine).create(on: app.db)
-            let earlier = try await store.createInspection(InspectionDraft(
-                title: "省级督察(盘锦市)", level: .provincial, round: nil, kind: .routine, team: "督察组", targetRegionCode: 211100,
-                stationedFrom: nil, stationedUntil: nil, feedbackDate: LocalDate(iso: "2016-12-01"))).requireID()
+            let (mine, earlier) = try await Self.linkable(f)
             _ = try await store.createProblem(inspectionID: earlier, ProblemDraft(number: 1, text: "黑臭水体"))
             let fields = ["problemID": "\(mine)", "earlierInspectionID": "\(earlier)", "earlierNumber": "第1项", "kind": "same"]
             let forbidden = try await post(f, "/tasks/\(f.taskID)/lineage", as: "responsible", fields)
