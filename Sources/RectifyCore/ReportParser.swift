@@ -174,7 +174,7 @@ public enum ReportParser {
 
     /// Whether `text` begins with `word`, compared as written (the text is normalised already).
     static func begins(_ text: String, _ word: String) -> Bool {
-        text.utf8.count >= word.utf8.count && text.utf8.starts(with: word.utf8)
+        text.utf8.starts(with: word.utf8)
     }
 
     /// The stream's text from `range`.
@@ -376,7 +376,7 @@ public enum ReportParser {
         var i = start - 1
         while i >= 0, chars[i] == " " { i -= 1 }
         if i < 0 { return true }
-        if "\n。;!?:\u{1}".unicodeScalars.contains(chars[i]) || endsSentence(chars, i) {
+        if chars[i] == ":" || chars[i] == "\u{1}" || endsSentence(chars, i) {
             return true
         }
         let before = text(chars, max(0, i - 4)..<i + 1)

@@ -70,7 +70,7 @@ public enum Rectify {
 
     static func runAlone(_ name: String, _ command: any AnyAsyncCommand) async -> Int32 {
         var input = CommandInput(arguments: CommandLine.arguments)
-        input.arguments.removeFirst()
+        input.arguments = Array(input.arguments.dropFirst())  // the command's name, read already
         input.executablePath.append(name)
         do {
             // Through the console, as Vapor runs commands: it answers --help.

@@ -233,10 +233,15 @@ struct LedgerQuery {
         }
     }
 
+    /// The page and its size as the query reads them. Requests arrive validated (Filter.decode);
+    /// the clamp keeps other callers safe too.
+    static func paging(_ f: Filter) -> (page: Int, per: Int) {
+        (min(max(f.page ?? 1, Bounds.page.lowerBound), Bounds.page.upperBound),
+         min(max(f.per ?? 50, Bounds.per.lowerBound), Bounds.per.upperBound))
+    }
+
     func pageSQL(_ f: Filter, withTotal: Bool = false) -> SQLQueryString {
-        // Requests arrive validated (Filter.decode); the clamp keeps other callers safe too.
-        let per = min(max(f.per ?? 50, Bounds.per.lowerBound), Bounds.per.upperBound)
-        let page = min(max(f.page ?? 1, Bounds.page.lowerBound), Bounds.page.upperBound)
+        let (page, per) = Self.paging(f)
         return """
             SELECT \(Row.columns)\(unsafeRaw: withTotal ? ", COUNT(*) OVER () AS total_count" : "") \
             FROM tasks WHERE \(conditions(f)) ORDER BY \(order(f)) LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
@@ -256,7 +261,7 @@ struct LedgerQuery {
     func list(_ f: Filter, on db: any Database, total known: Int? = nil) async throws -> Page<Row> {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         struct Count: Decodable { let n: Int }
-        let page = max(f.page ?? 1, 1), per = min(max(f.per ?? 50, 1), 200)
+        let (page, per) = Self.paging(f)
         if let known {
             return Page(items: try await sql.raw(pageSQL(f)).all().map(Row.init(row:)), page: page, per: per, total: known)
         }
@@ -296,10 +301,15 @@ struct LedgerQuery {
     func tallyKey(_ f: Filter) -> String {
         var key = f
         (key.page, key.per, key.sort) = (nil, nil, nil)
+        return cacheKey("ledger.tally", key)
+    }
+
+    /// A cache key for `f` in this scope: the filter's fields in a fixed order.
+    func cacheKey(_ kind: String, _ f: Filter) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let filter = (try? encoder.encode(key)).map { String(decoding: $0, as: UTF8.self) } ?? UUID().uuidString
-        return "ledger.tally|\(access.scopeKey)|\(filter)"
+        let filter = (try? encoder.encode(f)).map { String(decoding: $0, as: UTF8.self) } ?? UUID().uuidString
+        return "\(kind)|\(access.scopeKey)|\(filter)"
     }
 
     /// `list`, with the tally and the first pages cached per scope and filter until the data changes
@@ -310,25 +320,22 @@ struct LedgerQuery {
         let db = req.db
         guard f.q?.isEmpty != false else { return (try await list(f, on: db), nil) }
         let tally = try await req.cachedAggregate(tallyKey(f)) { try await self.tally(f, on: db) }
-        // The first pages, which is where people read, are the same for every viewer of the scope
-        // too; deeper ones are read as asked (a crawl through them would only churn the cache).
-        guard (f.page ?? 1) <= Self.cachedPages else { return (try await list(f, on: db, total: tally.total), tally) }
+        guard Self.cachesPage(f) else { return (try await list(f, on: db, total: tally.total), tally) }
         let page = try await req.cachedAggregate(pageKey(f)) { try await self.list(f, on: db, total: tally.total) }
         return (page, tally)
     }
 
-    static let cachedPages = 5
+    /// The first pages of a filter, which is where people read, are the same for every viewer of
+    /// the scope; deeper ones are read as asked (a crawl through them would only churn the cache),
+    /// and a text search is read with its count in one pass.
+    static func cachesPage(_ f: Filter) -> Bool { f.q?.isEmpty != false && paging(f).page <= 5 }
 
     /// The cache's name for one page of a filter in this scope: every field, the page's too, with
     /// the page and its size as the query reads them (page=1 and none, per=999 and 200 are one page).
     func pageKey(_ f: Filter) -> String {
         var key = f
-        key.per = min(max(f.per ?? 50, Bounds.per.lowerBound), Bounds.per.upperBound)
-        key.page = min(max(f.page ?? 1, Bounds.page.lowerBound), Bounds.page.upperBound)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let filter = (try? encoder.encode(key)).map { String(decoding: $0, as: UTF8.self) } ?? UUID().uuidString
-        return "ledger.page|\(access.scopeKey)|\(filter)"
+        (key.page, key.per) = Self.paging(f)
+        return cacheKey("ledger.page", key)
     }
 
     struct Counts: Content {

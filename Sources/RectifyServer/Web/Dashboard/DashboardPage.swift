@@ -46,8 +46,7 @@ enum DashboardPageController {
         let context = PageContext(req, section: .dashboard)
         let body = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
             let model = try await load(access: access, today: today, aggregates: try await Self.aggregates(access: access, today: today, on: db), on: db)
-            let view = DashboardView(context: context, model: model, today: today)
-            return CachedBody(title: view.title, html: view.content.render())
+            return CachedBody(DashboardView(context: context, model: model, today: today))
         }
         return WrittenPage(context: context, body: body).response()
     }

@@ -46,11 +46,10 @@ enum LedgerPageController {
         // Below the header the page is the same for every viewer of the scope (its roles, unit
         // and region): the first pages of a filter are written once per change of the data.
         // The header (name, unread count, the logout form's token) is each user's own.
-        if filter.q == nil, (filter.page ?? 1) <= LedgerQuery.cachedPages {
+        if LedgerQuery.cachesPage(filter) {
             let key = "ledger.html|" + LedgerQuery(access: access).pageKey(filter)
             let body = try await req.cachedAggregate(key) { [filter] in
-                let view = LedgerView(context: context, model: try await load(filter, access: access, req: req))
-                return CachedBody(title: view.title, html: view.content.render())
+                CachedBody(LedgerView(context: context, model: try await load(filter, access: access, req: req)))
             }
             return WrittenPage(context: context, body: body).response()
         }

@@ -77,6 +77,12 @@ struct PageContext {
 struct CachedBody: Sendable {
     let title: String
     let html: String
+
+    /// What `view` shows below the header; nothing of its context but what the cache key holds may reach it.
+    init(_ view: some PageView) {
+        title = view.title
+        html = view.content.render()
+    }
 }
 
 struct WrittenPage: PageView {

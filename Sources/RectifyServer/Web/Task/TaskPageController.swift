@@ -47,7 +47,7 @@ enum TaskPageController {
             today: today, parent: sheet.parent, subtasks: sheet.subtasks,
             splitUnits: records.splitUnits.map { ($0.id, "\(RegionCatalog.byCode[$0.region]?.name ?? String($0.region)) \($0.name)") },
             problemIDs: records.problems.map { ($0.id, $0.number) }, lineage: records.lineage,
-            linkCandidates: records.problems.isEmpty ? [] : records.linkCandidates.filter { $0.problems > 0 }.map {
+            linkCandidates: records.problems.isEmpty ? [] : records.linkCandidates.map {
                 ($0.id, $0.title + ($0.feedbackDate.flatMap(LocalDate.init(iso:)).map { "(\($0.chinese)反馈)" } ?? "") + ",\($0.problems) 个问题")
             },
             withdrawal: records.withdrawal.first.map { w in
