@@ -43,7 +43,19 @@ BEARER="Authorization: Bearer $TOKEN"
 TASK=$(sqlite3 "$DB" "SELECT id FROM tasks WHERE inspection_id = $X AND state = 'inProgress' ORDER BY id LIMIT 1")
 [ -n "$TASK" ] || TASK=$(sqlite3 "$DB" "SELECT id FROM tasks WHERE inspection_id = $X ORDER BY id LIMIT 1")
 
-# name | header | path | target share (from the issue)
+# The task page is kept per task and scope until the data changes; a different task each
+# request (5,000 of the office's, in random order, by a wrk script) shows the page unkept.
+sqlite3 "$DB" "SELECT id FROM tasks WHERE region_code BETWEEN 210000 AND 219999 ORDER BY random() LIMIT 5000" >"$WORK/tasks.txt"
+cat >"$WORK/tasks.lua" <<LUA
+local ids, i = {}, 0
+for line in io.lines("$WORK/tasks.txt") do ids[#ids + 1] = line end
+request = function()
+  i = i % #ids + 1
+  return wrk.format("GET", "/tasks/" .. ids[i])
+end
+LUA
+
+# name | header | path (or a wrk script after @) | target share (from the issue)
 REQUESTS=(
   "healthz with a session cookie|$COOKIE|/healthz|0.50"
   "public portal (anonymous)|-|/public|0.30"
@@ -51,11 +63,14 @@ REQUESTS=(
   "dashboard /|$COOKIE|/|0.05"
   "ledger page|$COOKIE|/ledger|0.05"
   "task page|$COOKIE|/tasks/$TASK|0.05"
+  "task page, another task each time|$COOKIE|@$WORK/tasks.lua|0.05"
 )
 run() {  # $1 header or -, $2 url -> "rps p99ms non2xx"
   local args=(-t1 -c16 -d"${SECONDS_PER_RUN}s" --latency)
   [ "$1" = - ] || args+=(-H "$1")
-  wrk "${args[@]}" "$2" | python3 -c '
+  local url=$2
+  case "$url" in *@*) args+=(-s "${url#*@}"); url=${url%%@*} ;; esac
+  wrk "${args[@]}" "$url" | python3 -c '
 import re, sys
 t = sys.stdin.read()
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))

@@ -113,6 +113,61 @@ final class StatementBudgetTests: XCTestCase {
         }
     }
 
+    func testGivenACachedTaskPage_whenAnotherOfficerOpensIt_thenItsFormsCarryTheirOwnTokenAndAnEditShowsAtOnce() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            // A second officer of the same office: the same scope, their own session.
+            let unit = try await unwrap(f.units["office"])
+            _ = try await Store(db: app.db).createUser(displayName: "另一位干部", login: "office2", password: "password-office2",
+                                                       unitID: unit, roles: [.office]) { try app.password.hash($0) }
+            let counter = StatementCounter()
+            app.middleware.use(counter, at: .beginning)
+            let path = "/tasks/\(f.taskID)"
+            // Given the office's task page read twice, the second from the cache (no statement reads the task),
+            let first = try await f.expect(.ok, .GET, path, as: "office").body
+            counter.reset()
+            let second = try await f.expect(.ok, .GET, path, as: "office").body
+            XCTAssertEqual(counter.statements.filter { !$0.contains("audit_events") && !$0.contains("pg_current_snapshot") && !$0.contains("session") },
+                           [], counter.statements.joined(separator: "\n"))
+            XCTAssertEqual(first, second)
+            // when another officer of the office opens it,
+            let other = try await f.expect(.ok, .GET, path, as: "office2").body
+            // then every form on it (the header's logout form too) carries that officer's token, not the first one's,
+            func tokens(_ html: String) -> Set<String> {
+                Set(html.components(separatedBy: #"name="_csrf" value=""#).dropFirst().map { String($0.prefix { $0 != "\"" }) })
+            }
+            XCTAssertEqual(tokens(first).count, 1, "one token per page")
+            XCTAssertEqual(tokens(other).count, 1, "one token per page")
+            XCTAssertNotEqual(tokens(first), tokens(other))
+            XCTAssertGreaterThan(other.components(separatedBy: #"name="_csrf""#).count, 3, "the office's forms are on the page")
+            XCTAssertFalse(other.contains("\u{0}"))
+            // and a form posted with it is taken.
+            let csrf = try await unwrap(tokens(other).first)
+            let cookie = try await f.cookie("office2")
+            try await app.test(.POST, "/tasks/\(f.taskID)/lookback", beforeRequest: { req in
+                req.signIn(cookie)
+                req.headers.contentType = .urlEncodedForm
+                req.body = ByteBuffer(string: "_csrf=\(csrf)&result=scheduled&date=2018-03-05&findings=%E5%AE%89%E6%8E%92")
+            }) { res async in
+                XCTAssertNotEqual(res.status, .forbidden, res.body.string)
+                XCTAssertFalse(res.body.string.contains("页面已过期"), res.body.string)
+            }
+            // When the office edits the task, the next read of the page shows the edit,
+            let version = try await f.task.version
+            _ = try await f.expect(.ok, .PATCH, "/api/v1/tasks/\(f.taskID)", as: "office", #"{"version":\#(version),"title":"改过的名称"}"#)
+            let edited = try await f.expect(.ok, .GET, path, as: "office").body
+            XCTAssertTrue(edited.contains("改过的名称"))
+            // the responsible unit is shown its own page (its report form, not the office's order form),
+            for _ in 0..<2 {
+                let mine = try await f.expect(.ok, .GET, path, as: "responsible").body
+                XCTAssertTrue(mine.contains("改过的名称") && mine.contains("报送整改进展"), mine)
+                XCTAssertFalse(mine.contains("下发督办单"), mine)
+            }
+            // and a unit with no part in it, or another province's office, is still refused.
+            for login in ["stranger", "foreignOffice"] { _ = try await f.expect(.notFound, .GET, path, as: login) }
+        }
+    }
+
     func testGivenTheAnonymousPortalRemembered_whenASignedInUserOpensIt_thenOnlyTheySeeTheirHeader() async throws {
         try await withApp(demo: true) { app in
             let office = try await app.sessionCookie(login: "office", password: "office-demo")

@@ -18,6 +18,8 @@ final class AggregateCache: Sendable {
     struct Entry {
         let marker: String
         let value: any Sendable
+        /// When it was last given (the state's clock), so a full cache lets go of the least used.
+        var used: UInt64
     }
 
     private struct State {
@@ -27,19 +29,29 @@ final class AggregateCache: Sendable {
         var running: [String: (marker: String, task: Task<any Sendable, any Error>)] = [:]
         /// How many answers came from the cache (tests check it is used).
         var hits = 0
+        /// Counts every lookup: the entries' `used`.
+        var clock: UInt64 = 0
     }
 
     /// A lock, not an actor: a hit is a dictionary lookup, and waits for nothing.
     private let state = NIOLockedValueBox(State())
-    /// Scopes are few (one per office region, unit or role set); the bound only guards memory.
-    static let capacity = 512
+    /// Scopes are few (one per office region, unit or role set), but each task's page is kept
+    /// per scope too: the bound guards memory (a task page's body is some 10–40 KB).
+    let capacity: Int
+
+    init(capacity: Int = 2_048) {
+        self.capacity = max(1, capacity)
+    }
 
     var hits: Int { state.withLockedValue { $0.hits } }
+    var count: Int { state.withLockedValue { $0.entries.count } }
 
     func value<T: Sendable>(_ key: String, marker: String, compute: @escaping @Sendable () async throws -> T) async throws -> T {
         let (hit, task) = state.withLockedValue { s -> (T?, Task<any Sendable, any Error>?) in
+            s.clock &+= 1
             if let e = s.entries[key], e.marker == marker, let v = e.value as? T {
                 s.hits += 1
+                s.entries[key]?.used = s.clock
                 return (v, nil)
             }
             if let r = s.running[key], r.marker == marker { return (nil, r.task) }
@@ -56,10 +68,20 @@ final class AggregateCache: Sendable {
         // Two callers sharing a key with different types would be a mistake: compute, uncached.
         guard let v = try result.get() as? T else { return try await compute() }
         state.withLockedValue { s in
-            if s.entries.count >= Self.capacity { s.entries.removeAll(keepingCapacity: true) }
-            s.entries[key] = Entry(marker: marker, value: v)
+            if s.entries[key] == nil, s.entries.count >= capacity { Self.makeRoom(in: &s, for: marker, capacity: capacity) }
+            s.clock &+= 1
+            s.entries[key] = Entry(marker: marker, value: v, used: s.clock)
         }
         return v
+    }
+
+    /// Entries of another marker are of data that has changed since: they go first. If that
+    /// is not enough, the least recently used quarter goes (sorting once per quarter's inserts).
+    private static func makeRoom(in s: inout State, for marker: String, capacity: Int) {
+        s.entries = s.entries.filter { $0.value.marker == marker }
+        guard s.entries.count >= capacity else { return }
+        let drop = s.entries.map { ($0.key, $0.value.used) }.sorted { $0.1 < $1.1 }.prefix(max(1, capacity / 4))
+        for (key, _) in drop { s.entries[key] = nil }
     }
 
     /// The database's change marker now (see the type's comment).

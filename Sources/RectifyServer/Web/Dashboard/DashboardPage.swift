@@ -46,7 +46,7 @@ enum DashboardPageController {
         let context = PageContext(req, section: .dashboard)
         let body = try await req.cachedAggregate("dashboard|\(access.scopeKey)|\(today.iso)") {
             let model = try await load(access: access, today: today, aggregates: try await Self.aggregates(access: access, today: today, on: db), on: db)
-            return CachedBody(DashboardView(context: context, model: model, today: today))
+            return CachedBody(DashboardView(context: context.shared, model: model, today: today))
         }
         return WrittenPage(context: context, body: body).response()
     }

@@ -49,7 +49,7 @@ enum LedgerPageController {
         if LedgerQuery.cachesPage(filter) {
             let key = "ledger.html|" + LedgerQuery(access: access).pageKey(filter)
             let body = try await req.cachedAggregate(key) { [filter] in
-                CachedBody(LedgerView(context: context, model: try await load(filter, access: access, req: req)))
+                CachedBody(LedgerView(context: context.shared, model: try await load(filter, access: access, req: req)))
             }
             return WrittenPage(context: context, body: body).response()
         }

@@ -39,6 +39,12 @@ struct PageContext {
         unread = user == nil ? nil : req.storage[UnreadCountMiddleware.Key.self]
     }
 
+    /// The context a body shared by a scope's viewers is written in (`CachedBody`): their
+    /// roles and section, nobody's name, flash or count, and a slot where each one's token goes.
+    var shared: PageContext {
+        PageContext(displayName: nil, roles: roles, csrf: CachedBody.csrfSlot, flash: nil, section: section)
+    }
+
     var signedIn: Bool { displayName != nil }
     var isAdmin: Bool { roles.contains(.admin) }
     var isOffice: Bool { roles.contains(.office) || isAdmin }
@@ -76,12 +82,23 @@ struct PageContext {
 /// `LedgerPageController.show`); the layout around it is each request's own.
 struct CachedBody: Sendable {
     let title: String
-    let html: String
+    /// The body, cut where its forms' CSRF token goes: each viewer's own is put back in.
+    let parts: [String]
 
-    /// What `view` shows below the header; nothing of its context but what the cache key holds may reach it.
+    /// Where a cached body's forms carry the token: a NUL, which `HTMLText.escape` turns into U+FFFD
+    /// wherever it stands in text, so the body holds one only where `Forms.csrf` wrote it.
+    static let csrfSlot = "\u{0}"
+
+    /// What `view` shows below the header. Write it in `PageContext.shared`: nothing of its
+    /// context but what the cache key holds may reach it.
     init(_ view: some PageView) {
         title = view.title
-        html = view.content.render()
+        parts = view.content.render().utf8.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The body for one viewer: their own token in every form.
+    func html(csrf: String?) -> String {
+        parts.count == 1 ? parts[0] : parts.joined(separator: HTMLText.escape(csrf ?? ""))
     }
 }
 
@@ -89,7 +106,7 @@ struct WrittenPage: PageView {
     let context: PageContext
     let body: CachedBody
     var title: String { body.title }
-    var content: Node<HTML.BodyContext> { .raw(body.html) }
+    var content: Node<HTML.BodyContext> { .raw(body.html(csrf: context.csrf)) }
 }
 
 /// A page: its title and body, rendered into the common layout.
@@ -228,7 +245,8 @@ struct FormState {
 
 enum Forms {
     static func csrf(_ context: PageContext) -> Node<HTML.FormContext> {
-        .input(.type(.hidden), .name("_csrf"), .value(HTMLText.escape(context.csrf ?? "")))
+        // A shared body keeps the slot (which escaping would spoil); `CachedBody.html` fills it.
+        .input(.type(.hidden), .name("_csrf"), .value(context.csrf == CachedBody.csrfSlot ? CachedBody.csrfSlot : HTMLText.escape(context.csrf ?? "")))
     }
 
     static func message(_ state: FormState?, _ form: String) -> Node<HTML.FormContext> {

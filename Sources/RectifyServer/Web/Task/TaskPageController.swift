@@ -150,9 +150,21 @@ enum TaskPageController {
         try await page(req, taskID: try req.intParameter("id"), state: nil)
     }
 
+    /// The page as it comes back from a form (`state`) is written for this request. Otherwise
+    /// its body is the same for every viewer of the scope (roles, unit, region: what the page's
+    /// reads, forms and private fields depend on) on the day: written once per change of the data,
+    /// with each viewer's own token put into its forms.
     static func page(_ req: Request, taskID: Int, state: FormState?) async throws -> Response {
-        let m = try await model(req, taskID: taskID)
-        return TaskPageView(context: PageContext(req, section: .ledger), model: m, state: state).response()
+        let context = PageContext(req, section: .ledger)
+        if let state {
+            return TaskPageView(context: context, model: try await model(req, taskID: taskID), state: state).response()
+        }
+        let access = try await req.access()
+        let key = "task.html|\(taskID)|\(access.scopeKey)|\(req.application.clock.today.iso)"
+        let body = try await req.cachedAggregate(key) {
+            CachedBody(TaskPageView(context: context.shared, model: try await model(req, taskID: taskID), state: nil))
+        }
+        return WrittenPage(context: context, body: body).response()
     }
 
     // MARK: Submissions. Each calls the same service as the API and comes back here.
