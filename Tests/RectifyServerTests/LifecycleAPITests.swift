@@ -161,6 +161,11 @@ final class LifecycleAPITests: XCTestCase {
             XCTAssertEqual(reports[1].$revises.id, first)
             XCTAssertEqual(reports[0].reviewReason, "缺少具体数据")
             XCTAssertNotEqual(first, second)
+            // The task page lists both, newest first, each at the moment it was sent.
+            let page = try await f.expect(.ok, .GET, "/tasks/\(f.taskID)", as: "office").body
+            let newest = try XCTUnwrap(page.range(of: "完成方案初稿")), older = try XCTUnwrap(page.range(of: "进展顺利"))
+            XCTAssertLessThan(newest.lowerBound, older.lowerBound)
+            for r in reports { XCTAssertTrue(page.contains(Fmt.instant(r.submittedAt)), Fmt.instant(r.submittedAt)) }
             let bad = try await f.expect(.unprocessableEntity, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible",
                                          #"{"narrative":"x","percent":140,"revises":\#(second)}"#)
             XCTAssertEqual(bad.code, "validationFailed")

@@ -16,7 +16,7 @@ final class OfficeSettings: Model, @unchecked Sendable {
     /// The settings of the nearest office at or above a region; defaults if none set.
     static func effective(for regionCode: Int?, on db: any Database) async throws -> ScheduleSettings {
         guard let code = regionCode else { return ScheduleSettings() }
-        let candidates = [code, code / 100 * 100, code / 10_000 * 10_000]
+        let candidates = offices(above: code)
         // A plain statement: it is read on every task page and every task write.
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let rows = try await sql.raw("""
@@ -29,6 +29,14 @@ final class OfficeSettings: Model, @unchecked Sendable {
                 yellowLagPoints: try r.integer("yellow_lag_points"), unclaimedDays: try r.integer("unclaimed_days"),
                 redDaysBeforeOrder: try r.integer("red_days_before_order"))
         }
-        return candidates.lazy.compactMap { found[$0] }.first ?? ScheduleSettings()
+        return nearest(found, above: code)
+    }
+
+    /// The offices whose settings apply to a region, nearest first: its own, its city's, its province's.
+    static func offices(above code: Int) -> [Int] { [code, code / 100 * 100, code / 10_000 * 10_000] }
+
+    /// The settings of the nearest of `offices(above:)` that has any; defaults if none.
+    static func nearest(_ found: [Int: ScheduleSettings], above code: Int) -> ScheduleSettings {
+        offices(above: code).lazy.compactMap { found[$0] }.first ?? ScheduleSettings()
     }
 }

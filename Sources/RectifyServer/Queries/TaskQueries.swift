@@ -29,79 +29,81 @@ struct TaskSheet {
 }
 
 enum TaskQueries {
-    /// The task if this user may read it (404 otherwise): five statements.
+    /// The task if this user may read it (404 otherwise): three statements — the task with its
+    /// inspection, its units, and everything else in one row of JSON arrays.
     static func sheet(_ id: Int, access: Access, on db: any Database) async throws -> TaskSheet {
         guard let view = try await TaskView.load(id, on: db), access.canRead(view) else { throw AppError.notFound }
-        let settings = try await OfficeSettings.effective(for: view.task.regionCode, on: db)
-        // Plain statements, read column by column: through Fluent's models these two cost
-        // more than the rest of the page's reads (query building and reflection).
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let scope = LedgerQuery(access: access).scope
-        let milestones: [TaskSheet.Milestone]
-        var subtasks: [SubtaskRollup.Row] = []
-        var parent: TaskSheet.Parent?
-        if view.task.subtasksTotal > 0 || view.task.$parentTask.id != nil {
-            // A task of several levels reads its milestones, parts and parent in one statement.
-            (milestones, subtasks, parent) = try await levels(view.task, scope: scope, on: sql)
-        } else {
-            milestones = try await sql.raw("""
-                SELECT id, date, description, reached_on FROM task_milestones WHERE task_id = \(bind: id) ORDER BY date, id
-                """).all().map { r in
-                    TaskSheet.Milestone(id: try r.integer("id"), date: try r.text("date"), description: try r.text("description"),
-                                        reachedOn: try r.textOrNil("reached_on"))
-                }
-        }
-        let reports = try await sql.raw("""
-            SELECT r.id, u.name, r.narrative, r.percent, r.difficulties, r.next_steps, r.status, r.review_reason, r.submitted_at \
-            FROM progress_reports r JOIN units u ON u.id = r.unit_id WHERE r.task_id = \(bind: id) \
-            ORDER BY r.submitted_at DESC, r.id DESC
-            """).all().map { r in
-                TaskSheet.Report(id: try r.integer("id"), unit: try r.text("name"), narrative: try r.text("narrative"),
-                                 percent: try r.integerOrNil("percent"), difficulties: try r.text("difficulties"),
-                                 nextSteps: try r.text("next_steps"), status: try r.value("status"),
-                                 reviewReason: try r.textOrNil("review_reason"),
-                                 submittedAt: try r.decode(column: "submitted_at", as: Date.self))
-            }
-        return TaskSheet(view: view, access: access, settings: settings, milestones: milestones, reports: reports,
-                         subtasks: subtasks, parent: parent)
+        let rest = try await rest(view.task, scope: LedgerQuery(access: access).scope, on: sql)
+        return TaskSheet(view: view, access: access, settings: rest.settings, milestones: rest.milestones, reports: rest.reports,
+                         subtasks: rest.subtasks, parent: rest.parent)
     }
 
-    /// Milestones, parts (each `readable` or not by `scope`) and parent of a task: one statement.
-    static func levels(_ task: TaskRecord, scope: SQLQueryString, on sql: any SQLDatabase) async throws
-        -> ([TaskSheet.Milestone], [SubtaskRollup.Row], TaskSheet.Parent?) {
+    /// The office's thresholds, the milestones, the reports, and for a task of several levels its
+    /// parts (each `readable` or not by `scope`) and parent: one statement. Plain rows, not Fluent
+    /// models: filling a model reflects over its fields, and each statement is a hop to the database.
+    static func rest(_ task: TaskRecord, scope: SQLQueryString, on sql: any SQLDatabase) async throws
+        -> (settings: ScheduleSettings, milestones: [TaskSheet.Milestone], reports: [TaskSheet.Report],
+            subtasks: [SubtaskRollup.Row], parent: TaskSheet.Parent?) {
         let id = try task.requireID()
+        let postgres = sql.dialect.name == "postgresql"
         let json = JSONArraySQL(dialect: sql.dialect.name)
+        struct S: Decodable { let region: Int; let yellow: Int; let unclaimed: Int; let red: Int }
         struct M: Decodable { let id: Int; let date: String; let description: String; let reachedOn: String? }
+        struct R: Decodable {
+            let id: Int; let unit: String; let narrative: String; let percent: Int?; let difficulties: String
+            let nextSteps: String; let status: ReportStatus; let reason: String?; let at: Double
+        }
         struct T: Decodable {
             let id: Int; let number: Int; let code: String?; let title: String; let regionCode: Int?; let deadline: String?
             let state: TaskState; let light: WarningLight?; let status: PublicStatus?; let split: Int; let rolled: Int?
             let percent: Int?; let readable: Int
         }
-        struct Row: Decodable { let milestones: String; let subtasks: String; let parent: String }
-        let taskFields: KeyValuePairs<String, String> = [
-            "id": "tasks.id", "number": "tasks.number", "code": "tasks.code", "title": "tasks.title",
-            "regionCode": "tasks.region_code", "deadline": "tasks.deadline", "state": "tasks.state", "light": "tasks.light",
-            "status": "tasks.progress_status", "split": "tasks.subtasks_total", "rolled": "tasks.rolled_percent",
-            "percent": "(SELECT r.percent FROM progress_reports r WHERE r.task_id = tasks.id AND r.status = 'accepted' ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1)",
-            // Written by `fieldsSQL` from the scope, whose values are bound.
-            "readable": "",
-        ]
-        let parts: SQLQueryString = "(SELECT \(fieldsSQL(taskFields, scope: scope)) FROM tasks WHERE tasks.parent_task_id = \(bind: id) ORDER BY tasks.id) t"
-        let up: SQLQueryString = "(SELECT \(fieldsSQL(taskFields, scope: scope)) FROM tasks WHERE tasks.id = \(bind: task.$parentTask.id ?? 0)) t"
-        let names: KeyValuePairs<String, String> = [
-            "id": "t.id", "number": "t.number", "code": "t.code", "title": "t.title", "regionCode": "t.region_code",
-            "deadline": "t.deadline", "state": "t.state", "light": "t.light", "status": "t.progress_status",
-            "split": "t.subtasks_total", "rolled": "t.rolled_percent", "percent": "t.percent", "readable": "t.readable",
-        ]
+        struct Row: Decodable { let settings: String; let milestones: String; let reports: String; let subtasks: String; let parent: String }
+        let offices = task.regionCode.map(OfficeSettings.offices(above:)) ?? []
+        let settings: SQLQueryString = offices.isEmpty ? "'[]'" : json.array(
+            ["region": "s.region_code", "yellow": "s.yellow_lag_points", "unclaimed": "s.unclaimed_days", "red": "s.red_days_before_order"],
+            from: "office_settings s WHERE s.region_code IN (\(binds: offices))")
+        // Seconds since 1970 either way: SQLite keeps the moment as a number, PostgreSQL as a timestamp.
+        let at = postgres ? "EXTRACT(EPOCH FROM r.submitted_at)" : "r.submitted_at"
+        let reports = json.array(
+            ["id": "r.id", "unit": "u.name", "narrative": "r.narrative", "percent": "r.percent", "difficulties": "r.difficulties",
+             "nextSteps": "r.next_steps", "status": "r.status", "reason": "r.review_reason", "at": at],
+            from: "progress_reports r JOIN units u ON u.id = r.unit_id WHERE r.task_id = \(bind: id)")
+        var subtasks: SQLQueryString = "'[]'"
+        var parent: SQLQueryString = "'[]'"
+        if task.subtasksTotal > 0 || task.$parentTask.id != nil {
+            let taskFields: KeyValuePairs<String, String> = [
+                "id": "tasks.id", "number": "tasks.number", "code": "tasks.code", "title": "tasks.title",
+                "regionCode": "tasks.region_code", "deadline": "tasks.deadline", "state": "tasks.state", "light": "tasks.light",
+                "status": "tasks.progress_status", "split": "tasks.subtasks_total", "rolled": "tasks.rolled_percent",
+                "percent": "(SELECT r.percent FROM progress_reports r WHERE r.task_id = tasks.id AND r.status = 'accepted' ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1)",
+                // Written by `fieldsSQL` from the scope, whose values are bound.
+                "readable": "",
+            ]
+            let names: KeyValuePairs<String, String> = [
+                "id": "t.id", "number": "t.number", "code": "t.code", "title": "t.title", "regionCode": "t.region_code",
+                "deadline": "t.deadline", "state": "t.state", "light": "t.light", "status": "t.progress_status",
+                "split": "t.subtasks_total", "rolled": "t.rolled_percent", "percent": "t.percent", "readable": "t.readable",
+            ]
+            subtasks = json.array(names, from: "(SELECT \(fieldsSQL(taskFields, scope: scope)) FROM tasks WHERE tasks.parent_task_id = \(bind: id) ORDER BY tasks.id) t")
+            parent = json.array(names, from: "(SELECT \(fieldsSQL(taskFields, scope: scope)) FROM tasks WHERE tasks.id = \(bind: task.$parentTask.id ?? 0)) t")
+        }
         guard let row = try await sql.raw("""
-            SELECT \(json.array(["id": "m.id", "date": "m.date", "description": "m.description", "reachedOn": "m.reached_on"],
+            SELECT \(settings) AS settings, \(json.array(["id": "m.id", "date": "m.date", "description": "m.description", "reachedOn": "m.reached_on"],
                                 from: "task_milestones m WHERE m.task_id = \(bind: id)")) AS milestones, \
-            \(json.array(names, from: parts)) AS subtasks, \(json.array(names, from: up)) AS parent
+            \(reports) AS reports, \(subtasks) AS subtasks, \(parent) AS parent
             """).first(decoding: Row.self) else { throw AppError.notFound }
         let decoder = JSONDecoder()
+        var found: [Int: ScheduleSettings] = [:]
+        for s in try decoder.decode([S].self, from: Data(row.settings.utf8)) {
+            found[s.region] = ScheduleSettings(yellowLagPoints: s.yellow, unclaimedDays: s.unclaimed, redDaysBeforeOrder: s.red)
+        }
         let milestones = try decoder.decode([M].self, from: Data(row.milestones.utf8))
             .sorted { ($0.date, $0.id) < ($1.date, $1.id) }
             .map { TaskSheet.Milestone(id: $0.id, date: $0.date, description: $0.description, reachedOn: $0.reachedOn) }
+        // Newest first.
+        let reportRows = try decoder.decode([R].self, from: Data(row.reports.utf8)).sorted { ($1.at, $1.id) < ($0.at, $0.id) }
         let rows = try decoder.decode([T].self, from: Data(row.subtasks.utf8)).sorted { $0.id < $1.id }.map { t in
             SubtaskRollup.Row(id: t.id, code: t.code ?? String(t.number), title: t.title, regionCode: t.regionCode,
                               deadline: t.deadline,
@@ -109,14 +111,19 @@ enum TaskQueries {
                                                   percent: t.split > 0 ? t.rolled : t.percent),
                               readable: t.readable == 1)
         }
-        let parent = try decoder.decode([T].self, from: Data(row.parent.utf8)).first.map {
+        let up = try decoder.decode([T].self, from: Data(row.parent.utf8)).first.map {
             TaskSheet.Parent(id: $0.id, code: $0.code ?? String($0.number), title: $0.title, regionCode: $0.regionCode,
                              readable: $0.readable == 1)
         }
-        return (milestones, rows, parent)
+        return (task.regionCode.map { OfficeSettings.nearest(found, above: $0) } ?? ScheduleSettings(), milestones,
+                reportRows.map { r in
+                    TaskSheet.Report(id: r.id, unit: r.unit, narrative: r.narrative, percent: r.percent, difficulties: r.difficulties,
+                                     nextSteps: r.nextSteps, status: r.status, reviewReason: r.reason,
+                                     submittedAt: Date(timeIntervalSince1970: r.at))
+                }, rows, up)
     }
 
-    /// The columns of a sub-select, each under its JSON name's snake-case column, for `levels`.
+    /// The columns of a sub-select, each under its JSON name's snake-case column, for `rest`.
     private static func fieldsSQL(_ fields: KeyValuePairs<String, String>, scope: SQLQueryString) -> SQLQueryString {
         let columns: [String: String] = [
             "id": "id", "number": "number", "code": "code", "title": "title", "regionCode": "region_code",
