@@ -33,4 +33,25 @@ final class AggregateCacheTests: XCTestCase {
             XCTAssertEqual(v, key)
         }
     }
+
+    func testGivenAFullCache_whenAComputationStartedBeforeAWriteFinishesLate_thenTheCurrentEntriesStay() async throws {
+        let cache = AggregateCache(capacity: 4)
+        // Given a computation that read the data before a write and finishes after it,
+        async let late: String = cache.value("late", marker: "1") {
+            try await Task.sleep(nanoseconds: 200_000_000)
+            return "late"
+        }
+        try await Task.sleep(nanoseconds: 20_000_000)
+        // and a full cache of the data as it is now,
+        for key in ["new1", "new2", "new3", "new4"] { _ = try await cache.value(key, marker: "2") { key } }
+        // when the late one is kept,
+        _ = try await late
+        // then it costs at most one of the current entries, not all of them.
+        var kept = 0
+        for key in ["new1", "new2", "new3", "new4"] {
+            let v = try await cache.value(key, marker: "2") { "computed again" }
+            if v == key { kept += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(kept, 3)
+    }
 }

@@ -37,6 +37,39 @@ final class WebTests: XCTestCase {
         return page
     }
 
+    func testGivenATaskPageKept_whenTheAdminAddsAUnit_thenTheSplitFormOffersItAtOnce() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            // Given the office's task page seen (and kept until the data changes),
+            for _ in 0..<2 {
+                let page = try await get(f, "/tasks/\(f.taskID)", as: "office").body
+                XCTAssertTrue(page.contains("分解给下级地区或单位") && !page.contains("兴城市生态环境局"), page)
+            }
+            // when the admin adds a unit in the task's province,
+            let made = try await post(f, "/admin/units", as: "admin", ["name": "兴城市生态环境局", "kind": "department", "regionCode": "211481"])
+            XCTAssertEqual(made.status, .seeOther, made.body)
+            // then the office's next view of the task offers it in the split form, and the admin's act is on record.
+            let page = try await get(f, "/tasks/\(f.taskID)", as: "office").body
+            XCTAssertTrue(page.contains("兴城市生态环境局"), page)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == AuditAction.unitCreate.rawValue).count()
+            XCTAssertEqual(events, 1)
+        }
+    }
+
+    func testGivenAReportWhoseTimeWasWrittenAsText_whenTheTaskPageIsOpened_thenItShowsThatTime() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            _ = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible", #"{"narrative":"进展顺利","percent":10}"#)
+            // Given a report's time written as text (as a script writing SQLite directly would),
+            guard let sql = app.db as? any SQLDatabase else { return XCTFail("no SQL") }
+            try await sql.raw("UPDATE progress_reports SET submitted_at = '2018-03-02T02:00:00.000Z'").run()
+            // when the task page is opened, then it shows the report at that time (China time).
+            let page = try await get(f, "/tasks/\(f.taskID)", as: "office")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(page.body.contains("2018年3月2日 10:00"), page.body)
+        }
+    }
+
     func testEveryMainPageRendersForEachRole() async throws {
         try await withApp { app in
             let f = try await Fixture(app, state: .inProgress)

@@ -31,6 +31,8 @@ final class AggregateCache: Sendable {
         var hits = 0
         /// Counts every lookup: the entries' `used`.
         var clock: UInt64 = 0
+        /// The marker the latest lookup read: the data as it is now.
+        var latest = ""
     }
 
     /// A lock, not an actor: a hit is a dictionary lookup, and waits for nothing.
@@ -49,6 +51,7 @@ final class AggregateCache: Sendable {
     func value<T: Sendable>(_ key: String, marker: String, compute: @escaping @Sendable () async throws -> T) async throws -> T {
         let (hit, task) = state.withLockedValue { s -> (T?, Task<any Sendable, any Error>?) in
             s.clock &+= 1
+            s.latest = marker
             if let e = s.entries[key], e.marker == marker, let v = e.value as? T {
                 s.hits += 1
                 s.entries[key]?.used = s.clock
@@ -68,17 +71,19 @@ final class AggregateCache: Sendable {
         // Two callers sharing a key with different types would be a mistake: compute, uncached.
         guard let v = try result.get() as? T else { return try await compute() }
         state.withLockedValue { s in
-            if s.entries[key] == nil, s.entries.count >= capacity { Self.makeRoom(in: &s, for: marker, capacity: capacity) }
+            if s.entries[key] == nil, s.entries.count >= capacity { Self.makeRoom(in: &s, capacity: capacity) }
             s.clock &+= 1
             s.entries[key] = Entry(marker: marker, value: v, used: s.clock)
         }
         return v
     }
 
-    /// Entries of another marker are of data that has changed since: they go first. If that
-    /// is not enough, the least recently used quarter goes (sorting once per quarter's inserts).
-    private static func makeRoom(in s: inout State, for marker: String, capacity: Int) {
-        s.entries = s.entries.filter { $0.value.marker == marker }
+    /// Entries of a marker other than the latest lookup's are of data that has changed since: they
+    /// go first (a slow computation finishing late keeps its own, not the current ones). If that is
+    /// not enough, the least recently used quarter goes (sorting once per quarter's inserts).
+    private static func makeRoom(in s: inout State, capacity: Int) {
+        let latest = s.latest
+        s.entries = s.entries.filter { $0.value.marker == latest }
         guard s.entries.count >= capacity else { return }
         let drop = s.entries.map { ($0.key, $0.value.used) }.sorted { $0.1 < $1.1 }.prefix(max(1, capacity / 4))
         for (key, _) in drop { s.entries[key] = nil }

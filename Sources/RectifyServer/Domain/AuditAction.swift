@@ -32,6 +32,7 @@ enum AuditAction: String, Labelled {
     case inspectionCreate = "inspection.create", problemCreate = "problem.create", taskCreate = "task.create"
     // Administration.
     case settingsUpdate = "settings.update", tokenCreate = "token.create", tokenRevoke = "token.revoke"
+    case unitCreate = "unit.create"
     case userCreate = "user.create", userUnlock = "user.unlock", userActivate = "user.activate", userDeactivate = "user.deactivate"
     // Notifications.
     case channelCreate = "channel.create", channelSwitch = "channel.switch", notificationRead = "notification.read"
@@ -120,6 +121,7 @@ enum AuditAction: String, Labelled {
         case .settingsUpdate: "修改预警阈值"
         case .tokenCreate: "新建 API 令牌"
         case .tokenRevoke: "吊销 API 令牌"
+        case .unitCreate: "新建单位"
         case .userCreate: "新建用户"
         case .userUnlock: "解除登录限制"
         case .userActivate: "启用用户"

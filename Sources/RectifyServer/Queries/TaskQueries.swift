@@ -64,8 +64,10 @@ enum TaskQueries {
         let settings: SQLQueryString = offices.isEmpty ? "'[]'" : json.array(
             ["region": "s.region_code", "yellow": "s.yellow_lag_points", "unclaimed": "s.unclaimed_days", "red": "s.red_days_before_order"],
             from: "office_settings s WHERE s.region_code IN (\(binds: offices))")
-        // Seconds since 1970 either way: SQLite keeps the moment as a number, PostgreSQL as a timestamp.
-        let at = postgres ? "EXTRACT(EPOCH FROM r.submitted_at)" : "r.submitted_at"
+        // Seconds since 1970 either way: SQLite keeps the moment as a number (as text if written
+        // outside the app, which Fluent read too), PostgreSQL as a timestamp.
+        let at = postgres ? "EXTRACT(EPOCH FROM r.submitted_at)"
+            : "CASE WHEN typeof(r.submitted_at) = 'text' THEN CAST(strftime('%s', r.submitted_at) AS REAL) ELSE r.submitted_at END"
         let reports = json.array(
             ["id": "r.id", "unit": "u.name", "narrative": "r.narrative", "percent": "r.percent", "difficulties": "r.difficulties",
              "nextSteps": "r.next_steps", "status": "r.status", "reason": "r.review_reason", "at": at],

@@ -94,9 +94,16 @@ enum AdminPagesController {
     }
 
     static func createUnit(req: Request) async throws -> Response {
-        _ = try await requireAdmin(req)
+        let access = try await requireAdmin(req)
         return try await WebForm.handle(req, form: "unit", success: "单位已建立", redirect: { SiteURL.adminUnits.path }, action: {
-            _ = try await Store(db: req.db).createUnit(try req.form(UnitDraft.self))
+            let draft = try req.form(UnitDraft.self)
+            // With its event: pages kept until the data changes (a task's split form lists units) see it at once.
+            try await req.db.writeTransaction { tx in
+                let unit = try await Store(db: tx).createUnit(draft)
+                try await Audit.record(on: tx, actor: access.auditActor, action: .unitCreate, recordType: "unit",
+                                       recordID: try unit.requireID(), taskID: nil, before: Optional<String>.none,
+                                       after: ["name": draft.name], now: req.application.clock.now())
+            }
         }, page: { try await unitsPage(req, state: $0) })
     }
 
