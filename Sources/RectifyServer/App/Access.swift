@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import RectifyCore
 
@@ -118,12 +119,15 @@ struct TaskView: Sendable {
         guard let task = try await TaskRecord.query(on: db).filter(\.$id == id)
             .join(Inspection.self, on: \TaskRecord.$inspection.$id == \Inspection.$id).first() else { return nil }
         task.$inspection.value = try task.joined(Inspection.self)
-        let links = try await TaskUnit.query(on: db).filter(\.$task.$id == id)
-            .join(Unit.self, on: \TaskUnit.$unit.$id == \Unit.$id).all()
-        return TaskView(task: task, assignments: try links.compactMap { link in
-            guard let role = UnitRole(rawValue: link.role) else { return nil }
-            let unit = try link.joined(Unit.self)
-            return Assignment(unitID: link.$unit.id, unitName: unit.name, unitRegion: unit.$region.id, role: role)
+        // Plain rows: two models joined through Fluent reflected over both per unit.
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let links = try await sql.raw("""
+            SELECT tu.unit_id, u.name, u.region_code, tu.role FROM task_units tu JOIN units u ON u.id = tu.unit_id \
+            WHERE tu.task_id = \(bind: id) ORDER BY tu.id
+            """).all()
+        return TaskView(task: task, assignments: try links.compactMap { r in
+            guard let role = UnitRole(rawValue: try r.text("role")) else { return nil }
+            return Assignment(unitID: try r.integer("unit_id"), unitName: try r.text("name"), unitRegion: try r.integer("region_code"), role: role)
         })
     }
 }
