@@ -1,4 +1,7 @@
 import XCTest
+import NIOConcurrencyHelpers
+import XCTVapor
+import RectifyCore
 @testable import RectifyServer
 
 /// The cache of what a scope's viewers share (issue 11 §4): pages of single tasks are many,
@@ -53,5 +56,66 @@ final class AggregateCacheTests: XCTestCase {
             if v == key { kept += 1 }
         }
         XCTAssertGreaterThanOrEqual(kept, 3)
+    }
+
+    func testGivenReadersAskingAllTheTime_whenAWriteCommits_thenEveryoneAskingAfterItSeesIt() async throws {
+        try await withApp { app in
+            let f = try await Fixture(app, state: .inProgress)
+            // Given readers of the change marker asking without pause,
+            let stop = NIOLockedValueBox(false)
+            let readers = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask { while !stop.withLockedValue({ $0 }) { _ = try await app.markerReads.read(on: app.db) } }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            for i in 0..<15 {
+                // when a write commits,
+                _ = try await f.expect(.created, .POST, "/api/v1/tasks/\(f.taskID)/reports", as: "responsible",
+                                       #"{"narrative":"第\#(i)次","percent":\#(i)}"#)
+                // then a reader asking after it is answered with the marker as it is now (nobody else writes),
+                // not by a statement begun before the write.
+                let read = try await app.markerReads.read(on: app.db)
+                let now = try await AggregateCache.marker(on: app.db)
+                XCTAssertEqual(read, now, "write \(i)")
+            }
+            stop.withLockedValue { $0 = true }
+            try await readers.value
+            // And the readers shared statements: fewer statements than answers.
+            XCTAssertLessThan(app.markerReads.statements, app.markerReads.answered)
+        }
+    }
+
+    func testGivenAStatementUnderWay_whenSomeoneAsksAfterAWrite_thenANewStatementAnswersThem() async throws {
+        try await withApp { app in
+            // A statement that reads the data's version as it begins and finishes when the test says.
+            let version = NIOLockedValueBox(1)
+            let held = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
+            let reads = MarkerReads { _ in
+                let v = version.withLockedValue { $0 }
+                await withCheckedContinuation { c in held.withLockedValue { $0.append(c) } }
+                return String(v)
+            }
+            func finish(_ n: Int) async {
+                while held.withLockedValue({ $0.count }) <= n { try? await Task.sleep(nanoseconds: 1_000_000) }
+                held.withLockedValue { $0[n] }.resume()
+            }
+            // Given a reader whose statement began before a write,
+            async let first = reads.read(on: app.db)
+            while held.withLockedValue({ $0.isEmpty }) { try? await Task.sleep(nanoseconds: 1_000_000) }
+            version.withLockedValue { $0 = 2 }
+            // when another asks after the write (while that statement is still under way),
+            async let second = reads.read(on: app.db)
+            try await Task.sleep(nanoseconds: 20_000_000)
+            await finish(0)
+            await finish(1)
+            // then the first is answered by its statement and the second by one begun after it asked.
+            let (a, b) = try await (first, second)
+            XCTAssertEqual(a, "1")
+            XCTAssertEqual(b, "2")
+            XCTAssertEqual(reads.statements, 2)
+        }
     }
 }

@@ -72,7 +72,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(app.environment == .testing ? .bcrypt(cost: 4) : .bcrypt)
 
     // The shared services, made before any request can race to make them.
-    _ = (app.statusFreshness, app.loginThrottle, app.aggregateCache, app.signedIn, app.health, app.scheduler, app.deliverer)
+    _ = (app.statusFreshness, app.loginThrottle, app.aggregateCache, app.pageCache, app.markerReads, app.signedIn, app.health, app.scheduler, app.deliverer)
     app.lifecycle.use(app.background)
     app.middleware = Middlewares()
     app.middleware.use(InFlightMiddleware(requests: app.inFlight))

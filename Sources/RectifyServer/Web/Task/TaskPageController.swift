@@ -161,7 +161,7 @@ enum TaskPageController {
         }
         let access = try await req.access()
         let key = "task.html|\(taskID)|\(access.scopeKey)|\(req.application.clock.today.iso)"
-        let body = try await req.cachedAggregate(key) {
+        let body = try await req.cachedAggregate(key, in: req.application.pageCache) {
             CachedBody(TaskPageView(context: context.shared, model: try await model(req, taskID: taskID), state: nil))
         }
         return WrittenPage(context: context, body: body).response()
