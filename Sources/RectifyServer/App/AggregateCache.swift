@@ -71,6 +71,8 @@ final class AggregateCache: Sendable {
         // Two callers sharing a key with different types would be a mistake: compute, uncached.
         guard let v = try result.get() as? T else { return try await compute() }
         state.withLockedValue { s in
+            // A computation finishing late does not replace the answer for the data as it is now.
+            if let e = s.entries[key], e.marker == s.latest, marker != s.latest { return }
             if s.entries[key] == nil, s.entries.count >= capacity { Self.makeRoom(in: &s, capacity: capacity) }
             s.clock &+= 1
             s.entries[key] = Entry(marker: marker, value: v, used: s.clock)
@@ -121,7 +123,8 @@ final class AggregateCache: Sendable {
 final class MarkerReads: Sendable {
     private struct State {
         var reading = false
-        var waiting: [CheckedContinuation<String, any Error>] = []
+        /// Who asked since the statement under way began, each with its request's database.
+        var waiting: [(answer: CheckedContinuation<String, any Error>, db: any Database)] = []
         /// Statements run, and requests answered (tests check requests share them).
         var statements = 0
         var answered = 0
@@ -136,33 +139,38 @@ final class MarkerReads: Sendable {
 
     var statements: Int { state.withLockedValue { $0.statements } }
     var answered: Int { state.withLockedValue { $0.answered } }
+    /// How many wait for the next statement (tests).
+    var waiting: Int { state.withLockedValue { $0.waiting.count } }
 
     func read(on db: any Database) async throws -> String {
         try await withCheckedThrowingContinuation { c in
             let lead = state.withLockedValue { s -> Bool in
-                s.waiting.append(c)
+                s.waiting.append((c, db))
                 if s.reading { return false }
                 s.reading = true
                 return true
             }
             // The first to ask reads, then reads again for everyone who asked meanwhile, until nobody has.
-            if lead { Task { await self.readWhileAsked(on: db) } }
+            if lead { Task { await self.readWhileAsked() } }
         }
     }
 
-    private func readWhileAsked(on db: any Database) async {
+    private func readWhileAsked() async {
         while true {
             // Everyone waiting asked before this statement begins.
-            let batch = state.withLockedValue { s -> [CheckedContinuation<String, any Error>] in
+            let batch = state.withLockedValue { s -> [(answer: CheckedContinuation<String, any Error>, db: any Database)] in
                 let b = s.waiting
                 s.waiting = []
                 if b.isEmpty { s.reading = false } else { s.statements += 1; s.answered += b.count }
                 return b
             }
-            if batch.isEmpty { return }
+            guard let first = batch.first else { return }
+            // On the database (event loop, connection, logger) of the batch's first request, not
+            // always the one that began the loop: under load the loop never ends, and one
+            // connection's queue would hold every page's marker behind that loop's slow queries.
             let result: Result<String, any Error>
-            do { result = .success(try await marker(db)) } catch { result = .failure(error) }
-            for c in batch { c.resume(with: result) }
+            do { result = .success(try await marker(first.db)) } catch { result = .failure(error) }
+            for w in batch { w.answer.resume(with: result) }
         }
     }
 }
