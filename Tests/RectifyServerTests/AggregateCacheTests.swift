@@ -40,15 +40,11 @@ final class AggregateCacheTests: XCTestCase {
     func testGivenAFullCache_whenAComputationStartedBeforeAWriteFinishesLate_thenTheCurrentEntriesStay() async throws {
         let cache = AggregateCache(capacity: 4)
         // Given a computation that read the data before a write and finishes after it,
-        async let late: String = cache.value("late", marker: "1") {
-            try await Task.sleep(nanoseconds: 200_000_000)
-            return "late"
-        }
-        try await Task.sleep(nanoseconds: 20_000_000)
+        let late = await begin(cache, "late", marker: "1", answering: "late")
         // and a full cache of the data as it is now,
         for key in ["new1", "new2", "new3", "new4"] { _ = try await cache.value(key, marker: "2") { key } }
         // when the late one is kept,
-        _ = try await late
+        _ = try await late()
         // then it costs at most one of the current entries, not all of them.
         var kept = 0
         for key in ["new1", "new2", "new3", "new4"] {
@@ -121,17 +117,31 @@ final class AggregateCacheTests: XCTestCase {
     func testGivenAnAnswerForTheDataAsItIs_whenAnOlderComputationFinishesLate_thenTheAnswerStays() async throws {
         let cache = AggregateCache(capacity: 8)
         // Given a computation begun on the data before a write,
-        async let late: String = cache.value("page", marker: "1") {
-            try await Task.sleep(nanoseconds: 200_000_000)
-            return "before the write"
-        }
-        try await Task.sleep(nanoseconds: 20_000_000)
+        let late = await begin(cache, "page", marker: "1", answering: "before the write")
         // and the answer for the data after it kept,
         _ = try await cache.value("page", marker: "2") { "after the write" }
         // when the older computation finishes,
-        _ = try await late
+        _ = try await late()
         // then the next reader of the data as it is still gets the kept answer, without computing it again.
         let v = try await cache.value("page", marker: "2") { "computed again" }
         XCTAssertEqual(v, "after the write")
+    }
+
+    /// A computation of `key` begun on the data at `marker` (it has looked the cache up and is under
+    /// way), held until the returned function finishes it and gives its answer.
+    private func begin(_ cache: AggregateCache, _ key: String, marker: String,
+                       answering answer: String) async -> @Sendable () async throws -> String {
+        let gate = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
+        let task = Task {
+            try await cache.value(key, marker: marker) { () async -> String in
+                await withCheckedContinuation { c in gate.withLockedValue { $0 = c } }
+                return answer
+            }
+        }
+        while gate.withLockedValue({ $0 == nil }) { try? await Task.sleep(nanoseconds: 1_000_000) }
+        return {
+            gate.withLockedValue { $0 }?.resume()
+            return try await task.value
+        }
     }
 }

@@ -81,8 +81,8 @@ final class AggregateCache: Sendable {
     }
 
     /// Entries of a marker other than the latest lookup's are of data that has changed since: they
-    /// go first (a slow computation finishing late keeps its own, not the current ones). If that is
-    /// not enough, the least recently used quarter goes (sorting once per quarter's inserts).
+    /// go first (so a slow computation finishing late pushes out stale entries, not current ones).
+    /// If that is not enough, the least recently used quarter goes (one sort per quarter's inserts).
     private static func makeRoom(in s: inout State, capacity: Int) {
         let latest = s.latest
         s.entries = s.entries.filter { $0.value.marker == latest }
